@@ -1,0 +1,68 @@
+package questionnaire
+
+import "encoding/json"
+
+// Answers is one draft's answers to a catalogue: the answer to each question by ID, whether
+// the question is shown or not, plus whatever a payload carried that the catalogue does not
+// know, kept so that it can be written back unchanged.
+type Answers struct {
+	Values map[string]Value
+	// Extra is the part of the payload's TrustInfo object that no shown question took:
+	// read-only server fields such as properties.formStatus, questions Atlassian added after
+	// this catalogue, and the server's values for questions that were hidden when it was read.
+	// It is written back unchanged, under the shown questions' answers.
+	Extra map[string]any
+	// Envelope holds the keys a wrapped payload had beside appTrustInformation or
+	// commonCloud, if any.
+	Envelope map[string]any
+}
+
+// NewAnswers returns an empty set of answers.
+func NewAnswers() Answers { return Answers{Values: map[string]Value{}} }
+
+// Get returns the answer to a question, and whether it is answered at all.
+func (a Answers) Get(id string) (Value, bool) {
+	v, ok := a.Values[id]
+	if !ok || v.IsEmpty() {
+		return Value{}, false
+	}
+	return v, true
+}
+
+// Set records an answer; an empty value removes it.
+func (a *Answers) Set(id string, v Value) {
+	if a.Values == nil {
+		a.Values = map[string]Value{}
+	}
+	if v.IsEmpty() {
+		delete(a.Values, id)
+		return
+	}
+	a.Values[id] = v
+}
+
+// Clone returns a deep copy.
+func (a Answers) Clone() Answers {
+	out := Answers{Values: make(map[string]Value, len(a.Values))}
+	for k, v := range a.Values {
+		out.Values[k] = v.Clone()
+	}
+	out.Extra = cloneTree(a.Extra)
+	out.Envelope = cloneTree(a.Envelope)
+	return out
+}
+
+func cloneTree(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	var out map[string]any
+	if err := unmarshalNumber(b, &out); err != nil {
+		return nil
+	}
+	return out
+}

@@ -1,0 +1,217 @@
+// Package questionnaire is the domain of pstab: a questionnaire catalogue loaded from data,
+// the follow-up rules that decide which questions are shown, validation, progress, the
+// Marketplace TrustInfo payload, and the Markdown of the listing tab.
+//
+// It is pure Go: it imports nothing of the terminal and nothing else of pstab, so the store,
+// the wizard and the commands all share one definition of what an answer means.
+package questionnaire
+
+import "strings"
+
+// Kind is the type of answer a question takes.
+type Kind string
+
+// The kinds of answer a catalogue may use.
+const (
+	KindYesNo       Kind = "yesno"       // true or false
+	KindTriState    Kind = "tristate"    // one of the options, kept as the API's string
+	KindChoice      Kind = "choice"      // one option value
+	KindMultiChoice Kind = "multichoice" // several option values
+	KindText        Kind = "text"        // one line of text
+	KindLongText    Kind = "longtext"    // several lines of text
+	KindURL         Kind = "url"         // an https link
+	KindEmail       Kind = "email"       // one email address
+	KindList        Kind = "list"        // a list of short strings
+	KindDayRange    Kind = "dayrange"    // min and max days, or indefinite
+	KindEntities    Kind = "entities"    // a repeatable list of records (sub-processors)
+	KindDate        Kind = "date"        // a calendar date, YYYY-MM-DD
+)
+
+var knownKinds = map[Kind]bool{
+	KindYesNo: true, KindTriState: true, KindChoice: true, KindMultiChoice: true,
+	KindText: true, KindLongText: true, KindURL: true, KindEmail: true, KindList: true,
+	KindDayRange: true, KindEntities: true, KindDate: true,
+}
+
+// entityFieldKinds are the kinds an entity's field may have.
+var entityFieldKinds = map[Kind]bool{KindText: true, KindURL: true, KindEmail: true, KindList: true}
+
+// HasOptions reports whether answers of this kind are picked from a list of options.
+func (k Kind) HasOptions() bool {
+	return k == KindTriState || k == KindChoice || k == KindMultiChoice
+}
+
+// IsText reports whether answers of this kind are a single string typed by the partner.
+func (k Kind) IsText() bool {
+	switch k {
+	case KindText, KindLongText, KindURL, KindEmail, KindDate:
+		return true
+	}
+	return false
+}
+
+// IsList reports whether answers of this kind are a list of strings.
+func (k Kind) IsList() bool { return k == KindList || k == KindMultiChoice }
+
+// View is where the Marketplace listing tab shows an answer.
+type View string
+
+// The two views of the listing tab.
+const (
+	ViewDefault  View = "default"
+	ViewExpanded View = "expanded"
+)
+
+// Verdict is how the Security Self-Assessment judges one answer.
+type Verdict string
+
+// The verdicts of a judged answer. Unanswered is given to a question nobody answered yet.
+const (
+	VerdictPass         Verdict = "pass"
+	VerdictNeedsDetails Verdict = "needs-details"
+	VerdictFail         Verdict = "fail"
+	VerdictUnanswered   Verdict = "unanswered"
+)
+
+// Catalogue is one questionnaire: its sections and questions in the order they are asked.
+type Catalogue struct {
+	ID      string // "privacy-security" or "self-assessment"
+	Title   string
+	Level   string // "app" or "partner": who a draft of this questionnaire belongs to
+	Version string
+	Source  string // the file it was loaded from, for messages
+
+	Sections  []*Section
+	Questions []*Question // every question, in order
+
+	byID map[string]*Question
+}
+
+// Section is a group of questions shown together.
+type Section struct {
+	ID        string
+	Title     string
+	Intro     string
+	ShowIf    *Condition
+	Questions []*Question
+	Index     int
+}
+
+// Option is one value a question can take, with the label the web form shows for it.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Field is one field of a record in an entities question (a sub-processor's name, link...).
+type Field struct {
+	ID        string
+	Label     string
+	Help      string
+	Kind      Kind
+	Key       string // the JSON key of the field in each record sent to the API
+	Required  bool
+	MaxLength int
+}
+
+// APIPath is where a question's answer lives in the Marketplace TrustInfo object: a dotted
+// path of JSON keys. A day range uses three paths (Min, Max, Indefinite); every other kind
+// uses Path alone. All are empty for a question the API does not carry.
+type APIPath struct {
+	Path       string
+	Min        string
+	Max        string
+	Indefinite string
+}
+
+// IsZero reports whether the question has no API mapping at all.
+func (p APIPath) IsZero() bool { return p == APIPath{} }
+
+// paths lists every non-empty path.
+func (p APIPath) paths() []string {
+	var out []string
+	for _, s := range []string{p.Path, p.Min, p.Max, p.Indefinite} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// JudgeRule is one rule of a self-assessment criterion: when If holds (or If is nil), the
+// answer gets Verdict, explained by Because.
+type JudgeRule struct {
+	If      *Condition
+	Verdict Verdict
+	Because string
+}
+
+// Question is one question of a catalogue.
+type Question struct {
+	ID          string
+	Number      string // the question's number in the source document, when it has one
+	Section     *Section
+	Prompt      string
+	Help        string
+	Kind        Kind
+	Options     []Option
+	View        View
+	Required    bool
+	ShowIf      *Condition
+	API         APIPath
+	Fields      []Field // entities only
+	MaxLength   int     // runes, for text kinds and list items
+	MaxItems    int     // for lists and entities
+	Examples    []string
+	Judge       []JudgeRule
+	Line        int // where the question starts in its catalogue file
+	Index       int // position in Catalogue.Questions
+	SectionRank int // position within its section
+}
+
+// Question returns the question with the given ID, or nil.
+func (c *Catalogue) Question(id string) *Question { return c.byID[id] }
+
+// Section returns the section with the given ID, or nil.
+func (c *Catalogue) Section(id string) *Section {
+	for _, s := range c.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Option returns the option whose value matches v, or nil. Tri-state values match without
+// regard to case, because the server's spelling of "TRUE" is not settled.
+func (q *Question) Option(v string) *Option {
+	for i := range q.Options {
+		o := &q.Options[i]
+		if o.Value == v || (q.Kind == KindTriState && strings.EqualFold(o.Value, v)) {
+			return o
+		}
+	}
+	return nil
+}
+
+// Local reports whether the API does not carry this question, so its answer must be
+// entered in the web form by hand.
+func (q *Question) Local() bool { return q.API.IsZero() }
+
+// Field returns the entity field with the given ID or JSON key, or nil.
+func (q *Question) Field(idOrKey string) *Field {
+	for i := range q.Fields {
+		if q.Fields[i].ID == idOrKey || q.Fields[i].Key == idOrKey {
+			return &q.Fields[i]
+		}
+	}
+	return nil
+}
+
+// Label returns a short name for the question in messages: its number and ID.
+func (q *Question) Label() string {
+	if q.Number != "" {
+		return q.Number + " (" + q.ID + ")"
+	}
+	return q.ID
+}

@@ -1,0 +1,305 @@
+package questionnaire
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// NotProvided is what the listing shows for a question the partner did not answer.
+const NotProvided = "Response not provided by the partner"
+
+// Views selects which view of the listing tab Markdown writes: "default", "expanded", or
+// "all" for both, one after the other.
+type Views string
+
+// The selections Markdown accepts.
+const (
+	ViewsDefault  Views = "default"
+	ViewsExpanded Views = "expanded"
+	ViewsAll      Views = "all"
+)
+
+// ParseViews reads a --view value.
+func ParseViews(s string) (Views, error) {
+	switch Views(s) {
+	case ViewsDefault, ViewsExpanded, ViewsAll:
+		return Views(s), nil
+	case "":
+		return ViewsAll, nil
+	}
+	return "", fmt.Errorf("unknown view %q: use default, expanded or all", s)
+}
+
+// MarkdownOptions are the parts of the preview that do not come from the answers.
+type MarkdownOptions struct {
+	Views Views
+	Title string // shown after "Privacy & Security:"; usually the app's name
+	Note  string // one line under the title, e.g. which revision this is
+}
+
+// Markdown writes the listing tab as customers see it, as plain Markdown: the default view
+// (questions the Marketplace shows first) and the expanded view (every shown question),
+// section by section. Every shown question without an answer reads "Response not provided
+// by the partner"; hidden questions do not appear. All text from answers and catalogue is
+// escaped, so that it cannot form a link, HTML, an entity or a heading; a link is written
+// only for an https URL that passes URLProblem.
+func (c *Catalogue) Markdown(a Answers, opts MarkdownOptions) string {
+	vis := c.Visible(a)
+	var b strings.Builder
+	title := c.Title
+	if opts.Title != "" {
+		title += ": " + opts.Title
+	}
+	b.WriteString("# " + EscapeMarkdown(title) + "\n\n")
+	if opts.Note != "" {
+		b.WriteString("*" + EscapeMarkdown(opts.Note) + "*\n\n")
+	}
+	views := opts.Views
+	if views == "" {
+		views = ViewsAll
+	}
+	if views == ViewsDefault || views == ViewsAll {
+		b.WriteString("## Default view\n\n")
+		c.writeView(&b, a, vis, func(q *Question) bool { return q.View == ViewDefault || c.Level != "app" })
+	}
+	if views == ViewsExpanded || views == ViewsAll {
+		b.WriteString("## Expanded view\n\n")
+		c.writeView(&b, a, vis, func(q *Question) bool { return true })
+	}
+	if c.Level == "app" {
+		b.WriteString("---\n\nThe partner is responsible for the responses on this tab.\n")
+	}
+	return b.String()
+}
+
+func (c *Catalogue) writeView(b *strings.Builder, a Answers, vis Visibility, include func(*Question) bool) {
+	for _, s := range c.Sections {
+		var qs []*Question
+		for _, q := range vis.SectionQuestions(s) {
+			if include(q) {
+				qs = append(qs, q)
+			}
+		}
+		if len(qs) == 0 {
+			continue
+		}
+		b.WriteString("### " + EscapeMarkdown(s.Title) + "\n\n")
+		for _, q := range qs {
+			b.WriteString("**" + EscapeMarkdown(q.Prompt) + "**\n\n")
+			v, ok := a.Get(q.ID)
+			if !ok {
+				b.WriteString("*" + NotProvided + "*\n\n")
+				continue
+			}
+			b.WriteString(q.markdownAnswer(v))
+			b.WriteString("\n")
+		}
+	}
+}
+
+// markdownAnswer writes one answer as a Markdown block ending in a newline.
+func (q *Question) markdownAnswer(v Value) string {
+	switch q.Kind {
+	case KindList:
+		return bullets(v.List, func(s string) string { return EscapeMarkdown(s) })
+	case KindMultiChoice:
+		return bullets(v.List, func(s string) string { return EscapeMarkdown(q.OptionLabel(s)) })
+	case KindURL:
+		return MarkdownLink(v.Text) + "\n"
+	case KindLongText:
+		var paras []string
+		for _, line := range strings.Split(strings.ReplaceAll(v.Text, "\r\n", "\n"), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				paras = append(paras, EscapeMarkdown(line))
+			}
+		}
+		return strings.Join(paras, "\n\n") + "\n"
+	case KindEntities:
+		return q.markdownTable(v.Entities)
+	}
+	return EscapeMarkdown(q.Display(v)) + "\n"
+}
+
+func bullets(items []string, format func(string) string) string {
+	var b strings.Builder
+	for _, item := range items {
+		b.WriteString("- " + format(strings.TrimSpace(item)) + "\n")
+	}
+	return b.String()
+}
+
+func (q *Question) markdownTable(entities []Entity) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for _, f := range q.Fields {
+		b.WriteString(" " + EscapeMarkdown(f.Label) + " |")
+	}
+	b.WriteString("\n|")
+	for range q.Fields {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	for _, e := range entities {
+		b.WriteString("|")
+		for _, f := range q.Fields {
+			fv := e.Fields[f.Key]
+			var cell string
+			switch {
+			case fv.IsEmpty():
+				cell = "–"
+			case f.Kind == KindURL:
+				cell = MarkdownLink(fv.Text)
+			case f.Kind == KindList:
+				items := make([]string, len(fv.List))
+				for i, s := range fv.List {
+					items[i] = EscapeMarkdown(strings.TrimSpace(s))
+				}
+				cell = strings.Join(items, ", ")
+			default:
+				cell = EscapeMarkdown(fv.Text)
+			}
+			b.WriteString(" " + cell + " |")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// MarkdownLink writes a link to an https URL that passes URLProblem as an autolink, and any
+// other text as escaped plain text, so that no unsafe link reaches the listing.
+func MarkdownLink(u string) string {
+	if URLProblem(u) == "" {
+		// URLProblem refuses spaces, < > and controls, so the URL cannot leave the autolink.
+		return "<" + u + ">"
+	}
+	return EscapeMarkdown(u)
+}
+
+// Display returns an answer as the words a reader sees: option labels, "Yes"/"No", a day
+// range in words, list items joined by commas.
+func (q *Question) Display(v Value) string {
+	if v.IsEmpty() {
+		return ""
+	}
+	switch q.Kind {
+	case KindYesNo:
+		if v.Bool == nil {
+			return ""
+		}
+		if *v.Bool {
+			return "Yes"
+		}
+		return "No"
+	case KindTriState:
+		return q.OptionLabel(triText(v))
+	case KindChoice:
+		return q.OptionLabel(v.Text)
+	case KindMultiChoice:
+		labels := make([]string, len(v.List))
+		for i, s := range v.List {
+			labels[i] = q.OptionLabel(s)
+		}
+		return strings.Join(labels, ", ")
+	case KindList:
+		return strings.Join(v.List, ", ")
+	case KindDayRange:
+		return displayDays(v.Days)
+	case KindEntities:
+		names := make([]string, 0, len(v.Entities))
+		for _, e := range v.Entities {
+			name := e.Fields[q.Fields[0].Key].Text
+			if name == "" {
+				name = "(unnamed)"
+			}
+			names = append(names, name)
+		}
+		return strings.Join(names, ", ")
+	}
+	return v.Text
+}
+
+// OptionLabel returns the label of the option with value v, or v itself when no option
+// matches (a value the server knows and this catalogue does not).
+func (q *Question) OptionLabel(v string) string {
+	if o := q.Option(v); o != nil {
+		return o.Label
+	}
+	return v
+}
+
+func displayDays(d *DayRange) string {
+	switch {
+	case d == nil:
+		return ""
+	case d.IsIndefinite():
+		return "Indefinitely"
+	case d.Min != nil && d.Max != nil:
+		if *d.Min == *d.Max {
+			return plural(*d.Max, "day")
+		}
+		return strconv.Itoa(*d.Min) + " to " + plural(*d.Max, "day")
+	case d.Max != nil:
+		return "Up to " + plural(*d.Max, "day")
+	case d.Min != nil:
+		return "At least " + plural(*d.Min, "day")
+	}
+	return ""
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// EscapeMarkdown makes text safe to embed in Markdown as plain words. It writes & as &amp;
+// (so no entity such as &#27; can decode to a control byte); backslash-escapes the
+// characters that make inline structure (emphasis, links, HTML, tables, code) and, at the
+// start, those that begin a block (heading, list, quote); and writes as numeric entities the
+// few that goldmark, the parser glamour uses, would turn into structure but does not
+// unescape cleanly: "~" (strikethrough), a ":" before "//" and the "." of "www." (bare
+// links), "@" (bare email links), and a leading "=". Leading spaces are dropped, so the text
+// cannot become a code block; line breaks become spaces, since the caller decides layout;
+// control and bidi characters are dropped (CleanText).
+func EscapeMarkdown(s string) string {
+	s = strings.TrimLeft(CleanText(s, false), " \t")
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	digits := 0 // how many digits the text starts with, for "1." and "1)" list markers
+	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&':
+			b.WriteString("&amp;")
+		case strings.IndexByte("\\`*_[]<>|", c) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case i == 0 && strings.IndexByte("#-+", c) >= 0,
+			i == digits && digits > 0 && (c == '.' || c == ')'):
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '~':
+			b.WriteString("&#126;")
+		case c == '=' && i == 0:
+			b.WriteString("&#61;")
+		case c == '@':
+			b.WriteString("&#64;")
+		case c == ':' && strings.HasPrefix(s[i:], "://"):
+			b.WriteString("&#58;")
+		case c == '\n' || c == '\r':
+			b.WriteByte(' ')
+		case (c == 'w' || c == 'W') && len(s)-i >= 4 && strings.EqualFold(s[i:i+4], "www."):
+			b.WriteString(s[i : i+3])
+			b.WriteString("&#46;")
+			i += 3
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,521 @@
+package questionnaire
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Value is one answer. Which part is set depends on the question's kind:
+//
+//	yesno                        Bool
+//	tristate                     Text, the API's spelling ("TRUE", "NOT_APPLICABLE"); or Bool
+//	                             when the server sent a JSON boolean, kept as it came
+//	choice, text kinds, date     Text
+//	list, multichoice            List
+//	dayrange                     Days
+//	entities                     Entities
+type Value struct {
+	Bool     *bool
+	Text     string
+	List     []string
+	Days     *DayRange
+	Entities []Entity
+}
+
+// DayRange is how long data is kept: between Min and Max days, or indefinitely. Each part
+// is a pointer so that what the server sent (or left out) is written back the same way.
+type DayRange struct {
+	Min        *int
+	Max        *int
+	Indefinite *bool
+}
+
+// Entity is one record of an entities question, such as one sub-processor. Fields are keyed
+// by the field's JSON key; Extra keeps keys the catalogue does not know, as they came.
+type Entity struct {
+	Fields map[string]Value
+	Extra  map[string]json.RawMessage
+}
+
+// Bool returns a Value holding b.
+func Bool(b bool) Value { return Value{Bool: &b} }
+
+// Text returns a Value holding s.
+func Text(s string) Value { return Value{Text: s} }
+
+// List returns a Value holding the given strings.
+func List(items ...string) Value { return Value{List: items} }
+
+// Days returns a Value holding a range of min to max days.
+func Days(min, max int) Value {
+	f := false
+	return Value{Days: &DayRange{Min: &min, Max: &max, Indefinite: &f}}
+}
+
+// Indefinitely returns a Value saying data is kept with no end date.
+func Indefinitely() Value {
+	t := true
+	return Value{Days: &DayRange{Indefinite: &t}}
+}
+
+// IsIndefinite reports whether the range says data is kept with no end date.
+func (d *DayRange) IsIndefinite() bool { return d != nil && d.Indefinite != nil && *d.Indefinite }
+
+// IsEmpty reports whether the value holds no answer at all.
+func (v Value) IsEmpty() bool {
+	if v.Bool != nil || strings.TrimSpace(v.Text) != "" || len(v.List) > 0 || len(v.Entities) > 0 {
+		return false
+	}
+	if d := v.Days; d != nil && (d.Min != nil || d.Max != nil || d.IsIndefinite()) {
+		return false
+	}
+	return true
+}
+
+// Clone returns a deep copy, so a caller may change it without touching the original.
+func (v Value) Clone() Value {
+	out := Value{Text: v.Text}
+	if v.Bool != nil {
+		b := *v.Bool
+		out.Bool = &b
+	}
+	if v.List != nil {
+		out.List = slices.Clone(v.List)
+	}
+	if v.Days != nil {
+		d := DayRange{}
+		if v.Days.Min != nil {
+			n := *v.Days.Min
+			d.Min = &n
+		}
+		if v.Days.Max != nil {
+			n := *v.Days.Max
+			d.Max = &n
+		}
+		if v.Days.Indefinite != nil {
+			b := *v.Days.Indefinite
+			d.Indefinite = &b
+		}
+		out.Days = &d
+	}
+	if v.Entities != nil {
+		out.Entities = make([]Entity, len(v.Entities))
+		for i, e := range v.Entities {
+			out.Entities[i] = e.Clone()
+		}
+	}
+	return out
+}
+
+// Clone returns a deep copy of the entity.
+func (e Entity) Clone() Entity {
+	out := Entity{}
+	if e.Fields != nil {
+		out.Fields = make(map[string]Value, len(e.Fields))
+		for k, v := range e.Fields {
+			out.Fields[k] = v.Clone()
+		}
+	}
+	if e.Extra != nil {
+		out.Extra = make(map[string]json.RawMessage, len(e.Extra))
+		for k, v := range e.Extra {
+			out.Extra[k] = slices.Clone(v)
+		}
+	}
+	return out
+}
+
+// Field returns the value of the field with the given JSON key (empty when missing).
+func (e Entity) Field(key string) Value { return e.Fields[key] }
+
+// Same reports whether two answers to q mean the same thing. Tri-state spellings that
+// differ only in case are the same answer; so are a JSON boolean and its "TRUE"/"FALSE".
+func (q *Question) Same(a, b Value) bool {
+	if a.IsEmpty() || b.IsEmpty() {
+		return a.IsEmpty() == b.IsEmpty()
+	}
+	switch q.Kind {
+	case KindYesNo:
+		return a.Bool != nil && b.Bool != nil && *a.Bool == *b.Bool
+	case KindTriState:
+		return strings.EqualFold(triText(a), triText(b))
+	case KindList, KindMultiChoice:
+		return slices.Equal(a.List, b.List)
+	case KindDayRange:
+		return sameDays(a.Days, b.Days)
+	case KindEntities:
+		if len(a.Entities) != len(b.Entities) {
+			return false
+		}
+		for i := range a.Entities {
+			if !q.sameEntity(a.Entities[i], b.Entities[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.Text == b.Text
+}
+
+func (q *Question) sameEntity(a, b Entity) bool {
+	for _, f := range q.Fields {
+		fa, fb := a.Fields[f.Key], b.Fields[f.Key]
+		if f.Kind == KindList {
+			if !slices.Equal(fa.List, fb.List) {
+				return false
+			}
+		} else if fa.Text != fb.Text {
+			return false
+		}
+	}
+	if len(a.Extra) != len(b.Extra) {
+		return false
+	}
+	for k, v := range a.Extra {
+		if !jsonEqual(v, b.Extra[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameDays(a, b *DayRange) bool {
+	if a.IsIndefinite() || b.IsIndefinite() {
+		return a.IsIndefinite() == b.IsIndefinite() && eqIntPtr(a.Min, b.Min) && eqIntPtr(a.Max, b.Max)
+	}
+	return eqIntPtr(a.Min, b.Min) && eqIntPtr(a.Max, b.Max)
+}
+
+func eqIntPtr(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// triText returns a tri-state answer as text, turning a JSON boolean into "TRUE"/"FALSE".
+func triText(v Value) string {
+	if v.Bool != nil {
+		return strings.ToUpper(strconv.FormatBool(*v.Bool))
+	}
+	return v.Text
+}
+
+// MarshalValue returns the answer to q as JSON: the form it has in the API for every kind
+// but the day range, which is {"min":..,"max":..,"indefinite":..}. The store and the review
+// bundle keep answers in this form.
+func MarshalValue(q *Question, v Value) (json.RawMessage, error) {
+	switch q.Kind {
+	case KindYesNo:
+		if v.Bool == nil {
+			return nil, fmt.Errorf("%s: a yes/no answer has no value", q.ID)
+		}
+		return json.Marshal(*v.Bool)
+	case KindTriState:
+		if v.Bool != nil {
+			return json.Marshal(*v.Bool)
+		}
+		return json.Marshal(v.Text)
+	case KindList, KindMultiChoice:
+		if v.List == nil {
+			return []byte("[]"), nil
+		}
+		return json.Marshal(v.List)
+	case KindDayRange:
+		d := v.Days
+		if d == nil {
+			d = &DayRange{}
+		}
+		return json.Marshal(struct {
+			Min        *int  `json:"min,omitempty"`
+			Max        *int  `json:"max,omitempty"`
+			Indefinite *bool `json:"indefinite,omitempty"`
+		}{d.Min, d.Max, d.Indefinite})
+	case KindEntities:
+		out := make([]json.RawMessage, 0, len(v.Entities))
+		for _, e := range v.Entities {
+			b, err := q.marshalEntity(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+		return json.Marshal(out)
+	}
+	return json.Marshal(v.Text)
+}
+
+func (q *Question) marshalEntity(e Entity) (json.RawMessage, error) {
+	m := make(map[string]json.RawMessage, len(e.Fields)+len(e.Extra))
+	for k, raw := range e.Extra {
+		m[k] = raw
+	}
+	for _, f := range q.Fields {
+		fv, ok := e.Fields[f.Key]
+		if !ok {
+			continue
+		}
+		var b []byte
+		var err error
+		if f.Kind == KindList {
+			list := fv.List
+			if list == nil {
+				list = []string{}
+			}
+			b, err = json.Marshal(list)
+		} else {
+			b, err = json.Marshal(fv.Text)
+		}
+		if err != nil {
+			return nil, err
+		}
+		m[f.Key] = b
+	}
+	return marshalSorted(m)
+}
+
+// UnmarshalValue reads an answer to q from JSON in the form MarshalValue writes. Errors say
+// what was expected, as a sentence fragment to follow the answer's path.
+func UnmarshalValue(q *Question, raw json.RawMessage) (Value, error) {
+	if q.Kind == KindDayRange {
+		var d struct {
+			Min        json.RawMessage `json:"min"`
+			Max        json.RawMessage `json:"max"`
+			Indefinite json.RawMessage `json:"indefinite"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return Value{}, fmt.Errorf("expected {\"min\": days, \"max\": days} or {\"indefinite\": true}")
+		}
+		days := &DayRange{}
+		var err error
+		if days.Min, err = decodeDays(d.Min); err != nil {
+			return Value{}, &ValueError{Sub: ".min", Msg: err.Error()}
+		}
+		if days.Max, err = decodeDays(d.Max); err != nil {
+			return Value{}, &ValueError{Sub: ".max", Msg: err.Error()}
+		}
+		if days.Indefinite, err = decodeBoolPtr(d.Indefinite); err != nil {
+			return Value{}, &ValueError{Sub: ".indefinite", Msg: err.Error()}
+		}
+		return Value{Days: days}, nil
+	}
+	return decodeAPIValue(q, raw)
+}
+
+// decodeAPIValue reads the JSON the API uses for q (any kind but the day range).
+func decodeAPIValue(q *Question, raw json.RawMessage) (Value, error) {
+	switch q.Kind {
+	case KindYesNo:
+		b, err := decodeBoolPtr(raw)
+		if err != nil || b == nil {
+			return Value{}, fmt.Errorf("expected true or false, found %s", describeJSON(raw))
+		}
+		return Value{Bool: b}, nil
+	case KindTriState:
+		if b, err := decodeBoolPtr(raw); err == nil && b != nil {
+			return Value{Bool: b}, nil
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return Value{}, fmt.Errorf("expected one of %s, found %s", q.optionList(), describeJSON(raw))
+		}
+		return Value{Text: s}, nil
+	case KindList, KindMultiChoice:
+		list, err := decodeStrings(raw)
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{List: list}, nil
+	case KindEntities:
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return Value{}, fmt.Errorf("expected a list of objects, found %s", describeJSON(raw))
+		}
+		v := Value{Entities: make([]Entity, 0, len(items))}
+		for i, item := range items {
+			e, err := q.decodeEntity(item)
+			if err != nil {
+				err.Sub = "[" + strconv.Itoa(i) + "]" + err.Sub
+				return Value{}, err
+			}
+			v.Entities = append(v.Entities, e)
+		}
+		return v, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return Value{}, fmt.Errorf("expected a string, found %s", describeJSON(raw))
+	}
+	return Value{Text: s}, nil
+}
+
+// ValueError is why a JSON value cannot be an answer. Sub locates the wrong part inside the
+// answer (such as "[2].name" in a list of records), or is empty.
+type ValueError struct {
+	Sub string
+	Msg string
+}
+
+func (e *ValueError) Error() string {
+	if e.Sub == "" {
+		return e.Msg
+	}
+	return e.Sub + ": " + e.Msg
+}
+
+// decodeEntity reads one record.
+func (q *Question) decodeEntity(raw json.RawMessage) (Entity, *ValueError) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return Entity{}, &ValueError{Msg: "expected an object, found " + describeJSON(raw)}
+	}
+	e := Entity{Fields: map[string]Value{}}
+	for k, fraw := range m {
+		f := q.Field(k)
+		if f == nil || f.Key != k {
+			if e.Extra == nil {
+				e.Extra = map[string]json.RawMessage{}
+			}
+			e.Extra[k] = fraw
+			continue
+		}
+		if isNull(fraw) {
+			continue
+		}
+		if f.Kind == KindList {
+			list, err := decodeStrings(fraw)
+			if err != nil {
+				return Entity{}, &ValueError{Sub: "." + k, Msg: err.Error()}
+			}
+			e.Fields[k] = Value{List: list}
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(fraw, &s); err != nil {
+			return Entity{}, &ValueError{Sub: "." + k, Msg: "expected a string, found " + describeJSON(fraw)}
+		}
+		e.Fields[k] = Value{Text: s}
+	}
+	return e, nil
+}
+
+func decodeStrings(raw json.RawMessage) ([]string, error) {
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("expected a list of strings, found %s", describeJSON(raw))
+	}
+	return list, nil
+}
+
+func decodeBoolPtr(raw json.RawMessage) (*bool, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return nil, nil
+	}
+	var b bool
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, fmt.Errorf("expected true or false, found %s", describeJSON(raw))
+	}
+	return &b, nil
+}
+
+func decodeDays(raw json.RawMessage) (*int, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return nil, nil
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err != nil {
+		return nil, fmt.Errorf("expected a whole number of days, found %s", describeJSON(raw))
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil || i > math.MaxInt32 || i < math.MinInt32 {
+		return nil, fmt.Errorf("expected a whole number of days, found %s", n)
+	}
+	d := int(i)
+	return &d, nil
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// describeJSON names the type of a JSON value for an error message.
+func describeJSON(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case '"':
+		s := string(t)
+		if len(s) > 40 {
+			s = s[:37] + `..."`
+		}
+		return "the string " + strconv.QuoteToASCII(unquoteOr(s))
+	case 't', 'f':
+		return string(t)
+	case 'n':
+		return "null"
+	}
+	return "the number " + string(t)
+}
+
+func unquoteOr(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return strings.Trim(s, `"`)
+}
+
+func (q *Question) optionList() string {
+	vals := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		vals[i] = strconv.Quote(o.Value)
+	}
+	return strings.Join(vals, ", ")
+}
+
+// jsonEqual reports whether two JSON texts hold the same value.
+func jsonEqual(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	xa, _ := json.Marshal(x)
+	ya, _ := json.Marshal(y)
+	return bytes.Equal(xa, ya)
+}
+
+// marshalSorted writes a map of raw values as a JSON object with sorted keys.
+func marshalSorted(m map[string]json.RawMessage) (json.RawMessage, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		var c bytes.Buffer
+		if err := json.Compact(&c, m[k]); err != nil {
+			return nil, err
+		}
+		buf.Write(c.Bytes())
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}

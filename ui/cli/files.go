@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/ui/render"
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// fileCommands are the commands that work on payload and bundle files, with no database:
+// what a reviewer uses offline.
+func (a *App) fileCommands() []*cobra.Command {
+	return []*cobra.Command{a.validateCmd(), a.previewCmd(), a.exportCmd()}
+}
+
+func (a *App) validateCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a payload or bundle file and print its problems",
+		Long: `Check a Marketplace payload (either shape: the v2 PUT body {"appTrustInformation": ...}
+or the bare object the API returns) or a pstab review bundle, and print its problems.
+
+Blocking problems are wrong values that must be fixed before submitting; unanswered
+questions only lower completeness. Exit 0 when nothing is blocking, 1 when something is,
+2 when the file cannot be read as a payload at all. FILE may be - for standard input.`,
+		Example: `  pstab validate listing.json
+  pstab validate --json listing.json | jq .problems
+  curl -s https://marketplace.atlassian.com/rest/2/addons/com.example.app/privacy-and-security | pstab validate -`,
+		Args: exactArgs(1, "validate takes one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.catalogue()
+			if err != nil {
+				return err
+			}
+			doc, err := a.readDocument(c, args[0])
+			if err != nil {
+				return err
+			}
+			for _, n := range doc.notes {
+				fmt.Fprintln(a.Err, "pstab: note: "+n)
+			}
+			problems := c.Validate(doc.answers)
+			progress := c.Progress(doc.answers)
+			if asJSON {
+				if err := writeJSON(a.Out, reportJSON(args[0], problems, progress)); err != nil {
+					return err
+				}
+			} else {
+				a.printReport(a.Out, args[0], problems, progress)
+			}
+			if questionnaire.HasBlocking(problems) {
+				return errSilentProblems
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+// problemJSON is one problem in --json output.
+type problemJSON struct {
+	Path     string `json:"path"`
+	Question string `json:"question"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+type reportJSONOut struct {
+	Source   string        `json:"source"`
+	Blocking int           `json:"blocking"`
+	Complete bool          `json:"complete"`
+	Answered int           `json:"answered"`
+	Total    int           `json:"total"`
+	Percent  int           `json:"percent"`
+	Problems []problemJSON `json:"problems"`
+}
+
+func reportJSON(source string, problems []questionnaire.Problem, p questionnaire.Progress) reportJSONOut {
+	out := reportJSONOut{Source: source, Complete: p.Complete(), Answered: p.Answered, Total: p.Total,
+		Percent: p.Percent(), Problems: []problemJSON{}}
+	for _, pr := range sortProblems(problems) {
+		if pr.Severity == questionnaire.Blocking {
+			out.Blocking++
+		}
+		out.Problems = append(out.Problems, problemJSON{Path: pr.Path, Question: pr.Question.ID,
+			Severity: pr.Severity.String(), Message: pr.Message})
+	}
+	return out
+}
+
+// sortProblems puts blocking problems first, then advice, then unanswered questions,
+// keeping catalogue order within each.
+func sortProblems(ps []questionnaire.Problem) []questionnaire.Problem {
+	out := make([]questionnaire.Problem, 0, len(ps))
+	for _, sev := range []questionnaire.Severity{questionnaire.Blocking, questionnaire.Advice, questionnaire.Unanswered} {
+		for _, p := range ps {
+			if p.Severity == sev {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// printReport prints problems and completeness for people.
+func (a *App) printReport(w io.Writer, source string, problems []questionnaire.Problem, p questionnaire.Progress) {
+	var blocking, advice, unanswered []questionnaire.Problem
+	for _, pr := range problems {
+		switch pr.Severity {
+		case questionnaire.Blocking:
+			blocking = append(blocking, pr)
+		case questionnaire.Advice:
+			advice = append(advice, pr)
+		default:
+			unanswered = append(unanswered, pr)
+		}
+	}
+	var b strings.Builder
+	if len(blocking) > 0 {
+		fmt.Fprintf(&b, "Blocking problems (%d): fix these before submitting.\n", len(blocking))
+		for _, pr := range blocking {
+			fmt.Fprintf(&b, "  ✗ %s\n      %s\n", pr.Path, pr.Message)
+		}
+		b.WriteString("\n")
+	}
+	if len(advice) > 0 {
+		fmt.Fprintf(&b, "Advice (%d):\n", len(advice))
+		for _, pr := range advice {
+			fmt.Fprintf(&b, "  ! %s\n      %s\n", pr.Path, pr.Message)
+		}
+		b.WriteString("\n")
+	}
+	if len(unanswered) > 0 {
+		fmt.Fprintf(&b, "Not answered (%d): the listing shows %q for these.\n", len(unanswered), questionnaire.NotProvided)
+		for _, pr := range unanswered {
+			fmt.Fprintf(&b, "  · %s  %s\n", pr.Question.ID, oneLine(pr.Question.Prompt, 70))
+		}
+		b.WriteString("\n")
+	}
+	status := "complete"
+	if !p.Complete() {
+		status = "incomplete"
+	}
+	verdict := "nothing is blocking"
+	if len(blocking) > 0 {
+		verdict = fmt.Sprintf("%d blocking %s", len(blocking), plural(len(blocking), "problem", "problems"))
+	}
+	fmt.Fprintf(&b, "%s: %d of %d questions answered (%d%%, %s); %s.\n", source, p.Answered, p.Total, p.Percent(), status, verdict)
+	io.WriteString(w, termsafe.Filter(b.String()))
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(questionnaire.EscapeJSONUnsafe(append(b, '\n')))
+	return err
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what to give.
+func exactArgs(n int, msg string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s; see pstab %s --help", msg, cmd.Name())
+		}
+		return nil
+	}
+}
+
+// showMarkdown writes the listing tab: rendered with glamour when stdout is a terminal and
+// plain is false, else as plain Markdown. Either way it passes the terminal filter.
+func (a *App) showMarkdown(md string, plain bool) error {
+	if plain || !a.OutIsTerminal {
+		_, err := io.WriteString(a.Out, termsafe.Filter(md))
+		return err
+	}
+	r := render.New(a.previewStyle(), lipgloss.ColorProfile())
+	out, err := r.Render(md, a.outWidth())
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(a.Out, out)
+	return err
+}
+
+// previewStyle decides dark or light once, before anything is drawn.
+func (a *App) previewStyle() render.Style {
+	return render.ChooseStyle(a.env("NO_COLOR") != "", lipgloss.HasDarkBackground())
+}
+
+// outWidth is the terminal's width, kept to a readable 100 columns.
+func (a *App) outWidth() int {
+	if f, ok := a.Out.(interface{ Fd() uintptr }); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return min(w, 100)
+		}
+	}
+	return 80
+}

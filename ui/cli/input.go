@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// catalogues returns the Privacy & Security catalogue and the Security Self-Assessment
+// catalogue: the built-in ones, or the files named by --catalogue / PSTAB_CATALOGUE and
+// --ssa-catalogue / PSTAB_SSA_CATALOGUE.
+func (a *App) catalogues() (ps, ssa *questionnaire.Catalogue, err error) {
+	ps, err = a.loadCatalogue(a.flags.catalogue, "PSTAB_CATALOGUE", assets.PrivacySecurity, "privacy-security")
+	if err != nil {
+		return nil, nil, err
+	}
+	ssa, err = a.loadCatalogue(a.flags.ssaCatalogue, "PSTAB_SSA_CATALOGUE", assets.SelfAssessment, "self-assessment")
+	if err != nil {
+		return nil, nil, err
+	}
+	return ps, ssa, nil
+}
+
+// catalogue returns the Privacy & Security catalogue.
+func (a *App) catalogue() (*questionnaire.Catalogue, error) {
+	return a.loadCatalogue(a.flags.catalogue, "PSTAB_CATALOGUE", assets.PrivacySecurity, "privacy-security")
+}
+
+func (a *App) loadCatalogue(flag, envKey, builtin, wantID string) (*questionnaire.Catalogue, error) {
+	path := flag
+	if path == "" {
+		path = a.env(envKey)
+	}
+	var c *questionnaire.Catalogue
+	var err error
+	if path == "" {
+		var data []byte
+		if data, err = assets.Read(builtin); err != nil {
+			return nil, err
+		}
+		c, err = questionnaire.Load("built-in "+builtin, data)
+	} else {
+		c, err = questionnaire.LoadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usageErr("the catalogue file %s does not exist; check --catalogue or %s", path, envKey)
+		}
+	}
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("the catalogue is refused: %w", err)}
+	}
+	if c.ID != wantID {
+		return nil, usageErr("%s is the %q catalogue, not %q; check which file you pass", path, c.ID, wantID)
+	}
+	return c, nil
+}
+
+// readInput reads a payload or bundle file ("-" for standard input), refusing files larger
+// than a payload can be before reading them whole.
+func (a *App) readInput(path string) ([]byte, error) {
+	var r io.Reader
+	name := path
+	if path == "-" {
+		r, name = a.In, "standard input"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return nil, usageErr("%s does not exist", path)
+			case errors.Is(err, fs.ErrPermission):
+				return nil, usageErr("%s cannot be read: permission denied", path)
+			}
+			return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			switch {
+			case st.IsDir():
+				return nil, usageErr("%s is a directory; give a JSON file", path)
+			case st.Size() > questionnaire.MaxPayloadSize:
+				return nil, usageErr("%s is %s; a payload is at most 4 MB, so this is not one", path, humanBytes(st.Size()))
+			}
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, questionnaire.MaxPayloadSize+1))
+	if err != nil {
+		return nil, usageErr("cannot read %s: %v", name, unwrapPathError(err))
+	}
+	if len(data) > questionnaire.MaxPayloadSize {
+		return nil, usageErr("%s is larger than 4 MB; a payload is at most 4 MB, so this is not one", name)
+	}
+	if len(data) == 0 {
+		return nil, usageErr("%s is empty; give a payload or bundle JSON file", name)
+	}
+	return data, nil
+}
+
+// document is a file a reviewer reads: a payload of any shape or a review bundle.
+type document struct {
+	answers questionnaire.Answers
+	title   string // app name, when the file says
+	note    string // revision and time, when the file says
+	notes   []string
+	bundle  *questionnaire.Bundle
+	shape   questionnaire.Shape
+	// afterExport, when set, records that the document was exported (a draft's status).
+	afterExport func(format, path string) error
+}
+
+// readDocument reads and decodes a payload or bundle file. Unreadable input is a usage
+// error (exit 2); answers of the wrong type are problems (exit 1). Either way the message
+// names the file and the JSON path.
+func (a *App) readDocument(c *questionnaire.Catalogue, path string) (*document, error) {
+	data, err := a.readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	name := path
+	if path == "-" {
+		name = "standard input"
+	}
+	if questionnaire.IsBundle(data) {
+		b, notes, err := c.DecodeBundle(data)
+		if err != nil {
+			return nil, decodeErr(name, err)
+		}
+		d := &document{answers: b.Answers, title: b.AppName, notes: notes, bundle: &b}
+		if d.title == "" {
+			d.title = b.AppKey
+		}
+		if b.Revision > 0 {
+			d.note = fmt.Sprintf("Revision %d", b.Revision)
+			if !b.SavedAt.IsZero() {
+				d.note += ", saved " + b.SavedAt.Local().Format("2006-01-02 15:04")
+			}
+		}
+		return d, nil
+	}
+	ans, shape, err := c.DecodePayload(data)
+	if err != nil {
+		return nil, decodeErr(name, err)
+	}
+	return &document{answers: ans, shape: shape, title: filepath.Base(path)}, nil
+}
+
+func decodeErr(name string, err error) error {
+	var de *questionnaire.DecodeError
+	if errors.As(err, &de) {
+		code := ExitProblems
+		if de.Unreadable {
+			code = ExitUsage
+		}
+		return &ExitError{Code: code, Err: fmt.Errorf("%s: %s", name, de.Error())}
+	}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", name, err)}
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

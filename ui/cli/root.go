@@ -1,0 +1,204 @@
+// Package cli is pstab's command tree: the non-interactive commands, thin over the
+// questionnaire, the store and the Marketplace client, and the entry to the TUI.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// App is what the commands need from the world outside: streams, environment, version.
+// main builds one from the process; tests build one from buffers.
+type App struct {
+	Version string
+	In      io.Reader
+	Out     io.Writer
+	Err     io.Writer
+	Getenv  func(string) string
+	// OutIsTerminal reports whether Out is a terminal (for colour and glamour rendering).
+	OutIsTerminal bool
+	// InIsTerminal reports whether In is a terminal (for prompts).
+	InIsTerminal bool
+
+	flags globalFlags
+}
+
+type globalFlags struct {
+	db           string
+	catalogue    string
+	ssaCatalogue string
+	debug        bool
+	accessible   bool
+}
+
+// Exit codes, as documented in the README.
+const (
+	ExitOK        = 0
+	ExitProblems  = 1   // the command ran and found problems (blocking answers, a failed check)
+	ExitUsage     = 2   // bad usage or unreadable input
+	ExitCancelled = 130 // the user cancelled (ctrl+c)
+)
+
+// ExitError carries the exit code a failure should end the process with. Its message is
+// the one sentence the user sees.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageErr, problemsErr and friends build exit errors with a formatted message.
+func usageErr(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+func problemsErr(format string, args ...any) error {
+	return &ExitError{Code: ExitProblems, Err: fmt.Errorf(format, args...)}
+}
+
+// errSilentProblems ends a command with exit 1 after it has already printed its findings.
+var errSilentProblems = &ExitError{Code: ExitProblems, Err: errors.New("")}
+
+// errCancelled ends a command that the user cancelled.
+var errCancelled = &ExitError{Code: ExitCancelled, Err: errors.New("cancelled")}
+
+// Run builds the command tree, runs it with args and returns the exit code. Errors are
+// printed as one line on stderr.
+func (a *App) Run(ctx context.Context, args []string) int {
+	root := a.NewRoot()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitUsage
+	var ee *ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.Code
+	case errors.Is(err, context.Canceled):
+		code = ExitCancelled
+	}
+	if msg := err.Error(); msg != "" && (ee == nil || ee.Err.Error() != "") {
+		fmt.Fprintln(a.Err, "pstab: "+sentence(msg))
+	}
+	return code
+}
+
+// sentence makes an error message read as one sentence: capital first letter, full stop.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
+}
+
+// NewRoot builds the command tree.
+func (a *App) NewRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pstab",
+		Short: "Fill in, keep, review and submit the Marketplace Privacy & Security tab",
+		Long: `pstab walks Atlassian Marketplace partners through the Privacy & Security tab of their
+cloud app listings, one section at a time. Every answer is saved to a local SQLite file the
+moment it is given. Before submitting, pstab shows the tab as customers will see it, then
+submits it through the Marketplace REST API or writes an answer sheet for the web form.
+
+Run pstab with no command to open the interactive wizard.`,
+		Version:       a.version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runTUI(cmd)
+		},
+	}
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.Err)
+	root.SetVersionTemplate("pstab {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%v; see pstab --help", err)}
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.flags.db, "db", "", "drafts database file (default $XDG_DATA_HOME/pstab/pstab.db; env PSTAB_DB)")
+	pf.StringVar(&a.flags.catalogue, "catalogue", "", "Privacy & Security catalogue file to use instead of the built-in one (env PSTAB_CATALOGUE)")
+	pf.StringVar(&a.flags.ssaCatalogue, "ssa-catalogue", "", "Security Self-Assessment catalogue file to use instead of the built-in one (env PSTAB_SSA_CATALOGUE)")
+	pf.BoolVar(&a.flags.debug, "debug", false, "write a debug log to the user cache directory (never contains tokens)")
+	pf.BoolVar(&a.flags.accessible, "accessible", false, "use a plain line-by-line prompter instead of the full-screen wizard (env ACCESSIBLE=1)")
+
+	root.AddGroup(
+		&cobra.Group{ID: "files", Title: "Files (no database needed):"},
+		&cobra.Group{ID: "drafts", Title: "Drafts:"},
+		&cobra.Group{ID: "marketplace", Title: "Marketplace:"},
+	)
+	for _, c := range a.fileCommands() {
+		c.GroupID = "files"
+		root.AddCommand(c)
+	}
+	for _, c := range a.draftCommands() {
+		c.GroupID = "drafts"
+		root.AddCommand(c)
+	}
+	for _, c := range a.marketplaceCommands() {
+		c.GroupID = "marketplace"
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// version returns pstab's version from the build information: the module version for an
+// installed release, plus the VCS revision when the build recorded one.
+func (a *App) version() string {
+	if a.Version != "" {
+		return a.Version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "-dirty"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " (" + rev + modified + ")"
+	}
+	return v + " " + info.GoVersion
+}
+
+// env reads an environment variable through the App.
+func (a *App) env(key string) string {
+	if a.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return a.Getenv(key)
+}

@@ -1,0 +1,97 @@
+// Package render turns the listing tab's Markdown into terminal text with glamour, for the
+// preview in the wizard and for `pstab preview` on a terminal. Its output always passes
+// through the terminal filter.
+package render
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/charmbracelet/glamour"
+	"github.com/muesli/termenv"
+
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// Style is the glamour style to render with, decided before any program starts: asking
+// the terminal for its background inside a running program stalls it (see tui-notes §4.3).
+type Style string
+
+// The styles pstab uses.
+const (
+	Dark  Style = "dark"
+	Light Style = "light"
+	Plain Style = "notty" // no colour: NO_COLOR, or output that is not a terminal
+)
+
+// ChooseStyle picks the style from what is known before the program starts.
+func ChooseStyle(noColor, darkBackground bool) Style {
+	switch {
+	case noColor:
+		return Plain
+	case darkBackground:
+		return Dark
+	}
+	return Light
+}
+
+// Renderer renders Markdown at one style, keeping one glamour renderer per width. glamour
+// renderers are not safe for concurrent use, so each is guarded by its own lock.
+type Renderer struct {
+	style   Style
+	profile termenv.Profile
+
+	mu    sync.Mutex
+	byWid map[int]*widthRenderer
+}
+
+type widthRenderer struct {
+	mu sync.Mutex
+	tr *glamour.TermRenderer
+}
+
+// New returns a renderer for the style and colour profile.
+func New(style Style, profile termenv.Profile) *Renderer {
+	if style == Plain {
+		profile = termenv.Ascii
+	}
+	return &Renderer{style: style, profile: profile, byWid: map[int]*widthRenderer{}}
+}
+
+// Render renders md to fit width columns and filters the result for the terminal.
+func (r *Renderer) Render(md string, width int) (string, error) {
+	if width < 20 {
+		width = 20
+	}
+	wr, err := r.forWidth(width)
+	if err != nil {
+		return "", err
+	}
+	wr.mu.Lock()
+	out, err := wr.tr.Render(md)
+	wr.mu.Unlock()
+	if err != nil {
+		return "", fmt.Errorf("render preview: %w", err)
+	}
+	return termsafe.Filter(strings.TrimRight(out, "\n") + "\n"), nil
+}
+
+func (r *Renderer) forWidth(width int) (*widthRenderer, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if wr, ok := r.byWid[width]; ok {
+		return wr, nil
+	}
+	tr, err := glamour.NewTermRenderer(
+		glamour.WithStandardStyle(string(r.style)),
+		glamour.WithColorProfile(r.profile),
+		glamour.WithWordWrap(width),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("start preview renderer: %w", err)
+	}
+	wr := &widthRenderer{tr: tr}
+	r.byWid[width] = wr
+	return wr, nil
+}

@@ -1,0 +1,158 @@
+// Package termsafe is the last line of defence between untrusted text and the terminal:
+// an allow-list filter for everything pstab writes that carries content.
+//
+// Text from partners, imported files, the database and the Marketplace API is cleaned where
+// it enters and escaped before it is embedded in Markdown; this filter holds even if those
+// layers are bypassed, because the terminal only ever receives what it lets through.
+package termsafe
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+const esc = 0x1b
+
+// Filter keeps printable text, newlines, tabs and SGR colour sequences (ESC [ digits ; : m)
+// and drops everything else: other CSI sequences (cursor moves, clearing, queries), OSC
+// (titles, hyperlinks, clipboard writes), DCS, SOS, PM and APC strings, other escape
+// sequences, C0 controls (CR, backspace, BEL...), DEL, C1 controls, bidi controls, and
+// invalid UTF-8. Filtering twice gives the same result as filtering once.
+func Filter(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == esc {
+			i = escape(s, i, &b)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			i++
+			continue
+		}
+		if keep(r) {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// isPlain reports text that needs no filtering, which is most of it, to skip the copy.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// keep reports whether a character may reach the terminal.
+func keep(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return true
+	case r < 0x20 || r == 0x7f:
+		return false
+	case r >= 0x80 && r <= 0x9f: // C1 controls; 0x9b is a one-byte CSI on some terminals
+		return false
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return false // bidi controls reorder what is shown ("Trojan Source")
+	case r == 0x2028 || r == 0x2029:
+		return false
+	}
+	return true
+}
+
+// escape handles the escape sequence starting at s[i]: an SGR sequence is copied to b,
+// anything else is dropped. It returns the index after the sequence.
+func escape(s string, i int, b *strings.Builder) int {
+	if i+1 >= len(s) {
+		return i + 1 // a lone ESC at the end
+	}
+	switch s[i+1] {
+	case '[':
+		return csi(s, i, b)
+	case ']', 'P', 'X', '^', '_':
+		return skipString(s, i+2)
+	}
+	// A two-character sequence such as ESC c (reset) or ESC 7 (save cursor): drop both,
+	// unless the second is the start of something we must look at on its own.
+	next := s[i+1]
+	if next < 0x20 || next >= 0x7f {
+		return i + 1
+	}
+	return i + 2
+}
+
+// csi copies an SGR sequence and drops any other control sequence.
+func csi(s string, i int, b *strings.Builder) int {
+	j := i + 2
+	sgr := true
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c >= '0' && c <= '9', c == ';', c == ':':
+		case c >= 0x20 && c <= 0x3f: // other parameter or intermediate bytes (?, <, =, >, space...)
+			sgr = false
+		case c >= 0x40 && c <= 0x7e: // final byte
+			if sgr && c == 'm' {
+				b.WriteString(s[i : j+1])
+			}
+			return j + 1
+		default:
+			// Not a valid CSI byte: the sequence is broken. Drop what was read and let the
+			// byte be judged on its own.
+			return j
+		}
+		j++
+	}
+	return j // unterminated: drop it
+}
+
+// skipString skips an OSC, DCS, SOS, PM or APC string, up to and including its terminator
+// (BEL, or ESC \), or to the end of the text.
+func skipString(s string, j int) int {
+	for j < len(s) {
+		switch s[j] {
+		case 0x07:
+			return j + 1
+		case esc:
+			if j+1 < len(s) && s[j+1] == '\\' {
+				return j + 2
+			}
+			return j // an ESC that is not ST ends the string and starts something new
+		}
+		j++
+	}
+	return j
+}
+
+// Strip removes every escape sequence, SGR included, leaving plain text.
+func Strip(s string) string {
+	f := Filter(s)
+	if !strings.ContainsRune(f, esc) {
+		return f
+	}
+	var b strings.Builder
+	for i := 0; i < len(f); {
+		if f[i] == esc {
+			j := i + 2
+			for j < len(f) && f[j] != 'm' {
+				j++
+			}
+			i = j + 1
+			continue
+		}
+		b.WriteByte(f[i])
+		i++
+	}
+	return b.String()
+}
