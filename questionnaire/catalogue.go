@@ -83,8 +83,20 @@ type Catalogue struct {
 
 	Sections  []*Section
 	Questions []*Question // every question, in order
+	Checks    []*Check    // readiness checks, in order
 
 	byID map[string]*Question
+}
+
+// Check is a readiness rule: when If holds, the draft is not ready, for the reason in
+// Message, which says what to change. Question is where the partner fixes it.
+type Check struct {
+	ID       string
+	Question *Question
+	Severity Severity // Blocking or Advice
+	If       *Condition
+	Message  string
+	Line     int
 }
 
 // Section is a group of questions shown together.

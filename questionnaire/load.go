@@ -96,13 +96,14 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 	}
 	root := doc.Content[0]
 	c := &Catalogue{Source: l.file, byID: map[string]*Question{}}
-	var sectionsNode *yaml.Node
+	var sectionsNode, checksNode *yaml.Node
 	err := l.fields(root, "catalogue", map[string]func(*yaml.Node) error{
 		"id":       l.str(&c.ID),
 		"title":    l.str(&c.Title),
 		"level":    l.str(&c.Level),
 		"version":  l.str(&c.Version),
 		"sections": func(n *yaml.Node) error { sectionsNode = n; return nil },
+		"checks":   func(n *yaml.Node) error { checksNode = n; return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -142,6 +143,9 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 		}
 	}
 	l.q = ""
+	if err := l.checks(c, checksNode); err != nil {
+		return nil, err
+	}
 	if err := l.checkReferences(c); err != nil {
 		return nil, err
 	}
@@ -390,6 +394,54 @@ func (l *loader) judge(q *Question, jn *yaml.Node) error {
 	return nil
 }
 
+// checks reads the readiness checks. Their conditions may name any question.
+func (l *loader) checks(c *Catalogue, cn *yaml.Node) error {
+	if cn == nil {
+		return nil
+	}
+	if cn.Kind != yaml.SequenceNode {
+		return l.errf(cn, "checks must be a list of {id, question, severity, if, message}")
+	}
+	seen := map[string]int{}
+	for _, n := range cn.Content {
+		ch := &Check{Line: n.Line, Severity: Advice}
+		var qid, severity string
+		l.q = ""
+		if err := l.fields(n, "check", map[string]func(*yaml.Node) error{
+			"id":       l.str(&ch.ID),
+			"question": l.str(&qid),
+			"severity": l.str(&severity),
+			"if":       l.cond(&ch.If),
+			"message":  l.str(&ch.Message),
+		}); err != nil {
+			return err
+		}
+		switch severity {
+		case "", "advice":
+		case "blocking":
+			ch.Severity = Blocking
+		default:
+			return l.errf(n, "check %s: severity must be advice or blocking, not %q", ch.ID, severity)
+		}
+		ch.Question = c.byID[qid]
+		switch {
+		case !idPattern.MatchString(ch.ID):
+			return l.errf(n, "a check needs an id of lowercase letters, digits and dashes")
+		case seen[ch.ID] > 0:
+			return l.errf(n, "duplicate check ID %s (first defined on line %d)", ch.ID, seen[ch.ID])
+		case ch.Question == nil:
+			return l.errf(n, "check %s: question %q is not in the catalogue; name the question the partner should change", ch.ID, qid)
+		case ch.If == nil:
+			return l.errf(n, "check %s needs an if: the condition under which the draft is not ready", ch.ID)
+		case ch.Message == "":
+			return l.errf(n, "check %s needs a message saying what to change", ch.ID)
+		}
+		seen[ch.ID] = ch.Line
+		c.Checks = append(c.Checks, ch)
+	}
+	return nil
+}
+
 // checkReferences checks every condition: show_if may name only earlier questions; judge
 // rules may name any question; literals must suit the kind of the question they test.
 func (l *loader) checkReferences(c *Catalogue) error {
@@ -433,6 +485,12 @@ func (l *loader) checkReferences(c *Catalogue) error {
 			if err := check(q.ID, r.If, -1); err != nil {
 				return err
 			}
+		}
+	}
+	for _, ch := range c.Checks {
+		if err := check("", ch.If, -1); err != nil {
+			err.(*CatalogueError).Msg = "check " + ch.ID + ": " + err.(*CatalogueError).Msg
+			return err
 		}
 	}
 	return nil

@@ -41,6 +41,7 @@ type Problem struct {
 	Field    string // entity field key, or ""
 	Severity Severity
 	Message  string // a sentence saying what is wrong and what to do
+	Check    string // the readiness check that found it, or ""
 }
 
 // HasBlocking reports whether any of the problems is blocking.
