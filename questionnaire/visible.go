@@ -22,14 +22,13 @@ func (c *Catalogue) Visible(a Answers) Visibility {
 		return q, val, ok
 	}
 	sectionShown := make([]bool, len(c.Sections))
-	for i, s := range c.Sections {
-		// A section's condition only names questions before it, all decided by now.
-		if len(s.Questions) > 0 {
-			first := s.Questions[0].Index
-			sectionShown[i] = s.ShowIf == nil || s.ShowIf.eval(lookupBefore(lookup, c, first))
-		}
-	}
 	for _, q := range c.Questions {
+		if q.SectionRank == 0 {
+			// A section's condition only names questions before it, all decided by now;
+			// it must be evaluated here, in order, not before any question is decided.
+			s := q.Section
+			sectionShown[s.Index] = s.ShowIf == nil || s.ShowIf.eval(lookupBefore(lookup, c, q.Index))
+		}
 		v.shown[q.Index] = sectionShown[q.Section.Index] && q.ShowIf.eval(lookup)
 	}
 	return v

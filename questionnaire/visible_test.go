@@ -1,0 +1,602 @@
+package questionnaire
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// followUpCase is one follow-up rule: with the reveal answers the targets are shown; with
+// the hide changes applied on top, they are hidden again.
+type followUpCase struct {
+	name    string
+	reveal  map[string]Value
+	hide    map[string]Value // applied on top of reveal; an empty Value clears an answer
+	targets []string
+}
+
+// allData answers every question of the data sections, so that hiding the gate can be seen
+// to hide answered questions, not only unanswered ones.
+var dataAnswers = map[string]Value{
+	"stores-eud":                 yes,
+	"stored-data-types":          List("Issue keys"),
+	"processes-eud":              yes,
+	"same-data-processed-stored": no,
+	"processed-data-types":       List("Comment text"),
+	"shares-eud":                 yes,
+	"sub-processors": {Entities: []Entity{entity(map[string]Value{
+		"name": Text("Amazon Web Services, Inc."), "purpose": Text("Hosting")})}},
+	"data-residency":          Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED"),
+	"residency-locations":     List("EU", "US"),
+	"residency-data-types":    List("Issue content"),
+	"residency-migration":     yes,
+	"retains-after-uninstall": yes,
+	"retention-period":        Days(0, 30),
+	"custom-retention":        no,
+}
+
+func merge(ms ...map[string]Value) map[string]Value {
+	out := map[string]Value{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var gatedByStoreOrProcess = []string{
+	"shares-eud", "sub-processors",
+	"data-residency", "residency-locations", "residency-data-types", "residency-migration",
+	"retains-after-uninstall", "retention-period", "custom-retention",
+}
+
+var psFollowUps = []followUpCase{
+	{
+		name:    "both store and process No hides third parties, residency and retention",
+		reveal:  dataAnswers,
+		hide:    map[string]Value{"stores-eud": no, "processes-eud": no},
+		targets: append([]string{"stored-data-types", "same-data-processed-stored", "processed-data-types"}, gatedByStoreOrProcess...),
+	},
+	{
+		name:    "store Yes alone keeps the data sections shown",
+		reveal:  merge(dataAnswers, map[string]Value{"processes-eud": no}),
+		hide:    map[string]Value{"stores-eud": no},
+		targets: gatedByStoreOrProcess,
+	},
+	{
+		name:    "process Yes alone keeps the data sections shown",
+		reveal:  merge(dataAnswers, map[string]Value{"stores-eud": no}),
+		hide:    map[string]Value{"processes-eud": no},
+		targets: gatedByStoreOrProcess,
+	},
+	{
+		name:    "stored data types follow stores Yes",
+		reveal:  map[string]Value{"stores-eud": yes, "stored-data-types": List("Issue keys")},
+		hide:    map[string]Value{"stores-eud": no},
+		targets: []string{"stored-data-types"},
+	},
+	{
+		name:    "stored data types hide again when stores is cleared",
+		reveal:  map[string]Value{"stores-eud": yes},
+		hide:    map[string]Value{"stores-eud": {}},
+		targets: []string{"stored-data-types"},
+	},
+	{
+		name:    "same-data checkbox needs stores Yes and processes Yes (processes No)",
+		reveal:  map[string]Value{"stores-eud": yes, "processes-eud": yes},
+		hide:    map[string]Value{"processes-eud": no},
+		targets: []string{"same-data-processed-stored"},
+	},
+	{
+		name:    "same-data checkbox needs stores Yes and processes Yes (stores No)",
+		reveal:  map[string]Value{"stores-eud": yes, "processes-eud": yes},
+		hide:    map[string]Value{"stores-eud": no},
+		targets: []string{"same-data-processed-stored"},
+	},
+	{
+		name:    "same-data checkbox hides when processes is unanswered",
+		reveal:  map[string]Value{"stores-eud": yes, "processes-eud": yes},
+		hide:    map[string]Value{"processes-eud": {}},
+		targets: []string{"same-data-processed-stored"},
+	},
+	{
+		name:    "processed data types follow processes Yes",
+		reveal:  map[string]Value{"processes-eud": yes},
+		hide:    map[string]Value{"processes-eud": no},
+		targets: []string{"processed-data-types"},
+	},
+	{
+		name:    "processed data types hide when the same-data checkbox is ticked",
+		reveal:  map[string]Value{"stores-eud": yes, "processes-eud": yes, "same-data-processed-stored": no},
+		hide:    map[string]Value{"same-data-processed-stored": yes},
+		targets: []string{"processed-data-types"},
+	},
+	{
+		name: "a ticked same-data checkbox stops counting once stores turns No",
+		// The checkbox is hidden by stores = No, so it counts as unanswered and the list of
+		// processed data types comes back: the reveal is driven by the grandparent.
+		reveal:  map[string]Value{"stores-eud": no, "processes-eud": yes, "same-data-processed-stored": yes},
+		hide:    map[string]Value{"stores-eud": yes},
+		targets: []string{"processed-data-types"},
+	},
+	{
+		name:    "log follow-ups follow logs Yes",
+		reveal:  map[string]Value{"logs-eud": yes, "logs-shared": yes},
+		hide:    map[string]Value{"logs-eud": no},
+		targets: []string{"logs-outside-atlassian", "logs-shared", "logs-sharing-integral"},
+	},
+	{
+		name:    "log sharing integral follows logs shared Yes",
+		reveal:  map[string]Value{"logs-eud": yes, "logs-shared": yes},
+		hide:    map[string]Value{"logs-shared": no},
+		targets: []string{"logs-sharing-integral"},
+	},
+	{
+		name:    "sub-processors follow shares Yes",
+		reveal:  map[string]Value{"stores-eud": yes, "shares-eud": yes},
+		hide:    map[string]Value{"shares-eud": no},
+		targets: []string{"sub-processors"},
+	},
+	{
+		name:    "residency follow-ups follow data stored in Atlassian with residency",
+		reveal:  map[string]Value{"data-residency": Text("STORED_IN_ATLASSIAN_N_DR_SUPPORTED")},
+		hide:    map[string]Value{"data-residency": Text("APP_DOES_NOT_SUPPORT_DR")},
+		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
+	},
+	{
+		name:    "residency follow-ups follow data stored outside Atlassian with residency",
+		reveal:  map[string]Value{"data-residency": Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED")},
+		hide:    map[string]Value{"data-residency": Text("APP_DOES_NOT_SUPPORT_DR")},
+		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
+	},
+	{
+		name:    "residency follow-ups hide for an unknown residency value",
+		reveal:  map[string]Value{"data-residency": Text("STORED_IN_ATLASSIAN_N_DR_SUPPORTED")},
+		hide:    map[string]Value{"data-residency": Text("SOMETHING_NEW")},
+		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
+	},
+	{
+		name:    "retention period follows retains Yes",
+		reveal:  map[string]Value{"retains-after-uninstall": yes, "retention-period": Days(0, 30)},
+		hide:    map[string]Value{"retains-after-uninstall": no},
+		targets: []string{"retention-period"},
+	},
+	{
+		name:    "PETs list follows uses PETs Yes",
+		reveal:  map[string]Value{"uses-pets": yes, "pets": List("Pseudonymisation")},
+		hide:    map[string]Value{"uses-pets": no},
+		targets: []string{"pets"},
+	},
+	{
+		name:    "GDPR processor data types follow TRUE",
+		reveal:  map[string]Value{"gdpr-processor": Text("TRUE")},
+		hide:    map[string]Value{"gdpr-processor": Text("FALSE")},
+		targets: []string{"gdpr-processor-data-types"},
+	},
+	{
+		name:    "GDPR processor data types follow the spelling true",
+		reveal:  map[string]Value{"gdpr-processor": Text("true")},
+		hide:    map[string]Value{"gdpr-processor": Text("NOT_APPLICABLE")},
+		targets: []string{"gdpr-processor-data-types"},
+	},
+	{
+		name:    "GDPR processor data types follow a JSON boolean",
+		reveal:  map[string]Value{"gdpr-processor": yes},
+		hide:    map[string]Value{"gdpr-processor": no},
+		targets: []string{"gdpr-processor-data-types"},
+	},
+	{
+		name:    "CCPA service provider data types follow TRUE",
+		reveal:  map[string]Value{"ccpa-service-provider": Text("TRUE")},
+		hide:    map[string]Value{"ccpa-service-provider": Text("not_applicable")},
+		targets: []string{"ccpa-service-provider-data-types"},
+	},
+	{
+		name:    "CCPA service provider data types follow the spelling True",
+		reveal:  map[string]Value{"ccpa-service-provider": Text("True")},
+		hide:    map[string]Value{"ccpa-service-provider": Text("False")},
+		targets: []string{"ccpa-service-provider-data-types"},
+	},
+	{
+		name:    "CCPA service provider data types follow a JSON boolean",
+		reveal:  map[string]Value{"ccpa-service-provider": yes},
+		hide:    map[string]Value{"ccpa-service-provider": no},
+		targets: []string{"ccpa-service-provider-data-types"},
+	},
+	{
+		name:    "EEA mechanism question follows transfers Yes",
+		reveal:  map[string]Value{"eea-transfer": yes},
+		hide:    map[string]Value{"eea-transfer": no},
+		targets: []string{"eea-mechanism-in-place"},
+	},
+	{
+		name:    "EEA mechanism name follows mechanism in place Yes",
+		reveal:  map[string]Value{"eea-transfer": yes, "eea-mechanism-in-place": yes},
+		hide:    map[string]Value{"eea-mechanism-in-place": no},
+		targets: []string{"eea-mechanism"},
+	},
+	{
+		name: "hiding the EEA transfer hides the mechanism and its name (two levels)",
+		reveal: map[string]Value{"eea-transfer": yes, "eea-mechanism-in-place": yes,
+			"eea-mechanism": Text("EU Standard Contractual Clauses (2021)")},
+		hide:    map[string]Value{"eea-transfer": no},
+		targets: []string{"eea-mechanism-in-place", "eea-mechanism"},
+	},
+	{
+		name:    "certifications follow has certifications Yes",
+		reveal:  map[string]Value{"has-certifications": yes, "certifications": List("SOC2_TYPE2")},
+		hide:    map[string]Value{"has-certifications": no},
+		targets: []string{"certifications"},
+	},
+	{
+		name:    "other certifications follow a list that contains OTHER",
+		reveal:  map[string]Value{"has-certifications": yes, "certifications": List("ISO27001", "OTHER")},
+		hide:    map[string]Value{"certifications": List("ISO27001")},
+		targets: []string{"other-certifications"},
+	},
+	{
+		name: "other certifications hide with has certifications No (two levels)",
+		reveal: map[string]Value{"has-certifications": yes, "certifications": List("OTHER"),
+			"other-certifications": List("Cyber Essentials Plus (2026)")},
+		hide:    map[string]Value{"has-certifications": no},
+		targets: []string{"certifications", "other-certifications"},
+	},
+}
+
+var ssaFollowUps = []followUpCase{
+	{name: "1a controls and 1b jurisdictions follow 1a Yes", reveal: map[string]Value{"ssa-1a": yes},
+		hide: map[string]Value{"ssa-1a": no}, targets: []string{"ssa-1a-controls", "ssa-1b"}},
+	{name: "2 controls follow 2 Yes", reveal: map[string]Value{"ssa-2": yes},
+		hide: map[string]Value{"ssa-2": no}, targets: []string{"ssa-2-controls"}},
+	{name: "3 details follow 3 Yes", reveal: map[string]Value{"ssa-3": yes},
+		hide: map[string]Value{"ssa-3": no}, targets: []string{"ssa-3-details"}},
+	{name: "5 details follow 5 Yes", reveal: map[string]Value{"ssa-5": yes},
+		hide: map[string]Value{"ssa-5": no}, targets: []string{"ssa-5-details"}},
+	{name: "6 standards follow 6 Yes", reveal: map[string]Value{"ssa-6": yes},
+		hide: map[string]Value{"ssa-6": no}, targets: []string{"ssa-6-standards"}},
+	{name: "7 details follow 7 Yes", reveal: map[string]Value{"ssa-7": yes},
+		hide: map[string]Value{"ssa-7": no}, targets: []string{"ssa-7-details"}},
+	{name: "8 details follow 8 Yes", reveal: map[string]Value{"ssa-8": yes},
+		hide: map[string]Value{"ssa-8": no}, targets: []string{"ssa-8-details"}},
+	{name: "9 controls follow 9 Yes", reveal: map[string]Value{"ssa-9": yes},
+		hide: map[string]Value{"ssa-9": no}, targets: []string{"ssa-9-controls"}},
+	{name: "11 URL follows 11 Yes", reveal: map[string]Value{"ssa-11": yes},
+		hide: map[string]Value{"ssa-11": no}, targets: []string{"ssa-11-url"}},
+	{name: "11 process follows 11 No", reveal: map[string]Value{"ssa-11": no},
+		hide: map[string]Value{"ssa-11": yes}, targets: []string{"ssa-11-process"}},
+	{name: "12 details follow 12 Yes", reveal: map[string]Value{"ssa-12": yes},
+		hide: map[string]Value{"ssa-12": no}, targets: []string{"ssa-12-details"}},
+	{name: "13 backups and process follow 13 Yes", reveal: map[string]Value{"ssa-13": yes},
+		hide: map[string]Value{"ssa-13": no}, targets: []string{"ssa-13-backups", "ssa-13-process"}},
+}
+
+func runFollowUps(t *testing.T, c *Catalogue, cases []followUpCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			revealed := ans(tc.reveal)
+			vis := c.Visible(revealed)
+			for _, id := range tc.targets {
+				if c.Question(id) == nil {
+					t.Fatalf("no question %s in the catalogue", id)
+				}
+				if !vis.ShowsID(id) {
+					t.Errorf("revealed: %s is hidden, want shown", id)
+				}
+			}
+			hidden := with(revealed, tc.hide)
+			vis = c.Visible(hidden)
+			for _, id := range tc.targets {
+				if vis.ShowsID(id) {
+					t.Errorf("after the change: %s is shown, want hidden", id)
+				}
+				// The partner may flip the answer back: a hidden answer is kept.
+				if want, had := revealed.Values[id]; had {
+					if got, ok := hidden.Values[id]; !ok || !c.Question(id).Same(got, want) {
+						t.Errorf("after the change: the answer to %s was dropped", id)
+					}
+				}
+			}
+			// And changing it back shows them again.
+			back := with(hidden, tc.reveal)
+			vis = c.Visible(back)
+			for _, id := range tc.targets {
+				if !vis.ShowsID(id) {
+					t.Errorf("changed back: %s is hidden, want shown", id)
+				}
+			}
+		})
+	}
+}
+
+func TestFollowUpsPrivacySecurity(t *testing.T) { runFollowUps(t, ps(t), psFollowUps) }
+
+func TestFollowUpsSelfAssessment(t *testing.T) { runFollowUps(t, ssa(t), ssaFollowUps) }
+
+// TestEveryFollowUpRuleIsTested fails when the catalogue gains a show_if that no case above
+// covers, so that a new rule cannot go untested.
+func TestEveryFollowUpRuleIsTested(t *testing.T) {
+	for _, tc := range []struct {
+		c     *Catalogue
+		cases []followUpCase
+	}{{ps(t), psFollowUps}, {ssa(t), ssaFollowUps}} {
+		covered := map[string]bool{}
+		for _, fc := range tc.cases {
+			for _, id := range fc.targets {
+				covered[id] = true
+			}
+		}
+		for _, q := range tc.c.Questions {
+			conditional := q.ShowIf != nil || q.Section.ShowIf != nil
+			if conditional && !covered[q.ID] {
+				t.Errorf("%s: question %s has a follow-up rule that no case tests", tc.c.ID, q.ID)
+			}
+			if !conditional && covered[q.ID] {
+				t.Errorf("%s: question %s is in a follow-up case but has no rule", tc.c.ID, q.ID)
+			}
+		}
+	}
+}
+
+func TestUnansweredGatesShowTheDataSections(t *testing.T) {
+	c := ps(t)
+	for _, tc := range []struct {
+		name string
+		a    Answers
+	}{
+		{"nothing answered", NewAnswers()},
+		{"only stores No", ans(map[string]Value{"stores-eud": no})},
+		{"only processes No", ans(map[string]Value{"processes-eud": no})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vis := c.Visible(tc.a)
+			for _, id := range []string{"shares-eud", "data-residency", "retains-after-uninstall", "custom-retention"} {
+				if !vis.ShowsID(id) {
+					t.Errorf("%s is hidden; with the store/process answers not both No it must be shown", id)
+				}
+			}
+			for _, id := range []string{"sub-processors", "residency-locations", "retention-period", "stored-data-types"} {
+				if vis.ShowsID(id) {
+					t.Errorf("%s is shown before the answer that reveals it", id)
+				}
+			}
+		})
+	}
+}
+
+func TestVisibleQuestionsInOrder(t *testing.T) {
+	c := ps(t)
+	vis := c.Visible(ans(map[string]Value{"stores-eud": no, "processes-eud": no}))
+	var ids []string
+	for _, q := range vis.Questions() {
+		ids = append(ids, q.ID)
+	}
+	want := []string{"stores-eud", "processes-eud", "logs-eud", "uses-pets", "gdpr-controller",
+		"gdpr-processor", "ccpa-business", "ccpa-service-provider", "dpa", "eea-transfer",
+		"bug-bounty", "security-contact", "security-policy", "caiq-lite", "disk-encryption",
+		"permissions-justification", "requires-pats", "has-certifications", "privacy-policy"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("shown questions:\n got %v\nwant %v", ids, want)
+	}
+	for _, s := range []string{"third-parties", "residency", "retention"} {
+		if vis.SectionShown(c.Section(s)) {
+			t.Errorf("section %s is shown; both store and process are No", s)
+		}
+	}
+}
+
+func TestProgress(t *testing.T) {
+	c := ps(t)
+	type sec struct {
+		answered, total int
+		state           string
+	}
+	for _, tc := range []struct {
+		name     string
+		a        Answers
+		sections map[string]sec
+		answered int
+		total    int
+		percent  int
+		complete bool
+	}{
+		{
+			name: "nothing answered",
+			a:    NewAnswers(),
+			sections: map[string]sec{
+				"data": {0, 2, "not started"}, "logging": {0, 1, "not started"},
+				"third-parties": {0, 1, "not started"}, "residency": {0, 1, "not started"},
+				"retention": {0, 2, "not started"}, "privacy": {0, 7, "not started"},
+				"security": {0, 7, "not started"}, "compliance": {0, 1, "not started"},
+				"policy": {0, 1, "not started"},
+			},
+			answered: 0, total: 23, percent: 0,
+		},
+		{
+			name: "stores Yes with its list, processes No",
+			a:    ans(map[string]Value{"stores-eud": yes, "processes-eud": no}),
+			sections: map[string]sec{
+				"data":          {2, 3, "in progress"},
+				"third-parties": {0, 1, "not started"},
+			},
+			answered: 2, total: 24, percent: 8,
+		},
+		{
+			name: "both No skips three sections",
+			a:    ans(map[string]Value{"stores-eud": no, "processes-eud": no}),
+			sections: map[string]sec{
+				"data":          {2, 2, "done"},
+				"third-parties": {0, 0, "skipped"},
+				"residency":     {0, 0, "skipped"},
+				"retention":     {0, 0, "skipped"},
+			},
+			answered: 2, total: 19, percent: 10,
+		},
+		{
+			name: "the optional same-data checkbox does not count",
+			a:    ans(map[string]Value{"stores-eud": yes, "processes-eud": yes, "stored-data-types": List("x")}),
+			sections: map[string]sec{
+				// stores, its list, processes, processed list; the checkbox is optional.
+				"data": {3, 4, "in progress"},
+			},
+			answered: 3, total: 25, percent: 12,
+		},
+		{
+			name: "answers to hidden questions are not counted",
+			a: ans(map[string]Value{"stores-eud": no, "processes-eud": no,
+				"stored-data-types": List("x"), "shares-eud": yes, "retains-after-uninstall": yes,
+				"logs-eud": no, "logs-shared": yes}),
+			sections: map[string]sec{
+				"data":          {2, 2, "done"},
+				"logging":       {1, 1, "done"},
+				"third-parties": {0, 0, "skipped"},
+			},
+			answered: 3, total: 19, percent: 15,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := c.Progress(tc.a)
+			if p.Answered != tc.answered || p.Total != tc.total {
+				t.Errorf("overall %d/%d, want %d/%d", p.Answered, p.Total, tc.answered, tc.total)
+			}
+			if got := p.Percent(); got != tc.percent {
+				t.Errorf("Percent() = %d, want %d", got, tc.percent)
+			}
+			if p.Complete() != tc.complete {
+				t.Errorf("Complete() = %v, want %v", p.Complete(), tc.complete)
+			}
+			if len(p.Sections) != len(c.Sections) {
+				t.Fatalf("%d section entries, want %d", len(p.Sections), len(c.Sections))
+			}
+			for _, sp := range p.Sections {
+				want, ok := tc.sections[sp.Section.ID]
+				if !ok {
+					continue
+				}
+				if sp.Answered != want.answered || sp.Total != want.total || sp.State() != want.state {
+					t.Errorf("section %s: %d/%d %q, want %d/%d %q", sp.Section.ID,
+						sp.Answered, sp.Total, sp.State(), want.answered, want.total, want.state)
+				}
+				if sp.Shown != (want.state != "skipped") {
+					t.Errorf("section %s: Shown = %v with state %q", sp.Section.ID, sp.Shown, want.state)
+				}
+			}
+		})
+	}
+}
+
+func TestProgressCompleteWhenEveryShownQuestionAnswered(t *testing.T) {
+	c := ps(t)
+	a := ans(map[string]Value{
+		"stores-eud": no, "processes-eud": no, "logs-eud": no, "uses-pets": no,
+		"gdpr-controller": Text("FALSE"), "gdpr-processor": Text("FALSE"),
+		"ccpa-business": Text("NOT_APPLICABLE"), "ccpa-service-provider": Text("FALSE"),
+		"dpa": Text("FALSE"), "eea-transfer": no, "bug-bounty": no,
+		"security-contact": Text("security@example.com"), "security-policy": Text("https://example.com/security"),
+		"caiq-lite": no, "disk-encryption": yes, "permissions-justification": Text("read:jira-work, to show issues."),
+		"requires-pats": no, "has-certifications": no,
+	})
+	p := c.Progress(a)
+	if p.Complete() || p.Percent() == 100 {
+		t.Fatalf("one question (privacy-policy) is unanswered, yet Complete() = %v, Percent() = %d", p.Complete(), p.Percent())
+	}
+	a.Set("privacy-policy", Text("https://example.com/privacy"))
+	p = c.Progress(a)
+	if !p.Complete() || p.Percent() != 100 || p.Answered != 19 {
+		t.Errorf("all 19 shown questions answered: Complete() = %v, Percent() = %d, %d/%d", p.Complete(), p.Percent(), p.Answered, p.Total)
+	}
+	for _, sp := range p.Sections {
+		want := "done"
+		if !sp.Shown {
+			want = "skipped"
+		}
+		if sp.State() != want {
+			t.Errorf("section %s: state %q, want %q", sp.Section.ID, sp.State(), want)
+		}
+	}
+	// A draft where nothing is shown-and-required counts as complete.
+	if empty := (Progress{}); !empty.Complete() || empty.Percent() != 100 {
+		t.Errorf("empty progress: Complete() = %v, Percent() = %d", empty.Complete(), empty.Percent())
+	}
+}
+
+// TestHiddenAnswersAreKeptButNotUsed checks that answers to hidden questions stay in the
+// draft yet reach neither validation, progress, the payload nor the Markdown.
+func TestHiddenAnswersAreKeptButNotUsed(t *testing.T) {
+	c := ps(t)
+	a := ans(map[string]Value{
+		"stores-eud": no, "processes-eud": no,
+		// Hidden by the store/process gate, and deliberately invalid, so that validating
+		// them would be noticed.
+		"stored-data-types": List("HIDDEN-LIST-ITEM", "hidden-list-item"),
+		"shares-eud":        yes,
+		"sub-processors": {Entities: []Entity{entity(map[string]Value{
+			"name": Text("HIDDEN-SUBPROCESSOR"), "link": Text("http://hidden.example.com")})}},
+		"retention-period": Days(40, 10),
+		// Hidden by logs-eud = No.
+		"logs-eud":    no,
+		"logs-shared": yes,
+		// Hidden by eea-transfer = No (grandchild too).
+		"eea-transfer":           no,
+		"eea-mechanism-in-place": yes,
+		"eea-mechanism":          Text("HIDDEN-MECHANISM"),
+	})
+	hiddenIDs := []string{"stored-data-types", "shares-eud", "sub-processors", "retention-period",
+		"logs-shared", "eea-mechanism-in-place", "eea-mechanism"}
+	vis := c.Visible(a)
+	for _, id := range hiddenIDs {
+		if vis.ShowsID(id) {
+			t.Fatalf("%s is shown; the test expects it hidden", id)
+		}
+		if _, ok := a.Values[id]; !ok {
+			t.Errorf("answer to hidden %s is gone", id)
+		}
+	}
+	t.Run("validate", func(t *testing.T) {
+		for _, p := range c.Validate(a) {
+			if slices.Contains(hiddenIDs, p.Question.ID) {
+				t.Errorf("Validate reports hidden question %s: %s", p.Question.ID, p.Message)
+			}
+		}
+	})
+	t.Run("progress", func(t *testing.T) {
+		full := c.Progress(a)
+		bare := a.Clone()
+		for _, id := range hiddenIDs {
+			bare.Set(id, Value{})
+		}
+		if got := c.Progress(bare); got.Answered != full.Answered || got.Total != full.Total {
+			t.Errorf("progress with hidden answers %d/%d, without %d/%d", full.Answered, full.Total, got.Answered, got.Total)
+		}
+	})
+	t.Run("payload", func(t *testing.T) {
+		out, err := c.EncodePayload(a, ShapeV2Put)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"HIDDEN", "hidden", "thirdParty", "retentionDuration", "logEUDShareWithThirdParty", "isTransferComplianceMechanismsAdhered", "typesOfDataStored"} {
+			if strings.Contains(string(out), s) {
+				t.Errorf("payload contains %q from a hidden answer:\n%s", s, out)
+			}
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("markdown", func(t *testing.T) {
+		md := c.Markdown(a, MarkdownOptions{Views: ViewsAll})
+		for _, s := range []string{"HIDDEN", "hidden", "Which third parties", "For how long", "Which transfer mechanism"} {
+			if strings.Contains(md, s) {
+				t.Errorf("Markdown contains %q from a hidden question", s)
+			}
+		}
+	})
+	t.Run("sheet", func(t *testing.T) {
+		sheet := c.Sheet(a, "")
+		if strings.Contains(sheet, "HIDDEN") || strings.Contains(sheet, "hidden") {
+			t.Errorf("sheet contains a hidden answer:\n%s", sheet)
+		}
+	})
+}
