@@ -82,7 +82,7 @@ func EmailProblem(s string) string {
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s {
-		return "is not a plain email address such as security@example.com"
+		return "is not a plain email address; write only the address, such as security@example.com"
 	}
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]

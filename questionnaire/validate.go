@@ -163,9 +163,9 @@ func (q *Question) Check(v Value) []Problem {
 		for i, item := range v.List {
 			switch {
 			case q.Option(item) == nil:
-				add(i, "", "%s is not one of the options (%s).", quoteValue(item), q.optionList())
+				add(i, "", "%s is not one of the options (%s); pick from them.", quoteValue(item), q.optionList())
 			case seen[item]:
-				add(i, "", "%s is picked twice.", quoteValue(item))
+				add(i, "", "%s is picked twice; remove one.", quoteValue(item))
 			}
 			seen[item] = true
 		}
@@ -193,7 +193,7 @@ func (q *Question) Check(v Value) []Problem {
 		}
 	case KindEntities:
 		if len(v.Entities) > q.ItemLimit() {
-			add(-1, "", "There are %d entries; at most %d are accepted.", len(v.Entities), q.ItemLimit())
+			add(-1, "", "There are %d entries; at most %d are accepted, so remove %d.", len(v.Entities), q.ItemLimit(), len(v.Entities)-q.ItemLimit())
 		}
 		for i, e := range v.Entities {
 			q.checkEntity(i, e, add)
@@ -239,7 +239,7 @@ func (q *Question) checkEntity(i int, e Entity, add func(int, string, string, ..
 
 func (q *Question) checkList(items []string, limit int, add func(int, string)) {
 	if len(items) > q.ItemLimit() {
-		add(-1, fmt.Sprintf("There are %d items; at most %d are accepted.", len(items), q.ItemLimit()))
+		add(-1, fmt.Sprintf("There are %d items; at most %d are accepted, so remove %d.", len(items), q.ItemLimit(), len(items)-q.ItemLimit()))
 	}
 	seen := map[string]int{}
 	for i, item := range items {
@@ -266,7 +266,7 @@ func textCheck(s string, multiline bool, limit int) string {
 		return msg
 	}
 	if n := utf8.RuneCountInString(s); n > limit {
-		return fmt.Sprintf("is %d characters long; the limit is %d", n, limit)
+		return fmt.Sprintf("is %d characters long; shorten it to at most %d", n, limit)
 	}
 	return ""
 }
@@ -289,7 +289,7 @@ func daysProblem(d *DayRange) string {
 	case d.Max == nil:
 		return "The maximum number of days is missing; give both a minimum and a maximum."
 	case *d.Min < 0:
-		return fmt.Sprintf("The minimum is %d days; it cannot be below 0.", *d.Min)
+		return fmt.Sprintf("The minimum is %d days; give 0 or more.", *d.Min)
 	case *d.Min > *d.Max:
 		return fmt.Sprintf("The minimum (%d days) is more than the maximum (%d days); swap them.", *d.Min, *d.Max)
 	case *d.Max > MaxRetentionDays:
