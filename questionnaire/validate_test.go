@@ -177,7 +177,7 @@ func TestValidate(t *testing.T) {
 	a := ans(map[string]Value{
 		"stores-eud": yes, "stored-data-types": List("Issue keys"), "processes-eud": no,
 		"shares-eud": yes, "sub-processors": subProcessors(sp("AWS", "https://aws.amazon.com", "Hosting"), sp("Mailer", "", "")),
-		"security-policy": Text("http://example.com/security"),
+		"security-policy":    Text("http://example.com/security"),
 		"has-certifications": yes, "certifications": List("OTHER"),
 		"other-certifications": List("Cyber Essentials", "cyber essentials"),
 		"eea-mechanism":        Text("hidden, so never checked\x1b"),
