@@ -212,8 +212,9 @@ func (q *Question) extract(info map[string]any, prefix string) (Value, bool, err
 	return v, true, nil
 }
 
-// take removes the value at a dotted path and returns it as JSON. A null is left in place
-// and reported as absent. Objects emptied by the removal are removed too, so that an
+// take removes the value at a dotted path and returns it as JSON. A value that holds no
+// answer (null, "", []) is left in place and reported as absent, so that the server's
+// document is written back as it came. Objects emptied by the removal are removed too, so that an
 // unanswered section is not written back as {}.
 func take(root map[string]any, path, prefix string) (json.RawMessage, bool, error) {
 	keys := strings.Split(path, ".")
@@ -233,7 +234,7 @@ func take(root map[string]any, path, prefix string) (json.RawMessage, bool, erro
 	}
 	last := keys[len(keys)-1]
 	v, ok := obj[last]
-	if !ok || v == nil {
+	if !ok || blank(v) {
 		return nil, false, nil
 	}
 	raw, err := json.Marshal(v)
@@ -304,6 +305,19 @@ func (c *Catalogue) TrustInfo(a Answers) (map[string]any, error) {
 	return info, nil
 }
 
+// blank reports a JSON value that holds no answer: null, a blank string or an empty list.
+func blank(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
 func intNumber(n *int) any {
 	if n == nil {
 		return nil
@@ -364,8 +378,13 @@ func unmarshalNumber(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return errTrailing{offset: dec.InputOffset()}
+		// Point at the first byte after the value, not wherever Token stopped.
+		for end < int64(len(data)) && strings.IndexByte(" \t\r\n", data[end]) >= 0 {
+			end++
+		}
+		return errTrailing{offset: end}
 	}
 	return nil
 }
@@ -380,7 +399,8 @@ func jsonSyntaxMessage(data []byte, err error) string {
 	var tr errTrailing
 	switch {
 	case errors.As(err, &se):
-		line, col := lineCol(data, se.Offset)
+		// Offset counts the bytes read, the bad one included.
+		line, col := lineCol(data, se.Offset-1)
 		return fmt.Sprintf("the file is not valid JSON: line %d, column %d: %s", line, col, se.Error())
 	case errors.As(err, &tr):
 		line, col := lineCol(data, tr.offset)
@@ -391,10 +411,9 @@ func jsonSyntaxMessage(data []byte, err error) string {
 	return "the file is not valid JSON: " + err.Error()
 }
 
+// lineCol returns the 1-based line and column of the byte at offset.
 func lineCol(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
+	offset = max(0, min(offset, int64(len(data))))
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(offset) - bytes.LastIndexByte(before, '\n')

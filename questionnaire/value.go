@@ -377,14 +377,13 @@ func (q *Question) decodeEntity(raw json.RawMessage) (Entity, *ValueError) {
 	e := Entity{Fields: map[string]Value{}}
 	for k, fraw := range m {
 		f := q.Field(k)
-		if f == nil || f.Key != k {
+		if f == nil || f.Key != k || isNull(fraw) {
+			// Unknown keys, and nulls, are kept as they came so that the record is
+			// written back unchanged; a field set later is written over its null.
 			if e.Extra == nil {
 				e.Extra = map[string]json.RawMessage{}
 			}
 			e.Extra[k] = fraw
-			continue
-		}
-		if isNull(fraw) {
 			continue
 		}
 		if f.Kind == KindList {
@@ -430,7 +429,9 @@ func decodeDays(raw json.RawMessage) (*int, error) {
 	var n json.Number
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	if err := dec.Decode(&n); err != nil {
+	// A json.Number also takes a string holding a number ("30"); a string is the wrong
+	// type, and would be written back as a number.
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] == '"' || dec.Decode(&n) != nil {
 		return nil, fmt.Errorf("expected a whole number of days, found %s", describeJSON(raw))
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)

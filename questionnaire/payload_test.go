@@ -1,0 +1,410 @@
+package questionnaire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// jsonValue decodes JSON keeping numbers as written.
+func jsonValue(t testing.TB, data []byte) any {
+	t.Helper()
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, data)
+	}
+	return v
+}
+
+func assertJSONEqual(t testing.TB, got, want []byte) {
+	t.Helper()
+	if !reflect.DeepEqual(jsonValue(t, got), jsonValue(t, want)) {
+		t.Errorf("JSON differs\n got: %s\nwant: %s", got, want)
+	}
+}
+
+// roundTrip decodes a payload and encodes it back in the shape it came in.
+func roundTrip(t testing.TB, in []byte) (Answers, []byte) {
+	t.Helper()
+	a, shape := decode(t, in)
+	out, err := ps(t).EncodePayload(a, shape)
+	if err != nil {
+		t.Fatalf("EncodePayload: %v", err)
+	}
+	return a, out
+}
+
+func TestPayloadRoundTrip(t *testing.T) {
+	reference := readTestdata(t, "reference-example.json")
+	var refBody map[string]json.RawMessage
+	if err := json.Unmarshal(reference, &refBody); err != nil {
+		t.Fatal(err)
+	}
+	bare := refBody[V2PutKey]
+	for _, tc := range []struct {
+		name  string
+		in    string
+		shape Shape
+	}{
+		{"reference example (v2 PUT body)", string(reference), ShapeV2Put},
+		{"reference example as the bare object a GET returns", string(bare), ShapeBare},
+		{"reference example in the v3 shape with read-only fields",
+			`{"commonCloud":` + string(bare[:len(bare)-1]) + `,"hasRestAPIExtension":false,"supportsConfigurableEgress":true,"properties":{"formStatus":"APPROVED"}}}`, ShapeV3},
+		{"keys beside the wrapper",
+			`{"appTrustInformation":{"security":{"securityContact":"a@example.com"}},"meta":{"etag":"W/\"3\""},"links":[1,2]}`, ShapeV2Put},
+		{"unknown fields at several depths", `{
+			"properties": {"formStatus": "SUBMITTED", "lastModified": "2026-01-02T03:04:05Z"},
+			"someNewTopLevel": [1, 2.50, {"x": null}],
+			"security": {"securityContact": "security@example.com", "someNewField": {"deep": [true]}},
+			"privacy": {"gdpr": {"dataController": {"isAppDataController": "FALSE", "futureFlag": 1e3}}},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": ["Issue keys"],
+				"appProcessEUDOutsideAtlassian": false, "newField": "x"},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": "AWS",
+				"thirdPartyDetails": [{"name": "AWS", "purpose": "Hosting", "futureKey": {"a": 1}, "countries": "kept"}]},
+			"dataRetention": {"isDataRetentionSupported": true,
+				"retentionDurationInDays": {"min": 0, "max": 90, "unit": "days"}}
+		}`, ShapeBare},
+		{"tri-state spellings as the server sent them", `{"privacy": {
+			"gdpr": {"dataController": {"isAppDataController": "True"}, "dataProcessor": {"isAppDataProcessor": true, "endUserDataTypes": ["Names"]}},
+			"ccpa": {"business": {"isAppBusiness": "not_applicable"}, "serviceProvider": {"isAppServiceProvider": false}},
+			"dataProcessingAgreement": {"isDPASupported": "false"}}}`, ShapeBare},
+		{"nulls", `{"security": {"securityContact": null, "publicSecurityPoliciesLink": "https://example.com/s"},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": null},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": null,
+				"thirdPartyDetails": [{"name": "AWS", "link": null, "purpose": "Hosting", "thirdPartyCountries": null}]},
+			"dataRetention": {"isDataRetentionSupported": true, "retentionDurationInDays": {"min": null, "max": 30},
+				"isRetentionDurationIndefinite": null},
+			"privacy": null}`, ShapeBare},
+		{"empty objects", `{"privacy": {"gdpr": {"dataController": {}, "dataProcessor": {"isAppDataProcessor": "FALSE"}}},
+			"logDetails": {}, "security": {"isDiskEncryptionSupported": true, "extra": {}},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [{}]}}`, ShapeBare},
+		{"empty strings and lists", `{"security": {"securityContact": "", "permissionsJustification": " "},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": []},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [],
+				"dataSubProcessors": ""},
+			"dataResidency": {"isDataResidencySupported": ""}}`, ShapeBare},
+		{"hidden questions' fields pass through", `{
+			"logDetails": {"logEndUserData": false, "logProcessAndOrStoreEUDOutsideAtlassian": true,
+				"logEUDShareWithThirdParty": true, "logsIntegralForAppFunctionality": false},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": false, "appProcessEUDOutsideAtlassian": false,
+				"typesOfDataStored": ["left from before"]},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [{"name": "Old", "purpose": "Old"}]},
+			"dataRetention": {"isDataRetentionSupported": true, "retentionDurationInDays": {"min": 5, "max": 1}},
+			"dataResidency": {"isDataResidencySupported": "SOMETHING_NEW", "countriesWhereEndUserDataStored": ["EU"]},
+			"privacy": {"gdpr": {"dataTransfer": {"isEndUserDataTransferredOutsideEEA": false, "isTransferComplianceMechanismsAdhered": true}}}
+		}`, ShapeBare},
+		{"unknown enum values are kept", `{"dataResidency": {"isDataResidencySupported": "STORED_ON_THE_MOON"},
+			"privacy": {"dataProcessingAgreement": {"isDPASupported": "MAYBE"}}}`, ShapeBare},
+		{"empty TrustInfo object", `{}`, ShapeBare},
+		{"empty v2 body", `{"appTrustInformation": {}}`, ShapeV2Put},
+		{"byte-order mark", "\xef\xbb\xbf" + `{"security": {"requiresUsersToProvidePATs": false}}`, ShapeBare},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, shape, err := ps(t).DecodePayload([]byte(tc.in))
+			if err != nil {
+				t.Fatalf("DecodePayload: %v", err)
+			}
+			if shape != tc.shape {
+				t.Errorf("shape %v, want %v", shape, tc.shape)
+			}
+			out, err := ps(t).EncodePayload(a, shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEqual(t, out, []byte(tc.in))
+			// Through a clone, as the store and the wizard hold answers, it is the same.
+			out2, err := ps(t).EncodePayload(a.Clone(), shape)
+			if err != nil || !bytes.Equal(out, out2) {
+				t.Errorf("encoding a clone differs (%v)", err)
+			}
+		})
+	}
+}
+
+func TestPayloadDecodesAnswers(t *testing.T) {
+	c := ps(t)
+	a, _ := decode(t, readTestdata(t, "reference-example.json"))
+	for id, want := range map[string]Value{
+		"stores-eud":                yes,
+		"stored-data-types":         List("Issue keys"),
+		"processed-data-types":      List("Issue keys"), // hidden by the ticked checkbox, but kept
+		"gdpr-controller":           Text("FALSE"),
+		"ccpa-business":             Text("NOT_APPLICABLE"),
+		"retention-period":          {Days: &DayRange{Min: intp(0), Max: intp(30), Indefinite: boolp(false)}},
+		"security-contact":          Text("security@example.com"),
+		"logs-outside-atlassian":    no, // hidden by logs-eud = No, but kept
+		"data-residency":            Text("APP_DOES_NOT_SUPPORT_DR"),
+		"sub-processors":            subProcessors(sp("Cloudflare, Inc.", "https://www.cloudflare.com", "Hosting", "United States")),
+		"requires-pats":             no,
+		"eea-mechanism-in-place":    yes,
+		"custom-retention":          no,
+		"disk-encryption":           yes,
+		"permissions-justification": Text("…"),
+	} {
+		got, ok := a.Get(id)
+		if !ok || !c.Question(id).Same(got, want) {
+			t.Errorf("%s = %+v, want %+v", id, got, want)
+		}
+	}
+	if len(a.Extra) == 0 {
+		t.Fatal("the hidden questions' fields are not kept in Extra")
+	}
+	extra, _ := json.Marshal(a.Extra)
+	for _, s := range []string{"typesOfDataAccessed", "logProcessAndOrStoreEUDOutsideAtlassian", "logsIntegralForAppFunctionality"} {
+		if !strings.Contains(string(extra), s) {
+			t.Errorf("Extra lacks the hidden field %s: %s", s, extra)
+		}
+	}
+	for _, s := range []string{"appStoresEUDOutsideAtlassian", "securityContact", "thirdPartyDetails"} {
+		if strings.Contains(string(extra), s) {
+			t.Errorf("Extra holds the shown field %s as well: %s", s, extra)
+		}
+	}
+}
+
+func TestPayloadEncodeFollowsTheAnswers(t *testing.T) {
+	c := ps(t)
+	in := []byte(`{"properties": {"formStatus": "APPROVED"},
+		"logDetails": {"logEndUserData": false, "logEUDShareWithThirdParty": true},
+		"security": {"securityContact": "old@example.com", "isDiskEncryptionSupported": true},
+		"privacy": {"gdpr": {"dataController": {"isAppDataController": "True"}}}}`)
+	base, _ := decode(t, in)
+	for _, tc := range []struct {
+		name    string
+		change  map[string]Value
+		has     []string // substrings the encoded payload must hold
+		hasNot  []string
+		compare string // when set, the whole payload must equal this JSON
+	}{
+		{name: "a changed answer is written",
+			change: map[string]Value{"security-contact": Text("new@example.com")},
+			has:    []string{`"securityContact": "new@example.com"`, `"formStatus": "APPROVED"`}},
+		{name: "a cleared shown answer removes its field",
+			change:  map[string]Value{"security-contact": {}},
+			hasNot:  []string{"securityContact"},
+			compare: `{"properties": {"formStatus": "APPROVED"}, "logDetails": {"logEndUserData": false, "logEUDShareWithThirdParty": true}, "security": {"isDiskEncryptionSupported": true}, "privacy": {"gdpr": {"dataController": {"isAppDataController": "True"}}}}`},
+		{name: "an answer to a hidden question is never sent",
+			change: map[string]Value{"logs-outside-atlassian": yes, "pets": List("Pseudonymisation")},
+			hasNot: []string{"logProcessAndOrStoreEUDOutsideAtlassian", "privacyEnhancingTechniquesSupported"}},
+		{name: "a changed answer to a hidden question leaves the server's value",
+			change: map[string]Value{"logs-shared": no},
+			has:    []string{`"logEUDShareWithThirdParty": true`}},
+		{name: "revealing a question sends the partner's answer over the server's",
+			change: map[string]Value{"logs-eud": yes, "logs-shared": no},
+			has:    []string{`"logEUDShareWithThirdParty": false`, `"logEndUserData": true`}},
+		{name: "revealing a question the partner cleared removes the server's value",
+			change: map[string]Value{"logs-eud": yes, "logs-shared": {}},
+			hasNot: []string{"logEUDShareWithThirdParty"}},
+		{name: "an unchanged tri-state keeps its spelling",
+			change: map[string]Value{},
+			has:    []string{`"isAppDataController": "True"`}},
+		{name: "a day range writes min, max and indefinite",
+			change: map[string]Value{"stores-eud": yes, "retains-after-uninstall": yes, "retention-period": Days(1, 7)},
+			has:    []string{`"min": 1`, `"max": 7`, `"isRetentionDurationIndefinite": false`, `"isDataRetentionSupported": true`}},
+		{name: "indefinite retention drops the day counts",
+			change: map[string]Value{"retains-after-uninstall": yes, "retention-period": Indefinitely()},
+			has:    []string{`"isRetentionDurationIndefinite": true`},
+			hasNot: []string{"retentionDurationInDays"}},
+		{name: "answers the API does not carry are not sent",
+			change: map[string]Value{"bug-bounty": yes, "caiq-lite": yes, "privacy-policy": Text("https://example.com/p")},
+			hasNot: []string{"bug", "caiq", "example.com/p"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := with(base, tc.change)
+			out, err := c.EncodePayload(a, ShapeBare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tc.has {
+				if !strings.Contains(string(out), s) {
+					t.Errorf("payload lacks %s:\n%s", s, out)
+				}
+			}
+			for _, s := range tc.hasNot {
+				if strings.Contains(string(out), s) {
+					t.Errorf("payload holds %s:\n%s", s, out)
+				}
+			}
+			if tc.compare != "" {
+				assertJSONEqual(t, out, []byte(tc.compare))
+			}
+		})
+	}
+}
+
+func TestEncodePayloadShapes(t *testing.T) {
+	c := ps(t)
+	a := ans(map[string]Value{"requires-pats": no})
+	for shape, want := range map[Shape]string{
+		ShapeBare:  `{"security":{"requiresUsersToProvidePATs":false}}`,
+		ShapeV2Put: `{"appTrustInformation":{"security":{"requiresUsersToProvidePATs":false}}}`,
+		ShapeV3:    `{"commonCloud":{"security":{"requiresUsersToProvidePATs":false}}}`,
+	} {
+		out, err := c.EncodePayload(a, shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertJSONEqual(t, out, []byte(want))
+		if !bytes.HasSuffix(out, []byte("}\n")) || !bytes.Contains(out, []byte("\n  ")) {
+			t.Errorf("%v: not indented JSON ending in a newline: %q", shape, out)
+		}
+	}
+}
+
+func TestDecodePayloadErrors(t *testing.T) {
+	big := append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), MaxPayloadSize)...)
+	big = append(big, `"}`...)
+	for _, tc := range []struct {
+		name       string
+		in         string
+		path       string
+		msg        string
+		unreadable bool
+	}{
+		{"sub-processor name of the wrong type",
+			`{"appTrustInformation":{"thirdPartyInformation":{"isEndUserDataShared":true,"thirdPartyDetails":[{"name":"a","purpose":"b"},{"name":"c","purpose":"d"},{"name":42,"purpose":"e"}]}}}`,
+			"appTrustInformation.thirdPartyInformation.thirdPartyDetails[2].name", "expected a string, found the number 42", false},
+		{"sub-processor that is not an object",
+			`{"thirdPartyInformation":{"thirdPartyDetails":["AWS"]}}`,
+			"thirdPartyInformation.thirdPartyDetails[0]", `expected an object, found the string "AWS"`, false},
+		{"sub-processor countries of the wrong type",
+			`{"thirdPartyInformation":{"thirdPartyDetails":[{"name":"a","thirdPartyCountries":"US"}]}}`,
+			"thirdPartyInformation.thirdPartyDetails[0].thirdPartyCountries", "expected a list of strings", false},
+		{"sub-processors that are not a list",
+			`{"thirdPartyInformation":{"thirdPartyDetails":{"name":"a"}}}`,
+			"thirdPartyInformation.thirdPartyDetails", "expected a list of objects, found an object", false},
+		{"yes/no as a string",
+			`{"dataAccessAndStorage":{"appStoresEUDOutsideAtlassian":"yes"}}`,
+			"dataAccessAndStorage.appStoresEUDOutsideAtlassian", `expected true or false, found the string "yes"`, false},
+		{"yes/no as a number in the v3 shape",
+			`{"commonCloud":{"security":{"isDiskEncryptionSupported":1}}}`,
+			"commonCloud.security.isDiskEncryptionSupported", "expected true or false, found the number 1", false},
+		{"list as a string",
+			`{"dataAccessAndStorage":{"typesOfDataStored":"Issue keys"}}`,
+			"dataAccessAndStorage.typesOfDataStored", `expected a list of strings, found the string "Issue keys"`, false},
+		{"list holding a number",
+			`{"dataResidency":{"countriesWhereEndUserDataStored":["EU",3]}}`,
+			"dataResidency.countriesWhereEndUserDataStored", "expected a list of strings, found a list", false},
+		{"tri-state as a number",
+			`{"privacy":{"gdpr":{"dataController":{"isAppDataController":0}}}}`,
+			"privacy.gdpr.dataController.isAppDataController", `expected one of "TRUE", "FALSE", "NOT_APPLICABLE", found the number 0`, false},
+		{"days as a string",
+			`{"dataRetention":{"retentionDurationInDays":{"min":"0","max":30}}}`,
+			"dataRetention.retentionDurationInDays.min", `expected a whole number of days, found the string "0"`, false},
+		{"days as a fraction",
+			`{"dataRetention":{"retentionDurationInDays":{"min":0,"max":30.5}}}`,
+			"dataRetention.retentionDurationInDays.max", "expected a whole number of days, found 30.5", false},
+		{"days beyond any range",
+			`{"dataRetention":{"retentionDurationInDays":{"min":0,"max":99999999999}}}`,
+			"dataRetention.retentionDurationInDays.max", "expected a whole number of days", false},
+		{"day range that is not an object",
+			`{"dataRetention":{"retentionDurationInDays":30}}`,
+			"dataRetention.retentionDurationInDays", "expected an object, found the number 30", false},
+		{"section that is not an object",
+			`{"security":["a"]}`,
+			"security", "expected an object, found a list", false},
+		{"wrapper that is not an object",
+			`{"appTrustInformation":[]}`,
+			"appTrustInformation", "expected an object, found a list", false},
+		{"text as a boolean",
+			`{"security":{"securityContact":true}}`,
+			"security.securityContact", "expected a string, found true", false},
+
+		{"not JSON", "{\n  \"security\": {\n    \"securityContact\": 'a@b.c'\n  }\n}",
+			"", "the file is not valid JSON: line 3, column 24", true},
+		{"truncated JSON", `{"security": {`, "", "the file is not valid JSON: it ends before the JSON value is complete", true},
+		{"trailing data", "{\"security\": {}}\n{\"x\": 1}", "", "the file is not valid JSON: line 2, column 1: more data after the end of the JSON value", true},
+		{"trailing garbage", `{} x`, "", "the file is not valid JSON: line 1, column 4", true},
+		{"invalid UTF-8", "{\"security\": {\"securityContact\": \"caf\xe9\"}}", "", "the file is not valid UTF-8 (first bad byte at offset 37); save it as UTF-8", true},
+		{"too large", string(big), "", "the file is 4.0 MB; a payload is at most 4.0 MB", true},
+		{"a list", `[{"security": {}}]`, "", "expected a JSON object at the top level, found a list", true},
+		{"a string", `"hello"`, "", `found the string "hello"`, true},
+		{"null", `null`, "", "found null", true},
+		{"an object with no known key", `{"name": "My app", "version": 3}`, "", "the file is not a Privacy & Security payload: none of its keys (name, version) is part of one", true},
+		{"empty input", ``, "", "the file is not valid JSON", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := ps(t).DecodePayload([]byte(tc.in))
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v (%T), want a *DecodeError", err, err)
+			}
+			if de.Path != tc.path || de.Unreadable != tc.unreadable || !strings.Contains(de.Msg, tc.msg) {
+				t.Errorf("got path %q unreadable %v msg %q\nwant path %q unreadable %v msg containing %q",
+					de.Path, de.Unreadable, de.Msg, tc.path, tc.unreadable, tc.msg)
+			}
+			if strings.ContainsAny(de.Error(), "\n\r\x1b") || !utf8.ValidString(de.Error()) {
+				t.Errorf("message is not one clean line: %q", de.Error())
+			}
+		})
+	}
+}
+
+// FuzzDecodePayload feeds the payload reader arbitrary bytes. It must never panic, and for
+// any input it accepts: encoding succeeds; the encoding decodes again and encodes to the
+// same bytes (a fixed point); and the encoding holds no raw control, C1 or bidi character
+// that could act on a terminal if the file is printed.
+func FuzzDecodePayload(f *testing.F) {
+	for _, dir := range []string{"testdata", filepath.Join("testdata", "answers")} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, name := range files {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	for _, s := range []string{
+		`{}`, `{"appTrustInformation":{}}`, `{"commonCloud":{"properties":{"formStatus":"APPROVED"}}}`,
+		`{"security":{"securityContact":"a\u001b[31m\u202e\u009b@b.c"}}`,
+		`{"thirdPartyInformation":{"isEndUserDataShared":true,"thirdPartyDetails":[{"name":null,"x":"\u0085"}]}}`,
+		`{"dataRetention":{"isDataRetentionSupported":true,"retentionDurationInDays":{"min":-0,"max":1e2}}}`,
+		`{"privacy":{"gdpr":{"dataProcessor":{"isAppDataProcessor":true,"endUserDataTypes":[""]}}}}`,
+		`{"security":{"securityContact":""},"x":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	c := ps(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, shape, err := c.DecodePayload(data)
+		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error is %T, not *DecodeError: %v", err, err)
+			}
+			return
+		}
+		first, err := c.EncodePayload(a, shape)
+		if err != nil {
+			t.Fatalf("encode of accepted input: %v", err)
+		}
+		for _, r := range string(first) {
+			if r != '\n' && unsafeRune(r, true) || r == '\t' || r == 0x7f {
+				t.Fatalf("encoding holds the raw character U+%04X:\n%q", r, first)
+			}
+		}
+		a2, shape2, err := c.DecodePayload(first)
+		if err != nil {
+			t.Fatalf("the encoding does not decode: %v\n%s", err, first)
+		}
+		if shape2 != shape {
+			t.Fatalf("shape %v became %v", shape, shape2)
+		}
+		second, err := c.EncodePayload(a2, shape2)
+		if err != nil {
+			t.Fatalf("second encode: %v", err)
+		}
+		if !bytes.Equal(first, second) {
+			t.Fatalf("not a fixed point\nfirst:  %s\nsecond: %s", first, second)
+		}
+	})
+}
