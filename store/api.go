@@ -1,0 +1,175 @@
+// Package store keeps pstab's drafts in a local SQLite file (modernc.org/sqlite): apps,
+// one working draft per app and questionnaire, every answer saved in its own transaction,
+// save points (revisions), and a history of events.
+//
+// Several pstab processes may use one file at once. Every write is an immediate
+// transaction; a draft carries a version number, and a writer that saw an older version
+// gets a *ConflictError instead of overwriting someone else's change.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// Sentinel errors. Callers match them with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
+
+// PartnerKey is the subject key of the partner's own drafts (the Security Self-Assessment
+// is answered per partner, not per app). It cannot be an app key: app keys never start
+// with '@'.
+const PartnerKey = "@partner"
+
+// Draft statuses.
+const (
+	StatusDraft     = "draft"
+	StatusExported  = "exported"
+	StatusSubmitted = "submitted"
+	StatusPublished = "published"
+)
+
+// Event kinds in a draft's history.
+const (
+	EventSavePoint = "save point"
+	EventDiscard   = "discard"
+	EventImport    = "import"
+	EventCopy      = "copy"
+	EventRevert    = "revert"
+	EventSubmit    = "submit"
+	EventPull      = "pull"
+	EventExport    = "export"
+	EventPublish   = "publish"
+)
+
+// App is one Marketplace app the partner keeps drafts for.
+type App struct {
+	Key       string // the app key, e.g. com.example.app
+	Name      string
+	Hosting   string // "cloud" unless said otherwise
+	ProductID string // the Marketplace v3 product id, once known
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// AppSummary is one line of the app list: the app and its Privacy & Security draft.
+type AppSummary struct {
+	App
+	Answered   int // required shown questions answered, as of the last save
+	Total      int // required shown questions
+	Status     string
+	FormStatus string    // the Marketplace's formStatus when known (SUBMITTED, APPROVED...)
+	ChangedAt  time.Time // last change to the draft (or the app, if it has no draft yet)
+}
+
+// Percent returns the share of required shown questions answered, 0 to 100.
+func (s AppSummary) Percent() int {
+	if s.Total == 0 {
+		return 0
+	}
+	return s.Answered * 100 / s.Total
+}
+
+// DraftRef names one working draft: whose it is and which questionnaire it answers.
+type DraftRef struct {
+	Subject       string // an app key, or PartnerKey
+	Questionnaire string // a catalogue ID: "privacy-security" or "self-assessment"
+}
+
+func (r DraftRef) String() string {
+	if r.Subject == PartnerKey {
+		return "the partner's " + r.Questionnaire
+	}
+	return r.Subject + " " + r.Questionnaire
+}
+
+// Draft is a working draft as loaded: its answers and where the partner left off.
+type Draft struct {
+	Ref        DraftRef
+	Version    int64 // bumped by every change; pass it back to detect conflicts
+	Answers    questionnaire.Answers
+	Status     string
+	FormStatus string
+	// ResumeSection and ResumeQuestion are where the partner was when they last stopped.
+	ResumeSection  string
+	ResumeQuestion string
+	Revision       int // the number of the latest save point, 0 when there is none
+	// Dirty reports whether the answers differ from the latest save point.
+	Dirty     bool
+	UpdatedAt time.Time
+}
+
+// Revision is a save point.
+type Revision struct {
+	Number  int
+	At      time.Time
+	Kind    string // one of the Event kinds that make save points
+	Message string
+}
+
+// Event is one entry of a draft's history.
+type Event struct {
+	At     time.Time
+	Kind   string
+	Detail string
+}
+
+// ConflictError is returned to a writer whose draft was changed by someone else (another
+// pstab process) since it loaded it. Nothing was written; reload and try again.
+type ConflictError struct {
+	Ref       DraftRef
+	Expected  int64
+	Current   int64
+	ChangedAt time.Time
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s was changed by another pstab at %s since you opened it; reload it to see the change, then answer again",
+		e.Ref, e.ChangedAt.Local().Format("15:04:05"))
+}
+
+// AnyVersion, passed as the expected version, saves without checking for conflicts; the
+// non-interactive commands use it, since they read and write in one step.
+const AnyVersion int64 = -1
+
+// The Store's methods. Every method takes a context; every write is one immediate
+// transaction that either lands whole or not at all, and returns only after the commit.
+//
+//	Open(ctx, path string, opts Options) (*Store, error)
+//	(*Store).Close() error
+//	(*Store).Path() string
+//
+// Apps:
+//
+//	CreateApp(ctx, App) error                       // ErrExists
+//	App(ctx, key) (App, error)                      // ErrNotFound
+//	Apps(ctx) ([]AppSummary, error)                 // ordered by last change, newest first
+//	SetProductID(ctx, key, productID string) error
+//	DeleteApp(ctx, key) error                       // with its drafts, revisions and history
+//
+// Drafts (a draft is created on first use; loading a missing one returns an empty draft
+// at version 0, not an error, for a subject that exists):
+//
+//	Load(ctx, DraftRef) (Draft, error)
+//	SaveAnswer(ctx, ref, questionID string, v questionnaire.Value, expect int64) (int64, error)
+//	ClearAnswer(ctx, ref, questionID string, expect int64) (int64, error)
+//	SetResume(ctx, ref, section, question string) error
+//	SetStatus(ctx, ref, status, formStatus string) error
+//
+// Save points and history:
+//
+//	SavePoint(ctx, ref, message string, expect int64) (Revision, int64, error)
+//	Discard(ctx, ref, expect int64) (int64, error)   // back to the latest save point
+//	Revisions(ctx, ref) ([]Revision, error)          // oldest first
+//	RevisionAnswers(ctx, ref, number int) (questionnaire.Answers, error)
+//	Revert(ctx, ref, number int, expect int64) (Revision, int64, error) // as a new save point
+//	Replace(ctx, ref, answers questionnaire.Answers, kind, message string, expect int64) (Revision, int64, error)
+//	        // import and pull: the answers (with Extra) become the draft and a save point
+//	Copy(ctx, fromKey, toKey string) (Revision, error) // every answer, as a new save point in toKey
+//	History(ctx, ref) ([]Event, error)                // oldest first
+//	Record(ctx, ref, kind, detail string) error      // e.g. export, submit

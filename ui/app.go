@@ -1,0 +1,456 @@
+// Package ui is pstab's terminal interface: a bubbletea program with one root model and a
+// screen per task (home, new app, wizard, preview, review checklist).
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/ui/render"
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// The smallest terminal the layout works in.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// Config is what the TUI needs.
+type Config struct {
+	Drafts          Drafts
+	PrivacySecurity *questionnaire.Catalogue
+	SelfAssessment  *questionnaire.Catalogue
+	// Style is the preview's glamour style, decided before the program starts.
+	Style   render.Style
+	Profile termenv.Profile
+	In      io.Reader // default: standard input
+	Out     io.Writer // default: standard error, so standard output stays clean
+	// Review, when set, opens these answers read-only: nothing is written anywhere.
+	Review *ReviewDoc
+	Now    func() time.Time
+}
+
+// ReviewDoc is a draft a reviewer reads: from a bundle or payload file.
+type ReviewDoc struct {
+	Catalogue *questionnaire.Catalogue
+	Answers   questionnaire.Answers
+	Title     string
+	Note      string
+}
+
+// shared is what every screen uses: styles, keys, the store, the catalogues.
+type shared struct {
+	ctx      context.Context
+	styles   *Styles
+	keys     KeyMap
+	huhKeys  *huh.KeyMap
+	renderer *render.Renderer
+	drafts   Drafts
+	ps, ssa  *questionnaire.Catalogue
+	now      func() time.Time
+}
+
+type screen int
+
+const (
+	screenHome screen = iota
+	screenNewApp
+	screenWizard
+	screenPreview
+	screenChecklist
+)
+
+// Model is the root model: it owns the screens, the size, the global keys and the frame.
+type Model struct {
+	ui     *shared
+	screen screen
+	back   screen // where preview and checklist return to
+
+	home      *home
+	newApp    *newAppForm
+	wizard    *wizard
+	preview   *preview
+	checklist *checklist
+	review    *ReviewDoc
+
+	help     help.Model
+	fullHelp bool
+	width    int
+	height   int
+	exitCode int
+	fatal    error
+}
+
+// New builds the root model.
+func New(ctx context.Context, cfg Config) *Model {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	styles := NewStyles()
+	hk := huh.NewDefaultKeyMap()
+	hk.Quit.SetEnabled(false)
+	hk.Select.Filter.SetEnabled(false)
+	hk.MultiSelect.Filter.SetEnabled(false)
+	hk.Input.AcceptSuggestion.SetEnabled(false)
+	hk.Text.Editor.SetEnabled(os.Getenv("EDITOR") != "")
+	ui := &shared{
+		ctx: ctx, styles: styles, keys: DefaultKeyMap(), huhKeys: hk,
+		renderer: render.New(cfg.Style, cfg.Profile),
+		drafts:   cfg.Drafts, ps: cfg.PrivacySecurity, ssa: cfg.SelfAssessment, now: now,
+	}
+	h := help.New()
+	h.Styles = styles.Help
+	m := &Model{ui: ui, help: h, review: cfg.Review, width: 100, height: 30}
+	m.home = newHome(ui)
+	return m
+}
+
+// Init starts on home, or on the reviewed draft.
+func (m *Model) Init() tea.Cmd {
+	if m.review != nil {
+		r := m.review
+		m.wizard = newReviewWizard(m.ui, r.Catalogue, r.Answers, r.Title, m.width, m.bodyHeight())
+		m.screen = screenWizard
+		return nil
+	}
+	return loadAppsCmd(m.ui)
+}
+
+// Update handles global keys first, then gives the message to the active screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m, m.resize()
+	case tea.KeyMsg:
+		if cmd, handled := m.globalKey(msg); handled {
+			return m, cmd
+		}
+	case openDraftMsg:
+		return m, m.openDraft(msg)
+	case savedMsg, saveTickMsg, savePointMsg, reloadedMsg:
+		// The wizard's saves finish whichever screen is showing.
+		if m.wizard != nil {
+			return m, m.wizard.Update(msg)
+		}
+		return m, nil
+	case renderedMsg:
+		if m.preview != nil {
+			return m, m.preview.Update(msg)
+		}
+		return m, nil
+	}
+	return m, m.updateScreen(msg)
+}
+
+func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	km := m.ui.keys
+	typing := m.typing()
+	switch {
+	case key.Matches(msg, km.Quit):
+		m.exitCode = 130
+		if m.wizard != nil && !m.wizard.readOnly() {
+			if m.wizard.quitting || m.wizard.saveErr != nil && !m.wizard.saving {
+				// Asked twice, or saving keeps failing: the error on screen said what is lost.
+				return tea.Quit, true
+			}
+			return m.wizard.requestQuit(), true
+		}
+		return tea.Quit, true
+	case msg.String() == "f1" || msg.String() == "?" && !typing:
+		m.fullHelp = !m.fullHelp
+		return m.resize(), true
+	}
+	switch m.screen {
+	case screenWizard:
+		w := m.wizard
+		if w.askSavePoint || w.askDiscard {
+			return nil, false
+		}
+		switch {
+		case key.Matches(msg, km.PreviewAlt), key.Matches(msg, km.Preview) && !typing:
+			return m.openPreview(w.cat, w.answers, w.title, "", screenWizard), true
+		case key.Matches(msg, km.ReviewAlt), key.Matches(msg, km.Review) && !typing:
+			m.openChecklist()
+			return nil, true
+		case w.sidebar && key.Matches(msg, km.Back):
+			if m.review != nil {
+				return tea.Quit, true
+			}
+			return m.leaveWizard(), true
+		}
+	case screenPreview:
+		if key.Matches(msg, km.Back) {
+			m.screen = m.back
+			return nil, true
+		}
+	case screenChecklist:
+		switch {
+		case key.Matches(msg, km.Back):
+			m.screen = screenWizard
+			return nil, true
+		case key.Matches(msg, km.Preview):
+			return m.openPreview(m.wizard.cat, m.wizard.answers, m.wizard.title, "", screenChecklist), true
+		}
+	}
+	return nil, false
+}
+
+func (m *Model) typing() bool {
+	switch m.screen {
+	case screenWizard:
+		return m.wizard.typing()
+	case screenNewApp:
+		return true
+	case screenHome:
+		return m.home.filtering
+	}
+	return false
+}
+
+func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
+	switch m.screen {
+	case screenHome:
+		cmd, act := m.home.Update(msg)
+		return tea.Batch(cmd, m.homeAction(act))
+	case screenNewApp:
+		cmd, done, cancelled := m.newApp.Update(msg)
+		switch {
+		case cancelled:
+			m.screen = screenHome
+			return nil
+		case done:
+			created := msg.(appCreatedMsg)
+			return loadDraftCmd(m.ui, m.ui.ps, store.DraftRef{Subject: created.app.Key, Questionnaire: m.ui.ps.ID}, created.app.Name)
+		}
+		return cmd
+	case screenWizard:
+		return m.wizard.Update(msg)
+	case screenPreview:
+		return m.preview.Update(msg)
+	case screenChecklist:
+		cmd, q := m.checklist.Update(msg)
+		if q != nil {
+			m.screen = screenWizard
+			return tea.Batch(cmd, m.wizard.goTo(q))
+		}
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) homeAction(act homeAction) tea.Cmd {
+	switch act.kind {
+	case actionNewApp:
+		m.newApp = newNewAppForm(m.ui, act.first, m.width-4)
+		m.screen = screenNewApp
+		return m.newApp.Init()
+	case actionOpen, actionPreview:
+		cat, ref := m.ui.ps, store.DraftRef{Subject: act.entry.key, Questionnaire: m.ui.ps.ID}
+		if act.entry.ssa {
+			cat, ref = m.ui.ssa, store.DraftRef{Subject: store.PartnerKey, Questionnaire: m.ui.ssa.ID}
+		}
+		load := loadDraftCmd(m.ui, cat, ref, act.entry.name)
+		if act.kind == actionPreview {
+			return func() tea.Msg {
+				msg := load().(openDraftMsg)
+				msg.previewOnly = true
+				return msg
+			}
+		}
+		return load
+	case actionQuit:
+		return tea.Quit
+	}
+	return nil
+}
+
+func (m *Model) openDraft(msg openDraftMsg) tea.Cmd {
+	if msg.err != nil {
+		m.home.err = msg.err
+		m.screen = screenHome
+		return nil
+	}
+	if msg.previewOnly {
+		return m.openPreview(msg.cat, msg.draft.Answers, msg.title, "", screenHome)
+	}
+	m.wizard = newWizard(m.ui, msg, m.width, m.bodyHeight())
+	m.screen = screenWizard
+	return m.wizard.currentFocusCmd()
+}
+
+func (m *Model) openPreview(cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, from screen) tea.Cmd {
+	if m.review != nil {
+		note = m.review.Note
+	}
+	p, cmd := newPreview(m.ui, cat, answers, title, note, m.width, m.bodyHeight())
+	m.preview, m.back, m.screen = p, from, screenPreview
+	return cmd
+}
+
+func (m *Model) openChecklist() {
+	w := m.wizard
+	m.checklist = newChecklist(m.ui, w.cat, w.answers, m.width, m.bodyHeight())
+	m.screen = screenChecklist
+}
+
+// leaveWizard saves what is pending and returns home.
+func (m *Model) leaveWizard() tea.Cmd {
+	w := m.wizard
+	var cmd tea.Cmd
+	if b := w.current(); b != nil {
+		cmd = w.noteChange(b)
+	}
+	m.screen = screenHome
+	return tea.Batch(cmd, w.flush(), loadAppsCmd(m.ui))
+}
+
+func (m *Model) bodyHeight() int {
+	h := m.height - 3 // header, blank line, footer
+	if m.fullHelp {
+		h -= 4
+	}
+	return max(3, h)
+}
+
+func (m *Model) resize() tea.Cmd {
+	h := m.bodyHeight()
+	m.home.SetSize(m.width-2, h)
+	if m.wizard != nil {
+		m.wizard.SetSize(m.width-2, h)
+	}
+	if m.checklist != nil {
+		m.checklist.SetSize(m.width-2, h)
+	}
+	if m.preview != nil {
+		return m.preview.SetSize(m.width-2, h)
+	}
+	return nil
+}
+
+// View draws the frame (header, body, footer) and filters it for the terminal: no text
+// from a draft can reach the terminal as a control sequence.
+func (m *Model) View() string {
+	return termsafe.Filter(m.view())
+}
+
+func (m *Model) view() string {
+	st := m.ui.styles
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("pstab needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window, or run pstab --accessible.",
+			minWidth, minHeight, m.width, m.height)
+		return placeCenter(m.width, m.height, st.Warn.Render(msg))
+	}
+	if m.fatal != nil {
+		return placeCenter(m.width, m.height, st.Banner.Render(sentenceOf(m.fatal)))
+	}
+	var body, status string
+	var keys helpKeys
+	crumbs := []string{"pstab"}
+	switch m.screen {
+	case screenHome:
+		body, keys = m.home.View(), m.home.Help()
+	case screenNewApp:
+		body, keys = m.newApp.View(), m.newApp.Help()
+	case screenWizard:
+		body, keys = m.wizard.View(), m.wizard.Help()
+		crumbs = append(crumbs, m.wizard.title, m.wizard.cat.Title)
+		status = m.wizard.Status()
+	case screenPreview:
+		body, keys = m.preview.View(), m.preview.Help()
+		crumbs = append(crumbs, m.preview.title, "Preview")
+	case screenChecklist:
+		body, keys = m.checklist.View(), m.checklist.Help()
+		crumbs = append(crumbs, m.wizard.title, "Review")
+	}
+	if m.wizard != nil && m.screen != screenWizard && m.screen != screenHome {
+		status = m.wizard.Status()
+	}
+	left := st.Title.Render(crumbs[0])
+	if len(crumbs) > 1 {
+		left += st.Muted.Render(" › " + strings.Join(crumbs[1:], " › "))
+	}
+	gap := m.width - 2 - lipgloss.Width(left) - lipgloss.Width(status)
+	header := left
+	if gap > 0 {
+		header += strings.Repeat(" ", gap) + status
+	}
+	h := m.bodyHeight()
+	body = fitLines(body, h)
+	m.help.Width = m.width - 2
+	footer := m.help.ShortHelpView(keys.ShortHelp())
+	if m.fullHelp {
+		footer = fitLines(m.help.FullHelpView(keys.FullHelp()), 5)
+	}
+	return st.App.Render(truncateLines(header, m.width-2) + "\n\n" + body + "\n" + footer)
+}
+
+func truncateLines(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return truncate(termsafe.Strip(s), width)
+}
+
+// Run runs the TUI until the partner quits, then saves whatever is still pending,
+// however the program ended. It returns the exit code: 0, or 130 after ctrl+c.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	if cfg.Out == nil {
+		cfg.Out = os.Stderr
+	}
+	m := New(ctx, cfg)
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(cfg.Out)}
+	if cfg.In != nil {
+		opts = append(opts, tea.WithInput(cfg.In))
+	}
+	p := tea.NewProgram(m, opts...)
+
+	// A closed terminal (SIGHUP) ends the program like a quit, so the last answers are saved.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		if _, ok := <-hup; ok {
+			p.Quit()
+		}
+	}()
+
+	final, err := p.Run()
+	fm, _ := final.(*Model)
+	if fm == nil {
+		fm = m
+	}
+	code := fm.exitCode
+	if errors.Is(err, tea.ErrInterrupted) {
+		code, err = 130, nil
+	}
+	// The program may have ended before its last autosave ran: save now, on this goroutine,
+	// with a context of our own (the caller's may be cancelled by the same ctrl+c).
+	saveCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := fm.wizard.saveNow(saveCtx); serr != nil {
+		return 1, fmt.Errorf("your last answers could not be saved: %w", serr)
+	}
+	if err != nil {
+		return 1, err
+	}
+	return code, nil
+}

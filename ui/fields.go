@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// widget is one focusable input on screen. A question is shown as a block of one or more
+// widgets; the wizard moves focus between them and owns navigation (tab, shift+tab), so a
+// widget never decides where focus goes next, except through huh's NextField message.
+type widget interface {
+	Focus() tea.Cmd
+	Blur() tea.Cmd
+	Update(tea.Msg) tea.Cmd
+	View() string
+	// Typing reports whether letter keys are text right now, so that shortcuts such as p
+	// (preview) must not be taken from them.
+	Typing() bool
+	// Capturing reports whether the widget needs every key, esc and tab included (an open
+	// sub-form or an item being edited).
+	Capturing() bool
+	Keys() []key.Binding
+	SetWidth(int)
+}
+
+// huhWidget adapts a huh field to widget. huh is the input widget; pstab owns the rest.
+type huhWidget struct {
+	f      huh.Field
+	typing bool
+}
+
+func (w *huhWidget) Focus() tea.Cmd { return w.f.Focus() }
+func (w *huhWidget) Blur() tea.Cmd  { return w.f.Blur() }
+func (w *huhWidget) Update(msg tea.Msg) tea.Cmd {
+	m, cmd := w.f.Update(msg)
+	w.f = m.(huh.Field)
+	return cmd
+}
+func (w *huhWidget) View() string        { return w.f.View() }
+func (w *huhWidget) Typing() bool        { return w.typing }
+func (w *huhWidget) Capturing() bool     { return false }
+func (w *huhWidget) Keys() []key.Binding { return w.f.KeyBinds() }
+func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n) }
+
+// block is one question on screen: its widgets, the values they are bound to, and the
+// problem found when the partner last left it.
+type block struct {
+	q     *questionnaire.Question
+	ui    *shared
+	width int
+
+	// Values the widgets write into. Which ones are used depends on the question's kind.
+	str  string
+	strs []string
+	mode string // day range: "", "days" or "indefinite"
+	minS string
+	maxS string
+
+	choice   *huhWidget // select, multi-select, text input or text area
+	minW     *huhWidget
+	maxW     *huhWidget
+	list     *listEditor
+	entities *entityEditor
+
+	// orig is the answer the block was built from, so that an unchanged tri-state keeps
+	// the server's spelling and an unknown option survives being shown.
+	orig     questionnaire.Value
+	touched  bool   // left at least once: problems are shown from then on
+	problem  string // the first blocking problem, in the engine's words
+	readOnly bool
+}
+
+// yes/no answers as select values.
+const (
+	selYes = "yes"
+	selNo  = "no"
+)
+
+// newBlock builds the widgets for q, filled with v.
+func newBlock(q *questionnaire.Question, v questionnaire.Value, ui *shared, width int) *block {
+	b := &block{q: q, ui: ui, width: width}
+	b.load(v)
+	return b
+}
+
+// load sets the block's values from v and rebuilds its widgets.
+func (b *block) load(v questionnaire.Value) {
+	q := b.q
+	b.orig = v.Clone()
+	b.str, b.strs, b.mode, b.minS, b.maxS = "", nil, "", "", ""
+	switch q.Kind {
+	case questionnaire.KindYesNo:
+		if v.Bool != nil {
+			b.str = selNo
+			if *v.Bool {
+				b.str = selYes
+			}
+		}
+	case questionnaire.KindTriState, questionnaire.KindChoice:
+		b.str = v.Text
+		if v.Bool != nil {
+			b.str = strings.ToUpper(strconv.FormatBool(*v.Bool))
+		}
+		if o := q.Option(b.str); o != nil {
+			b.str = o.Value
+		}
+	case questionnaire.KindMultiChoice:
+		b.strs = append([]string(nil), v.List...)
+	case questionnaire.KindDayRange:
+		if d := v.Days; d != nil {
+			switch {
+			case d.IsIndefinite():
+				b.mode = "indefinite"
+			case d.Min != nil || d.Max != nil:
+				b.mode = "days"
+			}
+			if d.Min != nil {
+				b.minS = strconv.Itoa(*d.Min)
+			}
+			if d.Max != nil {
+				b.maxS = strconv.Itoa(*d.Max)
+			}
+		}
+	case questionnaire.KindList:
+	case questionnaire.KindEntities:
+	default:
+		b.str = v.Text
+	}
+	b.build()
+}
+
+// build creates the widgets from the current values.
+func (b *block) build() {
+	q, th, km := b.q, b.ui.styles.Huh, b.ui.huhKeys
+	title := q.Prompt
+	if !q.Required {
+		title += " (optional)"
+	}
+	b.choice, b.minW, b.maxW, b.list, b.entities = nil, nil, nil, nil, nil
+	sel := func(opts []huh.Option[string], bound *string) *huhWidget {
+		s := huh.NewSelect[string]().Title(title).Options(opts...).Value(bound)
+		return &huhWidget{f: s.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}
+	}
+	unanswered := huh.NewOption("Not answered", "")
+	switch q.Kind {
+	case questionnaire.KindYesNo:
+		b.choice = sel([]huh.Option[string]{unanswered, huh.NewOption("Yes", selYes), huh.NewOption("No", selNo)}, &b.str)
+	case questionnaire.KindTriState, questionnaire.KindChoice:
+		opts := []huh.Option[string]{unanswered}
+		for _, o := range q.Options {
+			opts = append(opts, huh.NewOption(o.Label, o.Value))
+		}
+		if b.str != "" && q.Option(b.str) == nil {
+			// A value the server knows and this catalogue does not: show it rather than let
+			// the select replace it.
+			opts = append(opts, huh.NewOption(b.str+" (not in this catalogue)", b.str))
+		}
+		b.choice = sel(opts, &b.str)
+	case questionnaire.KindMultiChoice:
+		opts := make([]huh.Option[string], 0, len(q.Options))
+		for _, o := range q.Options {
+			opts = append(opts, huh.NewOption(o.Label, o.Value))
+		}
+		for _, v := range b.strs {
+			if q.Option(v) == nil {
+				opts = append(opts, huh.NewOption(v+" (not in this catalogue)", v))
+			}
+		}
+		ms := huh.NewMultiSelect[string]().Title(title).Options(opts...).Value(&b.strs).Filterable(false)
+		b.choice = &huhWidget{f: ms.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}
+	case questionnaire.KindLongText:
+		t := huh.NewText().Title(title).Value(&b.str).CharLimit(q.TextLimit()).Lines(5).
+			ExternalEditor(os.Getenv("EDITOR") != "")
+		b.choice = &huhWidget{f: t.WithTheme(th).WithKeyMap(km).WithWidth(b.width), typing: true}
+	case questionnaire.KindDayRange:
+		b.choice = sel([]huh.Option[string]{unanswered,
+			huh.NewOption("For a number of days", "days"), huh.NewOption("Indefinitely", "indefinite")}, &b.mode)
+		b.minW = b.input("Minimum days", &b.minS, "0", 6)
+		b.maxW = b.input("Maximum days", &b.maxS, "30", 6)
+	case questionnaire.KindList:
+		b.list = newListEditor(title, b.orig.List, q, b.ui, b.width)
+	case questionnaire.KindEntities:
+		b.entities = newEntityEditor(title, b.orig.Entities, q, b.ui, b.width)
+	default:
+		placeholder := ""
+		switch q.Kind {
+		case questionnaire.KindURL:
+			placeholder = "https://"
+		case questionnaire.KindEmail:
+			placeholder = "security@example.com"
+		case questionnaire.KindDate:
+			placeholder = "YYYY-MM-DD"
+		}
+		b.choice = b.input(title, &b.str, placeholder, q.TextLimit())
+	}
+}
+
+func (b *block) input(title string, v *string, placeholder string, limit int) *huhWidget {
+	in := huh.NewInput().Title(title).Value(v).Placeholder(placeholder).CharLimit(limit)
+	return &huhWidget{f: in.WithTheme(b.ui.styles.Huh).WithKeyMap(b.ui.huhKeys).WithWidth(b.width), typing: true}
+}
+
+// widgets returns the block's focusable widgets as they stand (a day range shows its day
+// inputs only when a number of days is chosen).
+func (b *block) widgets() []widget {
+	switch {
+	case b.list != nil:
+		return []widget{b.list}
+	case b.entities != nil:
+		return []widget{b.entities}
+	case b.q.Kind == questionnaire.KindDayRange && b.mode == "days":
+		return []widget{b.choice, b.minW, b.maxW}
+	}
+	return []widget{b.choice}
+}
+
+// value reads the answer from the widgets.
+func (b *block) value() questionnaire.Value {
+	q := b.q
+	var v questionnaire.Value
+	switch q.Kind {
+	case questionnaire.KindYesNo:
+		switch b.str {
+		case selYes:
+			v = questionnaire.Bool(true)
+		case selNo:
+			v = questionnaire.Bool(false)
+		}
+	case questionnaire.KindMultiChoice:
+		// Keep the catalogue's order, whatever order the boxes were ticked in.
+		var list []string
+		for _, o := range q.Options {
+			for _, s := range b.strs {
+				if s == o.Value {
+					list = append(list, s)
+				}
+			}
+		}
+		for _, s := range b.strs {
+			if q.Option(s) == nil {
+				list = append(list, s)
+			}
+		}
+		v = questionnaire.List(list...)
+	case questionnaire.KindDayRange:
+		switch b.mode {
+		case "indefinite":
+			v = questionnaire.Indefinitely()
+		case "days":
+			f := false
+			d := &questionnaire.DayRange{Indefinite: &f}
+			if n, err := strconv.Atoi(strings.TrimSpace(b.minS)); err == nil {
+				d.Min = &n
+			}
+			if n, err := strconv.Atoi(strings.TrimSpace(b.maxS)); err == nil {
+				d.Max = &n
+			}
+			v = questionnaire.Value{Days: d}
+		}
+	case questionnaire.KindList:
+		v = questionnaire.List(b.list.items...)
+	case questionnaire.KindEntities:
+		v = questionnaire.Value{Entities: b.entities.items}
+	default:
+		v = questionnaire.Text(b.str)
+		if q.Kind != questionnaire.KindLongText && q.Kind != questionnaire.KindTriState && q.Kind != questionnaire.KindChoice {
+			v.Text = strings.TrimSpace(b.str)
+		}
+	}
+	v = questionnaire.CleanValue(q, v)
+	// An unchanged answer keeps its original form (a tri-state's spelling, unknown keys).
+	if q.Same(b.orig, v) {
+		return b.orig
+	}
+	return v
+}
+
+// check runs the engine's checks on the block's answer and keeps the first problem, in the
+// engine's words; a day range also says when a day count is not a number.
+func (b *block) check() {
+	b.problem = ""
+	if b.q.Kind == questionnaire.KindDayRange && b.mode == "days" {
+		for _, s := range []struct{ label, v string }{{"minimum", b.minS}, {"maximum", b.maxS}} {
+			if t := strings.TrimSpace(s.v); t != "" {
+				if _, err := strconv.Atoi(t); err != nil {
+					b.problem = "The " + s.label + " must be a whole number of days."
+					return
+				}
+			}
+		}
+	}
+	v := b.value()
+	if v.IsEmpty() {
+		return
+	}
+	if ps := b.q.Check(v); len(ps) > 0 {
+		b.problem = ps[0].Message
+		if len(ps) > 1 {
+			b.problem += " (" + strconv.Itoa(len(ps)-1) + " more)"
+		}
+	}
+}
+
+func (b *block) setWidth(w int) {
+	b.width = w
+	if b.choice != nil {
+		b.choice.SetWidth(w)
+	}
+	if b.minW != nil {
+		b.minW.SetWidth(w)
+		b.maxW.SetWidth(w)
+	}
+	if b.list != nil {
+		b.list.SetWidth(w)
+	}
+	if b.entities != nil {
+		b.entities.SetWidth(w)
+	}
+}
+
+// view renders the block: its widgets and, once left, its problem.
+func (b *block) view() string {
+	ws := b.widgets()
+	parts := make([]string, 0, len(ws)+1)
+	for _, w := range ws {
+		parts = append(parts, w.View())
+	}
+	out := strings.Join(parts, "\n")
+	if b.problem != "" {
+		out += "\n" + b.ui.styles.Bad.Render(wrapText("  ✗ "+b.problem, b.width))
+	}
+	return out
+}

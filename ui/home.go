@@ -1,0 +1,433 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pstab/pstab/store"
+)
+
+// homeEntry is one line of the home list: an app, or the partner's self-assessment.
+type homeEntry struct {
+	key, name       string
+	ssa             bool
+	answered, total int
+	status          string
+	formStatus      string
+	changed         time.Time
+}
+
+func (e homeEntry) percent() int {
+	if e.total == 0 {
+		return 0
+	}
+	return e.answered * 100 / e.total
+}
+
+// home lists the apps in the database with their completeness, status and last change.
+type home struct {
+	ui      *shared
+	entries []homeEntry
+	cursor  int
+	loaded  bool
+	err     error
+
+	filter    textinput.Model
+	filtering bool
+
+	confirmDelete bool
+	notice        string
+
+	width, height int
+}
+
+// appsLoadedMsg carries the app list.
+type appsLoadedMsg struct {
+	entries []homeEntry
+	err     error
+}
+
+// appDeletedMsg reports a deletion.
+type appDeletedMsg struct {
+	key string
+	err error
+}
+
+func newHome(ui *shared) *home {
+	f := textinput.New()
+	f.Prompt = "/"
+	f.Placeholder = "filter by key or name"
+	return &home{ui: ui, filter: f}
+}
+
+// loadAppsCmd reads the app list and the self-assessment's progress.
+func loadAppsCmd(ui *shared) tea.Cmd {
+	return func() tea.Msg {
+		apps, err := ui.drafts.Apps(ui.ctx)
+		if err != nil {
+			return appsLoadedMsg{err: err}
+		}
+		entries := make([]homeEntry, 0, len(apps)+1)
+		for _, a := range apps {
+			entries = append(entries, homeEntry{key: a.Key, name: a.Name, answered: a.Answered, total: a.Total,
+				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt})
+		}
+		if ui.ssa != nil {
+			e := homeEntry{key: "partner", name: "Security Self-Assessment", ssa: true, status: store.StatusDraft}
+			if d, err := ui.drafts.Load(ui.ctx, store.DraftRef{Subject: store.PartnerKey, Questionnaire: ui.ssa.ID}); err == nil {
+				p := ui.ssa.Progress(d.Answers)
+				e.answered, e.total, e.changed = p.Answered, p.Total, d.UpdatedAt
+				if d.Status != "" {
+					e.status = d.Status
+				}
+			}
+			entries = append(entries, e)
+		}
+		return appsLoadedMsg{entries: entries}
+	}
+}
+
+func (h *home) SetSize(w, ht int) { h.width, h.height = w, ht }
+
+// visible returns the entries that pass the filter.
+func (h *home) visible() []homeEntry {
+	q := strings.ToLower(strings.TrimSpace(h.filter.Value()))
+	if q == "" {
+		return h.entries
+	}
+	var out []homeEntry
+	for _, e := range h.entries {
+		if strings.Contains(strings.ToLower(e.key), q) || strings.Contains(strings.ToLower(e.name), q) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (h *home) selected() (homeEntry, bool) {
+	v := h.visible()
+	if h.cursor < 0 || h.cursor >= len(v) {
+		return homeEntry{}, false
+	}
+	return v[h.cursor], true
+}
+
+func (h *home) appCount() int {
+	n := 0
+	for _, e := range h.entries {
+		if !e.ssa {
+			n++
+		}
+	}
+	return n
+}
+
+// Update handles home's messages. It returns a command and, when the partner chose
+// something that leaves home, an action for the root.
+func (h *home) Update(msg tea.Msg) (tea.Cmd, homeAction) {
+	switch msg := msg.(type) {
+	case appsLoadedMsg:
+		h.loaded, h.err = true, msg.err
+		h.entries = msg.entries
+		h.cursor = min(h.cursor, max(0, len(h.visible())-1))
+		if msg.err == nil && h.appCount() == 0 {
+			return nil, homeAction{kind: actionNewApp, first: true}
+		}
+		return nil, homeAction{}
+	case appDeletedMsg:
+		if msg.err != nil {
+			h.err = msg.err
+			return nil, homeAction{}
+		}
+		h.notice = "Deleted " + msg.key + "."
+		return loadAppsCmd(h.ui), homeAction{}
+	case tea.KeyMsg:
+		return h.handleKey(msg)
+	}
+	if h.filtering {
+		var cmd tea.Cmd
+		h.filter, cmd = h.filter.Update(msg)
+		return cmd, homeAction{}
+	}
+	return nil, homeAction{}
+}
+
+func (h *home) handleKey(msg tea.KeyMsg) (tea.Cmd, homeAction) {
+	km := h.ui.keys
+	if h.confirmDelete {
+		h.confirmDelete = false
+		if e, ok := h.selected(); ok && key.Matches(msg, km.Yes) {
+			ui := h.ui
+			return func() tea.Msg { return appDeletedMsg{key: e.key, err: ui.drafts.DeleteApp(ui.ctx, e.key)} }, homeAction{}
+		}
+		h.notice = "Nothing was deleted."
+		return nil, homeAction{}
+	}
+	if h.filtering {
+		switch msg.Type {
+		case tea.KeyEnter:
+			h.filtering = false
+			h.filter.Blur()
+			return nil, homeAction{}
+		case tea.KeyEsc:
+			h.filtering = false
+			h.filter.Blur()
+			h.filter.SetValue("")
+			return nil, homeAction{}
+		}
+		var cmd tea.Cmd
+		h.filter, cmd = h.filter.Update(msg)
+		h.cursor = 0
+		return cmd, homeAction{}
+	}
+	h.notice = ""
+	n := len(h.visible())
+	switch {
+	case key.Matches(msg, km.Up):
+		h.cursor = max(0, h.cursor-1)
+	case key.Matches(msg, km.Down):
+		h.cursor = min(max(0, n-1), h.cursor+1)
+	case key.Matches(msg, km.Filter):
+		h.filtering = true
+		return h.filter.Focus(), homeAction{}
+	case key.Matches(msg, km.New):
+		return nil, homeAction{kind: actionNewApp}
+	case key.Matches(msg, km.Open):
+		if e, ok := h.selected(); ok {
+			return nil, homeAction{kind: actionOpen, entry: e}
+		}
+	case key.Matches(msg, km.Preview):
+		if e, ok := h.selected(); ok {
+			return nil, homeAction{kind: actionPreview, entry: e}
+		}
+	case key.Matches(msg, km.Delete):
+		if e, ok := h.selected(); ok && !e.ssa {
+			h.confirmDelete = true
+		}
+	case msg.Type == tea.KeyEsc && h.filter.Value() != "":
+		h.filter.SetValue("")
+	case key.Matches(msg, km.Back):
+		return nil, homeAction{kind: actionQuit}
+	}
+	return nil, homeAction{}
+}
+
+func (h *home) View() string {
+	st := h.ui.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Your apps") + st.Faint.Render("  Privacy & Security tab drafts") + "\n\n")
+	if !h.loaded {
+		b.WriteString(st.Muted.Render("Loading…"))
+		return b.String()
+	}
+	if h.err != nil {
+		b.WriteString(st.Banner.Render(sentenceOf(h.err)) + "\n\n")
+	}
+	entries := h.visible()
+	nameW := max(12, min(32, h.width-58))
+	keyW := max(12, min(30, h.width-nameW-46))
+	header := fmt.Sprintf("  %-*s %-*s %-16s %-10s %s", nameW, "Name", keyW, "Key", "Complete", "Status", "Changed")
+	b.WriteString(st.Faint.Render(truncate(header, h.width)) + "\n")
+	now := h.ui.now()
+	lines := 0
+	maxLines := max(1, h.height-8)
+	first := 0
+	if h.cursor >= maxLines {
+		first = h.cursor - maxLines + 1
+	}
+	for i, e := range entries {
+		if i < first || lines >= maxLines {
+			continue
+		}
+		lines++
+		if e.ssa && i > 0 {
+			b.WriteString(st.Faint.Render("  "+strings.Repeat("─", min(h.width-4, 80))) + "\n")
+		}
+		status := e.status
+		if e.formStatus != "" {
+			status += " (" + strings.ToLower(e.formStatus) + ")"
+		}
+		keyText := e.key
+		if e.ssa {
+			keyText = "(partner)"
+		}
+		row := fmt.Sprintf("%-*s %-*s ", nameW, truncate(e.name, nameW), keyW, truncate(keyText, keyW))
+		rest := fmt.Sprintf(" %3d%%  %-10s %s", e.percent(), truncate(status, 10), ago(now, e.changed))
+		if i == h.cursor {
+			b.WriteString(st.Selected.Render("› "+row) + bar(st, e.percent(), 10) + st.Selected.Render(rest) + "\n")
+		} else {
+			b.WriteString("  " + st.Text.Render(row) + bar(st, e.percent(), 10) + st.Muted.Render(rest) + "\n")
+		}
+	}
+	if len(entries) == 0 {
+		b.WriteString(st.Faint.Render("  No app matches the filter.") + "\n")
+	}
+	b.WriteString("\n")
+	switch {
+	case h.filtering || h.filter.Value() != "":
+		b.WriteString(h.filter.View())
+	case h.confirmDelete:
+		if e, ok := h.selected(); ok {
+			b.WriteString(st.Warn.Render(fmt.Sprintf("Delete %s (%s) with its drafts, save points and history? This cannot be undone. y/N", e.name, e.key)))
+		}
+	case h.notice != "":
+		b.WriteString(st.Info.Render(h.notice))
+	}
+	return b.String()
+}
+
+func (h *home) Help() helpKeys {
+	km := h.ui.keys
+	if h.filtering {
+		return helpKeys{short: []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}}
+	}
+	short := []key.Binding{km.Up, km.Down, km.Open, km.New, km.Filter, km.Delete, km.Preview,
+		key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))}
+	return helpKeys{short: short, full: [][]key.Binding{short}}
+}
+
+// homeAction is what the partner chose on home.
+type homeAction struct {
+	kind  actionKind
+	entry homeEntry
+	first bool // the database has no app yet
+}
+
+type actionKind int
+
+const (
+	actionNone actionKind = iota
+	actionOpen
+	actionPreview
+	actionNewApp
+	actionQuit
+)
+
+// appKeyPattern is what pstab accepts as an app key: the Marketplace's keys are reverse
+// domain names such as com.example.app.
+var appKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+
+// ValidateAppKey says what is wrong with an app key, or returns nil.
+func ValidateAppKey(s string) error {
+	switch {
+	case s == "":
+		return errors.New("enter the app key, e.g. com.example.app")
+	case !appKeyPattern.MatchString(s):
+		return errors.New("an app key has letters, digits, dots, dashes and underscores only, e.g. com.example.app")
+	}
+	return nil
+}
+
+// ValidateAppName says what is wrong with an app name, or returns nil.
+func ValidateAppName(s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return errors.New("enter the app's name as it appears on its listing")
+	case len([]rune(s)) > 100:
+		return errors.New("keep the name under 100 characters")
+	}
+	return nil
+}
+
+// newAppForm asks for a new app's key and name.
+type newAppForm struct {
+	ui    *shared
+	form  *huh.Form
+	key   string
+	name  string
+	first bool
+	err   error
+}
+
+// appCreatedMsg reports a new app.
+type appCreatedMsg struct {
+	app store.App
+	err error
+}
+
+func newNewAppForm(ui *shared, first bool, width int) *newAppForm {
+	f := &newAppForm{ui: ui, first: first}
+	km := huh.NewDefaultKeyMap()
+	km.Quit.SetEnabled(false)
+	f.form = huh.NewForm(huh.NewGroup(
+		huh.NewInput().Title("App key").Description("The key in your app descriptor or Forge manifest, e.g. com.example.app.").
+			Value(&f.key).Validate(ValidateAppKey).CharLimit(128),
+		huh.NewInput().Title("App name").Description("As it appears on the Marketplace listing.").
+			Value(&f.name).Validate(ValidateAppName).CharLimit(100),
+	)).WithTheme(ui.styles.Huh).WithKeyMap(km).WithShowHelp(false).WithWidth(min(width, 80))
+	return f
+}
+
+func (f *newAppForm) Init() tea.Cmd { return f.form.Init() }
+
+// Update returns a command, and whether the form is finished (done) or abandoned.
+func (f *newAppForm) Update(msg tea.Msg) (cmd tea.Cmd, done, cancelled bool) {
+	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyEsc {
+		return nil, false, true
+	}
+	if m, ok := msg.(appCreatedMsg); ok {
+		if m.err != nil {
+			f.err = m.err
+			return f.reset(), false, false
+		}
+		return nil, true, false
+	}
+	model, cmd := f.form.Update(msg)
+	f.form = model.(*huh.Form)
+	if f.form.State == huh.StateCompleted {
+		app := store.App{Key: strings.TrimSpace(f.key), Name: strings.TrimSpace(f.name), Hosting: "cloud"}
+		ui := f.ui
+		return func() tea.Msg { return appCreatedMsg{app: app, err: ui.drafts.CreateApp(ui.ctx, app)} }, false, false
+	}
+	return cmd, false, false
+}
+
+// reset rebuilds the form after a failed create, keeping what was typed.
+func (f *newAppForm) reset() tea.Cmd {
+	k, n := f.key, f.name
+	nf := newNewAppForm(f.ui, f.first, 80)
+	nf.key, nf.name, nf.err = k, n, f.err
+	*f = *nf
+	return f.form.Init()
+}
+
+func (f *newAppForm) View() string {
+	st := f.ui.styles
+	var b strings.Builder
+	if f.first {
+		b.WriteString(st.Title.Render("Welcome to pstab") + "\n")
+		b.WriteString(st.Muted.Render("pstab helps you fill in, keep and submit the Privacy & Security tab of your Marketplace app listings. Start with your first app.") + "\n\n")
+	} else {
+		b.WriteString(st.Title.Render("New app") + "\n\n")
+	}
+	b.WriteString(f.form.View())
+	if f.err != nil {
+		msg := sentenceOf(f.err)
+		if errors.Is(f.err, store.ErrExists) {
+			msg = "An app with that key already exists; open it from the list, or use another key."
+		}
+		b.WriteString("\n" + st.Bad.Render(msg))
+	}
+	return b.String()
+}
+
+func (f *newAppForm) Help() helpKeys {
+	short := []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+	return helpKeys{short: short, full: [][]key.Binding{short}}
+}

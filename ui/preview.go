@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// preview shows the listing tab as customers will see it, rendered with glamour in a
+// scrollable viewport. Rendering happens in a command, once per (view, width); a resize
+// renders again.
+type preview struct {
+	ui      *shared
+	cat     *questionnaire.Catalogue
+	answers questionnaire.Answers
+	title   string
+	note    string
+	views   questionnaire.Views
+
+	vp       viewport.Model
+	rendered map[string]string // by view and width
+	pending  string            // the render key being rendered, if any
+	err      error
+	width    int
+	height   int
+}
+
+// renderedMsg carries a finished render.
+type renderedMsg struct {
+	key string
+	out string
+	err error
+}
+
+func newPreview(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, width, height int) (*preview, tea.Cmd) {
+	p := &preview{ui: ui, cat: cat, answers: answers.Clone(), title: title, note: note,
+		views: questionnaire.ViewsDefault, rendered: map[string]string{}}
+	p.vp = viewport.New(width, max(1, height-1))
+	p.width, p.height = width, height
+	return p, p.render()
+}
+
+func (p *preview) renderKey() string { return fmt.Sprintf("%s/%d", p.views, p.width) }
+
+// render starts rendering the current view at the current width, unless it is cached.
+func (p *preview) render() tea.Cmd {
+	k := p.renderKey()
+	if out, ok := p.rendered[k]; ok {
+		p.vp.SetContent(out)
+		return nil
+	}
+	if p.pending == k {
+		return nil
+	}
+	p.pending = k
+	md := p.cat.Markdown(p.answers, questionnaire.MarkdownOptions{Views: p.views, Title: p.title, Note: p.note})
+	r, width := p.ui.renderer, min(p.width-2, 100)
+	return func() tea.Msg {
+		out, err := r.Render(md, width)
+		return renderedMsg{key: k, out: out, err: err}
+	}
+}
+
+func (p *preview) SetSize(w, h int) tea.Cmd {
+	p.width, p.height = w, h
+	p.vp.Width, p.vp.Height = w, max(1, h-1)
+	return p.render()
+}
+
+func (p *preview) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case renderedMsg:
+		if msg.err != nil {
+			p.err = msg.err
+			return nil
+		}
+		p.rendered[msg.key] = msg.out
+		if msg.key == p.renderKey() {
+			p.pending = ""
+			p.vp.SetContent(msg.out)
+		}
+		return nil
+	case tea.KeyMsg:
+		if key.Matches(msg, p.ui.keys.ToggleView) {
+			if p.views == questionnaire.ViewsDefault {
+				p.views = questionnaire.ViewsExpanded
+			} else {
+				p.views = questionnaire.ViewsDefault
+			}
+			p.vp.GotoTop()
+			return p.render()
+		}
+	}
+	var cmd tea.Cmd
+	p.vp, cmd = p.vp.Update(msg)
+	return cmd
+}
+
+func (p *preview) View() string {
+	st := p.ui.styles
+	view := "Default view"
+	if p.views == questionnaire.ViewsExpanded {
+		view = "Expanded view"
+	}
+	status := st.Accent.Render(view) + st.Faint.Render(fmt.Sprintf("  v switches · %3.0f%%", p.vp.ScrollPercent()*100))
+	switch {
+	case p.err != nil:
+		return st.Banner.Render(sentenceOf(p.err)) + "\n" + status
+	case p.vp.TotalLineCount() == 0 || p.pending == p.renderKey() && p.rendered[p.renderKey()] == "":
+		return fitLines(st.Muted.Render("Rendering the preview…"), p.height-1) + "\n" + status
+	}
+	return p.vp.View() + "\n" + status
+}
+
+func (p *preview) Help() helpKeys {
+	km := p.ui.keys
+	short := []key.Binding{km.ToggleView, km.Up, km.Down, km.PageDown, km.PageUp, km.Back}
+	return helpKeys{short: short, full: [][]key.Binding{short}}
+}
+
+// checklist lists what stands between the draft and submission: blocking problems first,
+// then readiness findings, then unanswered questions. Each item jumps to its question.
+type checklist struct {
+	ui     *shared
+	cat    *questionnaire.Catalogue
+	items  []questionnaire.Problem
+	cursor int
+	scroll int
+	width  int
+	height int
+	extra  []string // lines above the list (the self-assessment's renewal, verdicts)
+}
+
+func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, width, height int) *checklist {
+	c := &checklist{ui: ui, cat: cat, width: width, height: height}
+	c.items = cat.Readiness(answers)
+	for _, j := range cat.Judge(answers) {
+		if j.Verdict == questionnaire.VerdictPass || j.Verdict == questionnaire.VerdictUnanswered {
+			continue
+		}
+		sev := questionnaire.Advice
+		if j.Verdict == questionnaire.VerdictFail {
+			sev = questionnaire.Blocking
+		}
+		c.items = append(c.items, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
+			Severity: sev, Message: verdictWord(j.Verdict) + ": " + j.Because})
+	}
+	sortBySeverity(c.items)
+	return c
+}
+
+func verdictWord(v questionnaire.Verdict) string {
+	switch v {
+	case questionnaire.VerdictFail:
+		return "Fails the criterion"
+	case questionnaire.VerdictNeedsDetails:
+		return "Needs details"
+	}
+	return string(v)
+}
+
+func sortBySeverity(ps []questionnaire.Problem) {
+	rank := map[questionnaire.Severity]int{questionnaire.Blocking: 0, questionnaire.Advice: 1, questionnaire.Unanswered: 2}
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && rank[ps[j].Severity] < rank[ps[j-1].Severity]; j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+func (c *checklist) SetSize(w, h int) { c.width, c.height = w, h }
+
+// Update returns a command and the question to jump to, if the partner chose one.
+func (c *checklist) Update(msg tea.Msg) (tea.Cmd, *questionnaire.Question) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil, nil
+	}
+	switch {
+	case key.Matches(km, c.ui.keys.Up):
+		c.cursor = max(0, c.cursor-1)
+	case key.Matches(km, c.ui.keys.Down):
+		c.cursor = min(max(0, len(c.items)-1), c.cursor+1)
+	case key.Matches(km, c.ui.keys.Jump):
+		if c.cursor < len(c.items) {
+			return nil, c.items[c.cursor].Question
+		}
+	}
+	return nil, nil
+}
+
+func (c *checklist) counts() (blocking, advice, unanswered int) {
+	for _, p := range c.items {
+		switch p.Severity {
+		case questionnaire.Blocking:
+			blocking++
+		case questionnaire.Advice:
+			advice++
+		default:
+			unanswered++
+		}
+	}
+	return
+}
+
+func (c *checklist) View() string {
+	st := c.ui.styles
+	var b strings.Builder
+	blocking, advice, unanswered := c.counts()
+	b.WriteString(st.Title.Render("Review before submitting") + "\n")
+	switch {
+	case len(c.items) == 0:
+		b.WriteString(st.OK.Render("✓ Nothing left: every shown question is answered and no check has a finding.") + "\n")
+	default:
+		b.WriteString(st.Muted.Render(fmt.Sprintf("%d blocking · %d to check · %d unanswered", blocking, advice, unanswered)) + "\n")
+	}
+	for _, line := range c.extra {
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("\n")
+	height := max(3, c.height-4-len(c.extra))
+	// Each item takes up to 3 lines; keep the cursor's item in view.
+	var lines []string
+	start, end := 0, 0
+	for i, p := range c.items {
+		icon, style := "·", st.Muted
+		switch p.Severity {
+		case questionnaire.Blocking:
+			icon, style = "✗", st.Bad
+		case questionnaire.Advice:
+			icon, style = "!", st.Warn
+		}
+		head := fmt.Sprintf("%s %s · %s", icon, p.Question.Section.Title, truncate(p.Question.Prompt, c.width-30))
+		if i == c.cursor {
+			start = len(lines)
+			lines = append(lines, st.Selected.Render("› "+head))
+		} else {
+			lines = append(lines, "  "+style.Render(head))
+		}
+		msg := p.Message
+		if p.Severity == questionnaire.Unanswered {
+			msg = "Not answered: the listing will show “" + questionnaire.NotProvided + "”."
+		}
+		for _, l := range strings.Split(wrapText(msg, c.width-6), "\n") {
+			lines = append(lines, "    "+st.Muted.Render(l))
+		}
+		if i == c.cursor {
+			end = len(lines)
+		}
+	}
+	if start < c.scroll {
+		c.scroll = start
+	}
+	if end > c.scroll+height {
+		c.scroll = end - height
+	}
+	c.scroll = max(0, min(c.scroll, max(0, len(lines)-height)))
+	b.WriteString(strings.Join(lines[c.scroll:min(len(lines), c.scroll+height)], "\n"))
+	return b.String()
+}
+
+func (c *checklist) Help() helpKeys {
+	km := c.ui.keys
+	short := []key.Binding{km.Up, km.Down, km.Jump, km.Preview, km.Back}
+	return helpKeys{short: short, full: [][]key.Binding{short}}
+}

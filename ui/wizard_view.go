@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+const sidebarWidth = 30
+
+// SetSize gives the wizard its area (the root's body, between header and footer).
+func (w *wizard) SetSize(width, height int) {
+	w.width, w.height = width, height
+	fw := w.fieldWidth()
+	for _, b := range w.blocks {
+		b.setWidth(fw)
+	}
+	w.pointInput.Width = max(10, min(60, width-30))
+}
+
+func (w *wizard) showSidebar() bool { return w.width >= 90 }
+
+func (w *wizard) fieldWidth() int {
+	fw := w.width - 2
+	if w.showSidebar() {
+		fw -= sidebarWidth + 3
+	}
+	return max(20, min(fw, 100))
+}
+
+// helpPanelHeight is how many lines the focused question's help takes.
+func (w *wizard) helpPanelHeight() int {
+	if w.height < 24 {
+		return 4
+	}
+	return 6
+}
+
+// Status is the quiet save status shown in the header, or a loud one when saving failed.
+func (w *wizard) Status() string {
+	st := w.ui.styles
+	switch {
+	case w.readOnly():
+		return st.Info.Render("read-only review")
+	case w.conflict != nil:
+		return st.Bad.Render("✗ changed elsewhere: ctrl+r reloads")
+	case w.saveErr != nil:
+		return st.Bad.Render("✗ not saved")
+	case w.saving || len(w.pending) > 0:
+		return st.Muted.Render("saving…")
+	case !w.savedAt.IsZero():
+		return st.Faint.Render("saved " + w.savedAt.Local().Format("15:04:05"))
+	}
+	return ""
+}
+
+// View renders the wizard's body.
+func (w *wizard) View() string {
+	main := w.mainView()
+	if !w.showSidebar() {
+		return main
+	}
+	side := w.ui.styles.Sidebar.Height(w.height).Render(fitLines(w.sidebarView(), w.height))
+	return lipgloss.JoinHorizontal(lipgloss.Top, side, " ", main)
+}
+
+func (w *wizard) sidebarView() string {
+	st := w.ui.styles
+	var b strings.Builder
+	pct := w.progress.Percent()
+	b.WriteString(st.Bold.Render(truncate(w.cat.Title, sidebarWidth)) + "\n")
+	b.WriteString(bar(st, pct, sidebarWidth-6) + fmt.Sprintf(" %3d%%", pct) + "\n\n")
+	for i, sp := range w.progress.Sections {
+		s := sp.Section
+		icon, style := "○", st.Muted
+		switch sp.State() {
+		case "done":
+			icon, style = "✓", st.OK
+		case "in progress":
+			icon, style = "◐", st.Warn
+		case "skipped":
+			icon, style = "–", st.Faint
+		}
+		count := fmt.Sprintf("%d/%d", sp.Answered, sp.Total)
+		if !sp.Shown {
+			count = "skipped"
+		}
+		name := truncate(s.Title, sidebarWidth-4-len(count)-1)
+		line := fmt.Sprintf("%s %-*s %s", icon, sidebarWidth-4-len(count), name, count)
+		switch {
+		case w.sidebar && i == w.sideCursor:
+			b.WriteString(st.Selected.Render("›"+line) + "\n")
+		case i == w.section:
+			b.WriteString(st.Bold.Render(" "+line) + "\n")
+		default:
+			b.WriteString(style.Render(" "+line) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (w *wizard) mainView() string {
+	st := w.ui.styles
+	s := w.cat.Sections[w.section]
+	width := w.fieldWidth()
+
+	var head strings.Builder
+	head.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title)))
+	sp := w.progress.Sections[w.section]
+	head.WriteString(st.Faint.Render(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total)))
+	head.WriteString("\n")
+	if s.Intro != "" {
+		head.WriteString(st.Muted.Render(wrapText(s.Intro, width)) + "\n")
+	}
+	header := head.String()
+
+	bottom := w.bottomView(width)
+	bodyHeight := max(3, w.height-lipgloss.Height(header)-lipgloss.Height(bottom))
+	return header + w.fieldsView(width, bodyHeight) + "\n" + bottom
+}
+
+// fieldsView renders the section's questions, scrolled so the focused one is in view.
+func (w *wizard) fieldsView(width, height int) string {
+	var lines []string
+	start, end := 0, 0
+	for i, b := range w.blocks {
+		var v string
+		if w.readOnly() {
+			v = w.readOnlyBlock(b, i == w.focus, width)
+		} else {
+			v = b.view()
+		}
+		if i == w.focus {
+			start = len(lines)
+		}
+		lines = append(lines, strings.Split(v, "\n")...)
+		if i == w.focus {
+			end = len(lines)
+		}
+		if i < len(w.blocks)-1 {
+			lines = append(lines, "")
+		}
+	}
+	if len(w.blocks) == 0 {
+		lines = []string{w.ui.styles.Faint.Render("No questions are shown in this section for your answers so far.")}
+	}
+	// Keep the focused question in view, its top first.
+	if start < w.scroll {
+		w.scroll = start
+	}
+	if end > w.scroll+height {
+		w.scroll = min(start, end-height)
+	}
+	w.scroll = max(0, min(w.scroll, max(0, len(lines)-height)))
+	visible := lines[w.scroll:min(len(lines), w.scroll+height)]
+	out := fitLines(strings.Join(visible, "\n"), height)
+	if w.scroll > 0 {
+		out = w.ui.styles.Faint.Render("  ↑ more above") + out[strings.IndexByte(out, '\n'):]
+	}
+	if w.scroll+height < len(lines) {
+		if i := strings.LastIndexByte(out, '\n'); i >= 0 {
+			out = out[:i+1] + w.ui.styles.Faint.Render("  ↓ more below")
+		}
+	}
+	return out
+}
+
+func (w *wizard) readOnlyBlock(b *block, focused bool, width int) string {
+	st := w.ui.styles
+	title := st.Huh.Blurred.Title
+	mark := "  "
+	if focused {
+		title, mark = st.Huh.Focused.Title, st.Accent.Render("› ")
+	}
+	out := mark + title.Render(wrapText(b.q.Prompt, width-2))
+	v, ok := w.answers.Get(b.q.ID)
+	answer := st.Faint.Render(questionnaire.NotProvided)
+	if ok {
+		answer = st.Text.Render(wrapText(displayAnswer(b.q, v), width-4))
+	}
+	return out + "\n" + indent(answer, "    ")
+}
+
+// displayAnswer shows an answer in words for the read-only view.
+func displayAnswer(q *questionnaire.Question, v questionnaire.Value) string {
+	switch q.Kind {
+	case questionnaire.KindList, questionnaire.KindMultiChoice:
+		items := v.List
+		if q.Kind == questionnaire.KindMultiChoice {
+			items = make([]string, len(v.List))
+			for i, s := range v.List {
+				items[i] = q.OptionLabel(s)
+			}
+		}
+		return "• " + strings.Join(items, "\n• ")
+	case questionnaire.KindEntities:
+		var lines []string
+		for i, e := range v.Entities {
+			var parts []string
+			for _, f := range q.Fields {
+				fv := e.Fields[f.Key]
+				if t := strings.Join(append([]string{fv.Text}, fv.List...), ", "); strings.Trim(t, ", ") != "" {
+					parts = append(parts, strings.Trim(t, ", "))
+				}
+			}
+			lines = append(lines, fmt.Sprintf("%d. %s", i+1, strings.Join(parts, " — ")))
+		}
+		return strings.Join(lines, "\n")
+	}
+	return questionnaire.CleanText(q.Display(v), true)
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// bottomView is the help of the focused question (always shown), then one status line:
+// a dialog, a loud error, or a quiet notice.
+func (w *wizard) bottomView(width int) string {
+	st := w.ui.styles
+	var help string
+	if b := w.current(); b != nil && !w.sidebar {
+		text := b.q.Help
+		if b.q.Local() && w.cat.Level == "app" {
+			text += " (Not sent by the API: enter it in the web form too; pstab's answer sheet lists it.)"
+		}
+		if b.q.Kind == questionnaire.KindLongText && !w.readOnly() {
+			text += " Press alt+enter or ctrl+j for a new line."
+		}
+		help = wrapText(text, width)
+	} else if w.sidebar {
+		help = wrapText("Choose a section with ↑/↓ and press enter to open it. Sections marked – are skipped by your answers so far.", width)
+	}
+	panel := st.HelpPanel.Width(width).Render(fitLines(help, w.helpPanelHeight()-1))
+
+	var status string
+	switch {
+	case w.askSavePoint:
+		status = st.Accent.Render("Save point message: ") + w.pointInput.View() + st.Faint.Render("  enter save · esc cancel")
+	case w.askDiscard:
+		status = st.Warn.Render(fmt.Sprintf("Discard every change since save point %d? y/N", w.revision))
+		if w.revision == 0 {
+			status = st.Warn.Render("There is no save point yet: discarding empties the draft. Discard? y/N")
+		}
+	case w.conflict != nil:
+		status = st.Banner.Render(truncate(w.conflict.Error(), width-2))
+	case w.saveErr != nil:
+		status = st.Banner.Render(truncate("Not saved: "+sentenceOf(w.saveErr)+" Your answers stay on screen.", width-2))
+	case w.notice != "":
+		status = st.Info.Render(truncate(w.notice, width))
+	}
+	return panel + "\n" + status
+}
+
+// Help returns the keys for the footer.
+func (w *wizard) Help() helpKeys {
+	km := w.ui.keys
+	if w.askSavePoint || w.askDiscard {
+		return helpKeys{}
+	}
+	if w.sidebar {
+		short := []key.Binding{km.Up, km.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open section")), km.Preview, km.Review, km.Back}
+		return helpKeys{short: short, full: [][]key.Binding{short}}
+	}
+	preview, review := km.Preview, km.Review
+	if w.typing() {
+		preview, review = km.PreviewAlt, km.ReviewAlt
+	}
+	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}
+	if w.readOnly() {
+		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
+		return helpKeys{short: short, full: [][]key.Binding{nav, {preview, review, km.Quit}}}
+	}
+	var fieldKeys []key.Binding
+	if wd := w.currentWidget(); wd != nil {
+		for _, k := range wd.Keys() {
+			if k.Enabled() && k.Help().Key != "shift+tab" && k.Help().Key != "enter" {
+				fieldKeys = append(fieldKeys, k)
+			}
+		}
+	}
+	short := append([]key.Binding{km.NextField}, fieldKeys...)
+	short = append(short, km.NextSection, km.Sections, preview, review, km.SavePoint)
+	full := [][]key.Binding{nav, fieldKeys, {preview, review, km.SavePoint, km.Discard, km.Reload, km.Quit}}
+	return helpKeys{short: short, full: full}
+}
+
+func sentenceOf(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
