@@ -147,10 +147,12 @@ func compareTree(sent, got any, path string, out *[]string) {
 	switch s := sent.(type) {
 	case map[string]any:
 		g, ok := got.(map[string]any)
-		if !ok {
+		if !ok && got != nil {
 			*out = append(*out, orRoot(path))
 			return
 		}
+		// An absent object is compared field by field, so that one holding only
+		// server-owned or null fields still matches.
 		for k, v := range s {
 			p := k
 			if path != "" {
