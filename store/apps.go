@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CreateApp adds an app. Hosting defaults to "cloud". An app with the same key gives
+// ErrExists.
+func (s *Store) CreateApp(ctx context.Context, app App) error {
+	if app.Key == "" || strings.HasPrefix(app.Key, "@") || strings.TrimSpace(app.Key) != app.Key {
+		return fmt.Errorf("create app: %q is not an app key", app.Key)
+	}
+	if app.Hosting == "" {
+		app.Hosting = "cloud"
+	}
+	now := s.now().UnixNano()
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO apps (key, name, hosting, product_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			app.Key, app.Name, app.Hosting, app.ProductID, now, now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = fmt.Errorf("app %s: %w", app.Key, ErrExists)
+			}
+			return err
+		}
+		return nil
+	})
+	return s.check("create app", err)
+}
+
+// App returns one app, or ErrNotFound.
+func (s *Store) App(ctx context.Context, key string) (App, error) {
+	var a App
+	var created, updated int64
+	err := s.db.QueryRowContext(ctx, "SELECT key, name, hosting, product_id, created_at, updated_at FROM apps WHERE key = ?", key).
+		Scan(&a.Key, &a.Name, &a.Hosting, &a.ProductID, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return App{}, fmt.Errorf("app %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return App{}, s.check("read app", err)
+	}
+	a.CreatedAt, a.UpdatedAt = time.Unix(0, created), time.Unix(0, updated)
+	return a, nil
+}
+
+// Apps lists every app with its Privacy & Security progress and status, the most recently
+// changed first. It is one query: progress is kept up to date by every save.
+func (s *Store) Apps(ctx context.Context) ([]AppSummary, error) {
+	questionnaireID := ""
+	if s.appCat != nil {
+		questionnaireID = s.appCat.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT a.key, a.name, a.hosting, a.product_id, a.created_at, a.updated_at,
+		       coalesce(d.answered, 0), coalesce(d.total, ?), coalesce(d.status, ?), coalesce(d.form_status, ''),
+		       max(a.updated_at, coalesce(d.updated_at, 0)) AS changed
+		FROM apps a LEFT JOIN drafts d ON d.subject = a.key AND d.questionnaire = ?
+		ORDER BY changed DESC, a.key`, s.emptyTotal, StatusDraft, questionnaireID)
+	if err != nil {
+		return nil, s.check("list apps", err)
+	}
+	defer rows.Close()
+	var out []AppSummary
+	for rows.Next() {
+		var a AppSummary
+		var created, updated, changed int64
+		if err := rows.Scan(&a.Key, &a.Name, &a.Hosting, &a.ProductID, &created, &updated,
+			&a.Answered, &a.Total, &a.Status, &a.FormStatus, &changed); err != nil {
+			return nil, s.check("list apps", err)
+		}
+		a.CreatedAt, a.UpdatedAt, a.ChangedAt = time.Unix(0, created), time.Unix(0, updated), time.Unix(0, changed)
+		out = append(out, a)
+	}
+	return out, s.check("list apps", rows.Err())
+}
+
+// SetProductID records the app's Marketplace v3 product id.
+func (s *Store) SetProductID(ctx context.Context, key, productID string) error {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE apps SET product_id = ?, updated_at = ? WHERE key = ?",
+			productID, s.now().UnixNano(), key)
+		if err != nil {
+			return err
+		}
+		return affected(res, key)
+	})
+	return s.check("set product id", err)
+}
+
+// DeleteApp removes an app with all its drafts, save points and history.
+func (s *Store) DeleteApp(ctx context.Context, key string) error {
+	if key == PartnerKey {
+		return fmt.Errorf("delete app: %s is not an app", key)
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		// Answers, revisions and events go with their drafts (ON DELETE CASCADE).
+		if _, err := tx.ExecContext(ctx, "DELETE FROM drafts WHERE subject = ?", key); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM apps WHERE key = ?", key)
+		if err != nil {
+			return err
+		}
+		return affected(res, key)
+	})
+	return s.check("delete app", err)
+}
+
+// affected turns an UPDATE or DELETE that matched no app into ErrNotFound.
+func affected(res sql.Result, key string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("app %s: %w", key, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// snapshot is a save point's full copy of a draft, as stored in revisions.snapshot.
+type snapshot struct {
+	Answers  map[string]json.RawMessage `json:"answers"`
+	Extra    json.RawMessage            `json:"extra,omitempty"`
+	Envelope json.RawMessage            `json:"envelope,omitempty"`
+}
+
+func makeSnapshot(raw map[string]string, extra, envelope sql.NullString) (string, error) {
+	s := snapshot{Answers: make(map[string]json.RawMessage, len(raw))}
+	for id, v := range raw {
+		s.Answers[id] = json.RawMessage(v)
+	}
+	if extra.Valid {
+		s.Extra = json.RawMessage(extra.String)
+	}
+	if envelope.Valid {
+		s.Envelope = json.RawMessage(envelope.String)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("encode save point: %w", err)
+	}
+	return string(b), nil
+}
+
+// readSnapshot reads save point number of a draft; number 0 is the empty draft.
+func readSnapshot(ctx context.Context, q queryer, draftID int64, number int) (snapshot, error) {
+	if number == 0 || draftID == 0 {
+		return snapshot{}, nil
+	}
+	var body string
+	err := q.QueryRowContext(ctx, "SELECT snapshot FROM revisions WHERE draft_id = ? AND number = ?", draftID, number).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return snapshot{}, fmt.Errorf("save point %d: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return snapshot{}, err
+	}
+	var s snapshot
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		return snapshot{}, fmt.Errorf("read save point %d: %w", number, err)
+	}
+	return s, nil
+}
+
+// raw returns the snapshot's answers, Extra and Envelope in the form the drafts table uses.
+func (s snapshot) raw() (map[string]string, sql.NullString, sql.NullString) {
+	out := make(map[string]string, len(s.Answers))
+	for id, v := range s.Answers {
+		out[id] = string(v)
+	}
+	return out, nullJSON(s.Extra), nullJSON(s.Envelope)
+}
+
+func nullJSON(b json.RawMessage) sql.NullString {
+	if len(b) == 0 || string(b) == "null" {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: string(b), Valid: true}
+}
+
+// same reports whether the snapshot holds exactly the given working answers.
+func (s snapshot) same(raw map[string]string, extra, envelope sql.NullString) bool {
+	if len(s.Answers) != len(raw) {
+		return false
+	}
+	for id, v := range raw {
+		sv, ok := s.Answers[id]
+		if !ok || !sameJSON(string(sv), v) {
+			return false
+		}
+	}
+	return sameJSON(string(s.Extra), extra.String) && sameJSON(string(s.Envelope), envelope.String)
+}
+
+// sameJSON compares two JSON texts written by encoding/json, allowing for layout.
+func sameJSON(a, b string) bool {
+	if a == b {
+		return true
+	}
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, []byte(a)) != nil || json.Compact(&cb, []byte(b)) != nil {
+		return false
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// encodeAnswers turns answers into question ID -> JSON, leaving out empty answers. An ID
+// the catalogue does not know is an error: unknown payload fields belong in Extra.
+func encodeAnswers(c *questionnaire.Catalogue, a questionnaire.Answers) (map[string]string, error) {
+	out := make(map[string]string, len(a.Values))
+	for id, v := range a.Values {
+		q := c.Question(id)
+		if q == nil {
+			return nil, fmt.Errorf("%s has no question %q", c.ID, id)
+		}
+		if v.IsEmpty() {
+			continue
+		}
+		b, err := questionnaire.MarshalValue(q, v)
+		if err != nil {
+			return nil, fmt.Errorf("encode answer %s: %w", id, err)
+		}
+		out[id] = string(b)
+	}
+	return out, nil
+}
+
+// decodeAnswers reads stored answers back, cleaning their text (rows are an input
+// boundary too). An answer that no longer fits the catalogue, say to a question a newer
+// catalogue dropped, stays in the file but is left out.
+func decodeAnswers(c *questionnaire.Catalogue, raw map[string]string, extra, envelope sql.NullString) questionnaire.Answers {
+	a := questionnaire.NewAnswers()
+	for id, v := range raw {
+		q := c.Question(id)
+		if q == nil {
+			continue
+		}
+		val, err := questionnaire.UnmarshalValue(q, json.RawMessage(v))
+		if err != nil {
+			continue
+		}
+		a.Set(id, questionnaire.CleanValue(q, val))
+	}
+	a.Extra = decodeTree(extra)
+	a.Envelope = decodeTree(envelope)
+	return a
+}
+
+// encodeTree stores Extra or Envelope as JSON; nothing at all is NULL.
+func encodeTree(m map[string]any) (sql.NullString, error) {
+	if len(m) == 0 {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return sql.NullString{}, fmt.Errorf("encode extra fields: %w", err)
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+// decodeTree reads Extra or Envelope back, keeping numbers as json.Number so they are
+// written back exactly as they came.
+func decodeTree(s sql.NullString) map[string]any {
+	if !s.Valid {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(s.String)))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil
+	}
+	return m
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

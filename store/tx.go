@@ -1,0 +1,337 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// errNoChange, returned by a transaction's function, rolls the transaction back without
+// error: there was nothing to write.
+var errNoChange = errors.New("no change")
+
+// withTx runs fn in one immediate transaction (the DSN's _txlock) and commits it. It
+// returns only after COMMIT has returned, so a nil error means the change is on disk.
+func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		if errors.Is(err, errNoChange) {
+			return nil
+		}
+		return err
+	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read-only (deferred) transaction, so that what it reads is one
+// consistent snapshot and it never waits for a writer.
+func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// catalogue returns the questionnaire a draft answers, checking that the subject fits it.
+func (s *Store) catalogue(ref DraftRef) (*questionnaire.Catalogue, error) {
+	c := s.cats[ref.Questionnaire]
+	if c == nil {
+		return nil, fmt.Errorf("unknown questionnaire %q", ref.Questionnaire)
+	}
+	switch {
+	case ref.Subject == "":
+		return nil, errors.New("a draft needs an app key")
+	case c.Level == "partner" && ref.Subject != PartnerKey:
+		return nil, fmt.Errorf("the %s is answered once per partner, not per app", c.Title)
+	case c.Level != "partner" && ref.Subject == PartnerKey:
+		return nil, fmt.Errorf("the %s is answered per app, not per partner", c.Title)
+	}
+	return c, nil
+}
+
+// draftRow is a draft's row as a transaction found it; id is 0 for a draft not made yet.
+type draftRow struct {
+	id                            int64
+	version                       int64
+	revision                      int
+	extra, envelope               sql.NullString
+	status, formStatus            string
+	resumeSection, resumeQuestion string
+	updatedAt                     int64
+}
+
+// queryer is what both *sql.Tx and *sql.DB offer for reading.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// findDraft reads the row of ref's draft, after checking that its subject exists.
+func findDraft(ctx context.Context, q queryer, ref DraftRef) (draftRow, error) {
+	if ref.Subject != PartnerKey {
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM apps WHERE key = ?", ref.Subject).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return draftRow{}, fmt.Errorf("app %s: %w", ref.Subject, ErrNotFound)
+		}
+		if err != nil {
+			return draftRow{}, err
+		}
+	}
+	var r draftRow
+	err := q.QueryRowContext(ctx, `SELECT id, version, revision, extra, envelope, status, form_status,
+		resume_section, resume_question, updated_at FROM drafts WHERE subject = ? AND questionnaire = ?`,
+		ref.Subject, ref.Questionnaire).Scan(&r.id, &r.version, &r.revision, &r.extra, &r.envelope,
+		&r.status, &r.formStatus, &r.resumeSection, &r.resumeQuestion, &r.updatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return draftRow{status: StatusDraft}, nil
+	}
+	return r, err
+}
+
+// draftTx is one write transaction on one draft.
+type draftTx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	s   *Store
+	ref DraftRef
+	cat *questionnaire.Catalogue
+	row draftRow
+	now int64
+	// bump is set when the answers, Extra or save points changed: the version goes up and
+	// the progress is recomputed. wrote is set by any write at all.
+	bump, wrote bool
+}
+
+// writeDraft runs fn on ref's draft in one immediate transaction. When expect is not
+// AnyVersion and the draft's version is not expect, nothing is written and the error is a
+// *ConflictError. It returns the draft's version after the transaction.
+func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect int64, fn func(*draftTx) error) (int64, error) {
+	cat, err := s.catalogue(ref)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	var version int64
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		dt := &draftTx{ctx: ctx, tx: tx, s: s, ref: ref, cat: cat, now: s.now().UnixNano()}
+		if dt.row, err = findDraft(ctx, tx, ref); err != nil {
+			return err
+		}
+		version = dt.row.version
+		if expect != AnyVersion && expect != dt.row.version {
+			return &ConflictError{Ref: ref, Expected: expect, Current: dt.row.version,
+				ChangedAt: time.Unix(0, dt.row.updatedAt)}
+		}
+		if err := fn(dt); err != nil {
+			return err
+		}
+		if !dt.wrote && !dt.bump {
+			return errNoChange
+		}
+		if err := dt.finish(); err != nil {
+			return err
+		}
+		version = dt.row.version
+		return nil
+	})
+	if err != nil {
+		return 0, s.check(op, err)
+	}
+	return version, nil
+}
+
+// ensure creates the draft's row if it does not exist yet.
+func (dt *draftTx) ensure() error {
+	if dt.row.id != 0 {
+		return nil
+	}
+	total := dt.cat.Progress(questionnaire.NewAnswers()).Total
+	err := dt.tx.QueryRowContext(dt.ctx, `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, dt.ref.Subject, dt.ref.Questionnaire, total, dt.now, dt.now).Scan(&dt.row.id)
+	if err != nil {
+		return fmt.Errorf("create draft: %w", err)
+	}
+	dt.row.updatedAt = dt.now
+	dt.wrote = true
+	return nil
+}
+
+// finish bumps the version and recomputes the progress after a change to the answers.
+func (dt *draftTx) finish() error {
+	if !dt.bump {
+		return nil
+	}
+	raw, err := dt.answers()
+	if err != nil {
+		return err
+	}
+	p := dt.cat.Progress(decodeAnswers(dt.cat, raw, sql.NullString{}, sql.NullString{}))
+	dt.row.version++
+	_, err = dt.tx.ExecContext(dt.ctx, `UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?`,
+		dt.row.version, p.Answered, p.Total, dt.now, dt.row.id)
+	return err
+}
+
+// answers returns the working answers as stored: question ID to JSON.
+func (dt *draftTx) answers() (map[string]string, error) {
+	return rawAnswers(dt.ctx, dt.tx, dt.row.id)
+}
+
+func rawAnswers(ctx context.Context, q queryer, draftID int64) (map[string]string, error) {
+	out := map[string]string{}
+	if draftID == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT question, value FROM answers WHERE draft_id = ?", draftID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
+// setAnswer stores one answer (JSON), or removes it when raw is "". It reports whether
+// anything changed.
+func (dt *draftTx) setAnswer(id, raw string) error {
+	var old string
+	err := dt.tx.QueryRowContext(dt.ctx, "SELECT value FROM answers WHERE draft_id = ? AND question = ?",
+		dt.row.id, id).Scan(&old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if raw == "" {
+			return nil
+		}
+	case err != nil:
+		return err
+	case old == raw:
+		return nil
+	}
+	if err := dt.ensure(); err != nil {
+		return err
+	}
+	if raw == "" {
+		_, err = dt.tx.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ? AND question = ?", dt.row.id, id)
+	} else {
+		_, err = dt.tx.ExecContext(dt.ctx, `INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at`,
+			dt.row.id, id, raw, dt.now)
+	}
+	dt.bump = true
+	return err
+}
+
+// replace makes the given answers, Extra and Envelope the working draft.
+func (dt *draftTx) replace(raw map[string]string, extra, envelope sql.NullString) error {
+	if err := dt.ensure(); err != nil {
+		return err
+	}
+	if _, err := dt.tx.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ?", dt.row.id); err != nil {
+		return err
+	}
+	for _, id := range sortedKeys(raw) {
+		if _, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)",
+			dt.row.id, id, raw[id], dt.now); err != nil {
+			return err
+		}
+	}
+	if _, err := dt.tx.ExecContext(dt.ctx, "UPDATE drafts SET extra = ?, envelope = ? WHERE id = ?",
+		extra, envelope, dt.row.id); err != nil {
+		return err
+	}
+	dt.row.extra, dt.row.envelope = extra, envelope
+	dt.bump = true
+	return nil
+}
+
+// event adds an entry to the draft's history.
+func (dt *draftTx) event(kind, detail string) error {
+	if err := dt.ensure(); err != nil {
+		return err
+	}
+	_, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)",
+		dt.row.id, dt.now, kind, detail)
+	dt.wrote = true
+	return err
+}
+
+// latest returns the latest save point's snapshot, or an empty one when there is none.
+func (dt *draftTx) latest() (snapshot, error) {
+	return readSnapshot(dt.ctx, dt.tx, dt.row.id, dt.row.revision)
+}
+
+// dirty reports whether the working answers differ from the latest save point.
+func (dt *draftTx) dirty() (bool, error) {
+	raw, err := dt.answers()
+	if err != nil {
+		return false, err
+	}
+	snap, err := dt.latest()
+	if err != nil {
+		return false, err
+	}
+	return !snap.same(raw, dt.row.extra, dt.row.envelope), nil
+}
+
+// savePoint records the working answers as a new save point.
+func (dt *draftTx) savePoint(kind, message string) (Revision, error) {
+	if err := dt.ensure(); err != nil {
+		return Revision{}, err
+	}
+	raw, err := dt.answers()
+	if err != nil {
+		return Revision{}, err
+	}
+	body, err := makeSnapshot(raw, dt.row.extra, dt.row.envelope)
+	if err != nil {
+		return Revision{}, err
+	}
+	rev := Revision{Number: dt.row.revision + 1, At: time.Unix(0, dt.now), Kind: kind, Message: message}
+	if _, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO revisions (draft_id, number, at, kind, message, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+		dt.row.id, rev.Number, dt.now, kind, message, body); err != nil {
+		return Revision{}, err
+	}
+	if _, err := dt.tx.ExecContext(dt.ctx, "UPDATE drafts SET revision = ? WHERE id = ?", rev.Number, dt.row.id); err != nil {
+		return Revision{}, err
+	}
+	dt.row.revision = rev.Number
+	dt.bump = true
+	detail := fmt.Sprintf("save point %d", rev.Number)
+	if message != "" {
+		detail += ": " + message
+	}
+	return rev, dt.event(kind, detail)
+}
+
+// keepUnsaved makes a save point of the working answers if they differ from the latest
+// one, so that an operation replacing them destroys nothing.
+func (dt *draftTx) keepUnsaved(why string) error {
+	if dt.row.id == 0 {
+		return nil
+	}
+	d, err := dt.dirty()
+	if err != nil || !d {
+		return err
+	}
+	_, err = dt.savePoint(EventSavePoint, why)
+	return err
+}
