@@ -30,7 +30,8 @@ func (c *Catalogue) Sheet(a Answers, title string) string {
 		}
 		fmt.Fprintf(&b, "%d. %s\n\n", si+1, strings.ToUpper(s.Title))
 		for qi, q := range qs {
-			fmt.Fprintf(&b, "%d.%d %s\n", si+1, qi+1, wrapIndent(q.Prompt, "    ", 4))
+			num := fmt.Sprintf("%d.%d ", si+1, qi+1)
+			fmt.Fprintf(&b, "%s%s\n", num, wrapIndent(q.Prompt, "    ", len(num)))
 			if q.Local() && c.Level == "app" {
 				b.WriteString("    (Only in the web form: the API does not carry this answer.)\n")
 			}
@@ -78,7 +79,7 @@ func (q *Question) sheetAnswer(v Value) string {
 	case KindLongText:
 		fmt.Fprintf(&b, "%sType:\n", in)
 		for _, line := range strings.Split(strings.ReplaceAll(v.Text, "\r\n", "\n"), "\n") {
-			fmt.Fprintf(&b, "%s  | %s\n", in, clean(line))
+			fmt.Fprintf(&b, "%s\n", strings.TrimRight(in+"  | "+clean(line), " "))
 		}
 	case KindEntities:
 		fmt.Fprintf(&b, "%sAdd %d %s (Add more):\n", in, len(v.Entities), pluralWord(len(v.Entities), "entry", "entries"))
