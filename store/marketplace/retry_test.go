@@ -1,0 +1,290 @@
+package marketplace
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pstab/pstab/store/marketplace/fakemarket"
+)
+
+// inRange checks a backoff wait: 2^(n-1) s × U(0.7, 1.3).
+func inRange(t *testing.T, d time.Duration, n int) {
+	t.Helper()
+	base := time.Second << (n - 1)
+	lo, hi := time.Duration(float64(base)*0.7), time.Duration(float64(base)*1.3)
+	if d < lo || d > hi {
+		t.Errorf("wait %d = %v, want within [%v, %v]", n, d, lo, hi)
+	}
+}
+
+func TestRateLimitedHonoursRetryAfter(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.RateLimited(1, "2"))
+	if _, err := e.client.GetV2(context.Background(), appKey, Live); err != nil {
+		t.Fatalf("GetV2 after one 429: %v", err)
+	}
+	waits := e.clock.Waits()
+	if len(waits) != 1 || waits[0] < 2*time.Second {
+		t.Errorf("waits %v, want one wait of at least 2s", waits)
+	}
+	if got := e.requests(); len(got) != 2 || !strings.HasSuffix(got[0], " 429") || !strings.HasSuffix(got[1], " 200") {
+		t.Errorf("requests %q, want 429 then 200", got)
+	}
+}
+
+func TestRetryAfterAsDate(t *testing.T) {
+	e := newEnv(t)
+	at := e.clock.Now().Add(7 * time.Second).UTC().Format(http.TimeFormat)
+	e.fake.Inject(fakemarket.RateLimited(1, at))
+	if _, err := e.client.GetV2(context.Background(), appKey, Live); err != nil {
+		t.Fatalf("GetV2: %v", err)
+	}
+	if waits := e.clock.Waits(); len(waits) != 1 || waits[0] != 7*time.Second {
+		t.Errorf("waits %v, want [7s] from the Retry-After date", waits)
+	}
+}
+
+func TestUnavailableThenSuccess(t *testing.T) {
+	for _, status := range []int{502, 503, 504} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.Inject(fakemarket.Unavailable(status, 3))
+			if err := e.client.PutDraftV2(context.Background(), appKey, examplePayload()); err != nil {
+				t.Fatalf("PutDraftV2 after 3×%d: %v", status, err)
+			}
+			if n := len(e.fake.Requests()); n != 4 {
+				t.Errorf("%d requests, want 4", n)
+			}
+			waits := e.clock.Waits()
+			if len(waits) != 3 {
+				t.Fatalf("waits %v, want 3", waits)
+			}
+			for i, w := range waits {
+				inRange(t, w, i+1)
+			}
+			if _, ok := e.fake.Draft(appKey); !ok {
+				t.Error("the retried PUT did not land")
+			}
+		})
+	}
+}
+
+func TestRetriesAreBounded(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.Unavailable(503, 10))
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("err %v, want ErrUnavailable", err)
+	}
+	if n := len(e.fake.Requests()); n != 1+maxRetries {
+		t.Errorf("%d requests, want %d", n, 1+maxRetries)
+	}
+	waits := e.clock.Waits()
+	if len(waits) != maxRetries {
+		t.Fatalf("waits %v, want %d", waits, maxRetries)
+	}
+	for i, w := range waits {
+		inRange(t, w, i+1)
+	}
+	want := "the Marketplace answered GET /rest/2/addons/com.example.app/privacy-and-security with 503 Service Unavailable; try again later"
+	if err.Error() != want {
+		t.Errorf("message:\n got %q\nwant %q", err, want)
+	}
+}
+
+func TestLongRetryAfterGivesUp(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.RateLimited(1, "120"))
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	var ae *APIError
+	if !errors.As(err, &ae) || !errors.Is(err, ErrRateLimited) || ae.RetryAfter != 120*time.Second {
+		t.Fatalf("err %#v, want ErrRateLimited with RetryAfter 2m", err)
+	}
+	if !strings.Contains(err.Error(), "wait 2m0s") || !strings.Contains(err.Error(), "try again after ") {
+		t.Errorf("message %q does not say when to try again", err)
+	}
+	if len(e.clock.Waits()) != 0 || len(e.fake.Requests()) != 1 {
+		t.Errorf("waits %v, requests %d: want no wait and 1 request", e.clock.Waits(), len(e.fake.Requests()))
+	}
+}
+
+func TestTotalWaitIsBounded(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.RateLimited(10, "50"))
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err %v, want ErrRateLimited", err)
+	}
+	var total time.Duration
+	for _, w := range e.clock.Waits() {
+		total += w
+	}
+	if total > maxWaitTotal {
+		t.Errorf("waited %v in all, more than %v", total, maxWaitTotal)
+	}
+	if n := len(e.fake.Requests()); n != 3 {
+		t.Errorf("%d requests, want 3 (two 50s waits fit in 2 minutes, a third does not)", n)
+	}
+}
+
+func TestPublishRetryRules(t *testing.T) {
+	cases := []struct {
+		name     string
+		fault    fakemarket.Fault
+		requests int
+		ok       bool
+	}{
+		{"503 is retried", fakemarket.Unavailable(503, 1), 2, true},
+		{"429 is retried", fakemarket.RateLimited(1, "1"), 2, true},
+		{"502 is not retried", fakemarket.Unavailable(502, 1), 1, false},
+		{"504 is not retried", fakemarket.Unavailable(504, 1), 1, false},
+		{"a dropped connection is not retried", fakemarket.Drop(), 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.SetDraft(appKey, examplePayload())
+			e.fake.Inject(tc.fault)
+			err := e.client.PublishV3(context.Background(), e.product())
+			if (err == nil) != tc.ok {
+				t.Fatalf("PublishV3: %v, want ok=%v", err, tc.ok)
+			}
+			if n := len(e.fake.Requests()); n != tc.requests {
+				t.Errorf("%d requests, want %d: %q", n, tc.requests, e.requests())
+			}
+		})
+	}
+}
+
+func TestDroppedConnectionRetriedForIdempotent(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.Drop())
+	if err := e.client.PutDraftV2(context.Background(), appKey, examplePayload()); err != nil {
+		t.Fatalf("PutDraftV2 after a dropped connection: %v", err)
+	}
+	if len(e.clock.Waits()) != 1 {
+		t.Errorf("waits %v, want one retry", e.clock.Waits())
+	}
+}
+
+func TestUnreachableHost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close() // nothing listens there now: connections are refused
+	e := newEnv(t, withURLs("http://"+addr, "http://"+addr+"/marketplace"))
+	_, err = e.client.GetV2(context.Background(), appKey, Live)
+	var ne *NetworkError
+	if !errors.As(err, &ne) || !errors.Is(err, ErrNetwork) || ne.Timeout {
+		t.Fatalf("err %v, want a *NetworkError", err)
+	}
+	if !strings.Contains(err.Error(), "could not reach "+addr) {
+		t.Errorf("message %q does not name the host", err)
+	}
+	if got := e.attempts(); got != 1+maxRetries {
+		t.Errorf("%d attempts, want %d (a refused connection is retried)", got, 1+maxRetries)
+	}
+	// A publish that never went out is retried too: nothing can have been published.
+	e.log.Reset()
+	_ = e.client.PublishV3(context.Background(), e.product())
+	if got := e.attempts(); got != 1+maxRetries {
+		t.Errorf("publish: %d attempts, want %d", got, 1+maxRetries)
+	}
+}
+
+func TestNoHeadersFailsWithinTimeout(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	e := newEnv(t, withTimeout(timeout))
+	e.fake.Inject(fakemarket.Hang())
+	start := time.Now()
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	elapsed := time.Since(start)
+	var ne *NetworkError
+	if !errors.As(err, &ne) || !ne.Timeout || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v, want a timeout *NetworkError", err)
+	}
+	if elapsed > timeout+time.Second {
+		t.Errorf("took %v, want at most timeout + 1s", elapsed)
+	}
+	if got := e.attempts(); got != 1 {
+		t.Errorf("%d attempts, want 1 (a timeout is not retried)", got)
+	}
+	if !strings.Contains(err.Error(), "did not answer in time") {
+		t.Errorf("message %q", err)
+	}
+}
+
+func TestSlowResponseWithinTimeout(t *testing.T) {
+	e := newEnv(t, withTimeout(5*time.Second))
+	e.fake.Inject(fakemarket.Slow(150 * time.Millisecond))
+	if _, err := e.client.GetV2(context.Background(), appKey, Live); err != nil {
+		t.Fatalf("slow but timely answer: %v", err)
+	}
+}
+
+func TestCancelStopsRequest(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.Hang())
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := e.client.GetV2(ctx, appKey, Live)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if errors.Is(err, ErrNetwork) {
+		t.Errorf("a cancel is reported as a network error: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("cancel took %v", d)
+	}
+}
+
+func TestCancelStopsRetryWait(t *testing.T) {
+	e := newEnv(t, withRealSleep())
+	e.fake.Inject(fakemarket.RateLimited(1, "30"))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := e.client.GetV2(ctx, appKey, Live)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the 30s wait was not interrupted (%v)", d)
+	}
+	if n := len(e.fake.Requests()); n != 1 {
+		t.Errorf("%d requests after cancel, want 1", n)
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cases := map[string]struct {
+		want time.Duration
+		ok   bool
+	}{
+		"":                              {0, false},
+		"0":                             {0, true},
+		"2":                             {2 * time.Second, true},
+		" 61 ":                          {61 * time.Second, true},
+		"-1":                            {0, false},
+		"soon":                          {0, false},
+		"Sun, 01 Mar 2026 12:00:09 GMT": {9 * time.Second, true},
+		"Sun, 01 Mar 2026 11:00:00 GMT": {0, true},
+		"99999999999999":                {24 * time.Hour, true},
+	}
+	for in, tc := range cases {
+		got, ok := retryAfter(http.Header{"Retry-After": {in}}, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
