@@ -83,13 +83,18 @@ func escape(s string, i int, b *strings.Builder) int {
 	case ']', 'P', 'X', '^', '_':
 		return skipString(s, i+2)
 	}
-	// A two-character sequence such as ESC c (reset) or ESC 7 (save cursor): drop both,
-	// unless the second is the start of something we must look at on its own.
-	next := s[i+1]
-	if next < 0x20 || next >= 0x7f {
-		return i + 1
+	// Any other sequence is ESC, intermediate bytes (0x20-0x2F), then one final byte
+	// (0x30-0x7E): ESC c (reset), ESC 7 (save cursor), ESC ( B (character set), ESC # 8
+	// (fill the screen). Drop it whole; a byte that cannot continue it ends it and is
+	// judged on its own.
+	j := i + 1
+	for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+		j++
 	}
-	return i + 2
+	if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+		return j + 1
+	}
+	return j
 }
 
 // csi copies an SGR sequence and drops any other control sequence.
@@ -118,7 +123,7 @@ func csi(s string, i int, b *strings.Builder) int {
 }
 
 // skipString skips an OSC, DCS, SOS, PM or APC string, up to and including its terminator
-// (BEL, or ESC \), or to the end of the text.
+// (BEL, ESC \, or the one-character ST U+009C), or to the end of the text.
 func skipString(s string, j int) int {
 	for j < len(s) {
 		switch s[j] {
@@ -129,6 +134,10 @@ func skipString(s string, j int) int {
 				return j + 2
 			}
 			return j // an ESC that is not ST ends the string and starts something new
+		case 0xc2: // U+009C (ST) in UTF-8
+			if j+1 < len(s) && s[j+1] == 0x9c {
+				return j + 2
+			}
 		}
 		j++
 	}
