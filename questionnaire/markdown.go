@@ -167,9 +167,11 @@ func (q *Question) markdownTable(entities []Entity) string {
 }
 
 // MarkdownLink writes a link to an https URL that passes URLProblem as an autolink, and any
-// other text as escaped plain text, so that no unsafe link reaches the listing.
+// other text as escaped plain text, so that no unsafe link reaches the listing. A URL
+// holding "&#" is written as text too: CommonMark keeps an autolink's characters as they
+// are, but older renderers copy &#27; into the HTML, where it decodes to a control.
 func MarkdownLink(u string) string {
-	if URLProblem(u) == "" {
+	if URLProblem(u) == "" && !strings.Contains(u, "&#") {
 		// URLProblem refuses spaces, < > and controls, so the URL cannot leave the autolink.
 		return "<" + u + ">"
 	}
@@ -257,12 +259,12 @@ func plural(n int, unit string) string {
 // EscapeMarkdown makes text safe to embed in Markdown as plain words. It writes & as &amp;
 // (so no entity such as &#27; can decode to a control byte); backslash-escapes the
 // characters that make inline structure (emphasis, links, HTML, tables, code) and, at the
-// start, those that begin a block (heading, list, quote); and writes as numeric entities the
-// few that goldmark, the parser glamour uses, would turn into structure but does not
-// unescape cleanly: "~" (strikethrough), a ":" before "//" and the "." of "www." (bare
-// links), "@" (bare email links), and a leading "=". Leading spaces are dropped, so the text
-// cannot become a code block; line breaks become spaces, since the caller decides layout;
-// control and bidi characters are dropped (CleanText).
+// start, those that begin a block (heading, list, quote, a definition list's ":"); and
+// writes as numeric entities the few that goldmark, the parser glamour uses, would turn
+// into structure but does not unescape cleanly: "~" (strikethrough), a ":" before "//"
+// and the "." of "www." (bare links), "@" (bare email links), and a leading "=". Leading
+// spaces are dropped, so the text cannot become a code block; line breaks become spaces,
+// since the caller decides layout; control and bidi characters are dropped (CleanText).
 func EscapeMarkdown(s string) string {
 	s = strings.TrimLeft(CleanText(s, false), " \t")
 	var b strings.Builder
@@ -279,7 +281,7 @@ func EscapeMarkdown(s string) string {
 		case strings.IndexByte("\\`*_[]<>|", c) >= 0:
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case i == 0 && strings.IndexByte("#-+", c) >= 0,
+		case i == 0 && strings.IndexByte("#-+:", c) >= 0,
 			i == digits && digits > 0 && (c == '.' || c == ')'):
 			b.WriteByte('\\')
 			b.WriteByte(c)
