@@ -52,15 +52,39 @@ func (a Answers) Clone() Answers {
 	return out
 }
 
+// cloneTree deep-copies a decoded JSON object. It copies maps and lists directly (a trip
+// through JSON text made encoding a payload ten times slower); a value of any other type
+// is copied through JSON.
 func cloneTree(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
-	b, err := json.Marshal(m)
+	out, _ := cloneJSON(m).(map[string]any)
+	return out
+}
+
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case nil, string, bool, json.Number, float64:
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, sub := range x {
+			out[k] = cloneJSON(sub)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, sub := range x {
+			out[i] = cloneJSON(sub)
+		}
+		return out
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil
 	}
-	var out map[string]any
+	var out any
 	if err := unmarshalNumber(b, &out); err != nil {
 		return nil
 	}

@@ -292,17 +292,65 @@ func (c *Catalogue) TrustInfo(a Answers) (map[string]any, error) {
 			}
 			continue
 		}
-		raw, err := MarshalValue(q, v)
+		tree, err := apiValue(q, v)
 		if err != nil {
-			return nil, err
-		}
-		var tree any
-		if err := unmarshalNumber(raw, &tree); err != nil {
 			return nil, err
 		}
 		put(info, q.API.Path, tree)
 	}
 	return info, nil
+}
+
+// apiValue returns the answer to q as the JSON tree the API takes: the value MarshalValue
+// writes, for every kind but the day range, built directly rather than through JSON text.
+func apiValue(q *Question, v Value) (any, error) {
+	switch q.Kind {
+	case KindYesNo:
+		if v.Bool == nil {
+			return nil, fmt.Errorf("%s: a yes/no answer has no value", q.ID)
+		}
+		return *v.Bool, nil
+	case KindTriState:
+		if v.Bool != nil {
+			return *v.Bool, nil
+		}
+		return v.Text, nil
+	case KindList, KindMultiChoice:
+		return stringsTree(v.List), nil
+	case KindEntities:
+		out := make([]any, 0, len(v.Entities))
+		for _, e := range v.Entities {
+			m := make(map[string]any, len(e.Fields)+len(e.Extra))
+			for k, raw := range e.Extra {
+				var x any
+				if err := unmarshalNumber(raw, &x); err != nil {
+					return nil, fmt.Errorf("%s: %w", q.ID, err)
+				}
+				m[k] = x
+			}
+			for _, f := range q.Fields {
+				fv, ok := e.Fields[f.Key]
+				switch {
+				case !ok:
+				case f.Kind == KindList:
+					m[f.Key] = stringsTree(fv.List)
+				default:
+					m[f.Key] = fv.Text
+				}
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+	return v.Text, nil
+}
+
+func stringsTree(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }
 
 // blank reports a JSON value that holds no answer: null, a blank string or an empty list.
@@ -351,6 +399,9 @@ func (c *Catalogue) EncodePayload(a Answers, shape Shape) ([]byte, error) {
 		}
 		top[key] = info
 		doc = top
+	}
+	if out, ok := appendJSONTree(make([]byte, 0, 4096), doc); ok {
+		return out, nil
 	}
 	return marshalIndent(doc)
 }

@@ -392,6 +392,14 @@ func FuzzDecodePayload(f *testing.F) {
 				t.Fatalf("encoding holds the raw character U+%04X:\n%q", r, first)
 			}
 		}
+		// The fast writer must agree with encoding/json on whatever the reader accepts.
+		if info, err := c.TrustInfo(a); err != nil {
+			t.Fatal(err)
+		} else if want, err := marshalIndent(info); err != nil {
+			t.Fatal(err)
+		} else if got, ok := appendJSONTree(nil, info); !ok || !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONTree differs from encoding/json (ok %v)\n got %q\nwant %q", ok, got, want)
+		}
 		a2, shape2, err := c.DecodePayload(first)
 		if err != nil {
 			t.Fatalf("the encoding does not decode: %v\n%s", err, first)
@@ -407,4 +415,39 @@ func FuzzDecodePayload(f *testing.F) {
 			t.Fatalf("not a fixed point\nfirst:  %s\nsecond: %s", first, second)
 		}
 	})
+}
+
+// TestAppendJSONTreeMatchesMarshalIndent checks the fast payload writer against
+// encoding/json (with EscapeJSONUnsafe) on every payload under testdata and on hostile
+// strings.
+func TestAppendJSONTreeMatchesMarshalIndent(t *testing.T) {
+	var docs []any
+	for _, dir := range []string{"testdata", filepath.Join("testdata", "answers")} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, name := range files {
+			data, _ := os.ReadFile(name)
+			docs = append(docs, jsonValue(t, data))
+		}
+	}
+	docs = append(docs,
+		map[string]any{},
+		[]any{},
+		map[string]any{"a\x00\x1f\x7f\u0080\u009f\u200e\u202e\u2028\u2029\u2066<>&\"\\\b\f\n\r\t": "x\xff\u00e9\U0001F600\u061c"},
+		[]any{nil, true, false, json.Number("-0"), json.Number("1.5e300"), "", map[string]any{"k": []any{}}},
+	)
+	for i, doc := range docs {
+		want, err := marshalIndent(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendJSONTree(nil, doc)
+		if !ok || !bytes.Equal(got, want) {
+			t.Errorf("document %d (ok %v):\n got %q\nwant %q", i, ok, got, want)
+		}
+	}
+	for _, v := range []any{json.Number(`"1"`), json.Number(""), 1.5, []string{"a"}} {
+		if _, ok := appendJSONTree(nil, v); ok {
+			t.Errorf("appendJSONTree accepts %#v; it must leave it to encoding/json", v)
+		}
+	}
 }
