@@ -127,7 +127,7 @@ func New(ctx context.Context, cfg Config) *Model {
 func (m *Model) Init() tea.Cmd {
 	if m.review != nil {
 		r := m.review
-		m.wizard = newReviewWizard(m.ui, r.Catalogue, r.Answers, r.Title, m.width, m.bodyHeight())
+		m.wizard = newReviewWizard(m.ui, r.Catalogue, r.Answers, r.Title, m.width-2, m.bodyHeight())
 		m.screen = screenWizard
 		return nil
 	}
@@ -260,7 +260,7 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 func (m *Model) homeAction(act homeAction) tea.Cmd {
 	switch act.kind {
 	case actionNewApp:
-		m.newApp = newNewAppForm(m.ui, act.first, m.width-4)
+		m.newApp = newNewAppForm(m.ui, act.first, m.width-2)
 		m.screen = screenNewApp
 		return m.newApp.Init()
 	case actionOpen, actionPreview:
@@ -292,7 +292,7 @@ func (m *Model) openDraft(msg openDraftMsg) tea.Cmd {
 	if msg.previewOnly {
 		return m.openPreview(msg.cat, msg.draft.Answers, msg.title, "", screenHome)
 	}
-	m.wizard = newWizard(m.ui, msg, m.width, m.bodyHeight())
+	m.wizard = newWizard(m.ui, msg, m.width-2, m.bodyHeight())
 	m.screen = screenWizard
 	return m.wizard.currentFocusCmd()
 }
@@ -301,14 +301,14 @@ func (m *Model) openPreview(cat *questionnaire.Catalogue, answers questionnaire.
 	if m.review != nil {
 		note = m.review.Note
 	}
-	p, cmd := newPreview(m.ui, cat, answers, title, note, m.width, m.bodyHeight())
+	p, cmd := newPreview(m.ui, cat, answers, title, note, m.width-2, m.bodyHeight())
 	m.preview, m.back, m.screen = p, from, screenPreview
 	return cmd
 }
 
 func (m *Model) openChecklist() {
 	w := m.wizard
-	m.checklist = newChecklist(m.ui, w.cat, w.answers, m.width, m.bodyHeight())
+	m.checklist = newChecklist(m.ui, w.cat, w.answers, m.width-2, m.bodyHeight())
 	m.screen = screenChecklist
 }
 

@@ -325,16 +325,59 @@ func (b *block) setWidth(w int) {
 	}
 }
 
-// view renders the block: its widgets and, once left, its problem.
-func (b *block) view() string {
-	ws := b.widgets()
-	parts := make([]string, 0, len(ws)+1)
-	for _, w := range ws {
-		parts = append(parts, w.View())
+// view renders the block: its widgets when focused; a choice question not focused shows
+// its title and the answer picked (huh's blurred select would list every option without
+// saying which one is chosen). Once left, the block also shows its problem.
+func (b *block) view(focused bool) string {
+	var out string
+	if compact := b.compactView(focused); compact != "" {
+		out = compact
+	} else {
+		ws := b.widgets()
+		parts := make([]string, 0, len(ws)+1)
+		for _, w := range ws {
+			parts = append(parts, w.View())
+		}
+		out = strings.Join(parts, "\n")
 	}
-	out := strings.Join(parts, "\n")
 	if b.problem != "" {
 		out += "\n" + b.ui.styles.Bad.Render(wrapText("  ✗ "+b.problem, b.width))
 	}
 	return out
+}
+
+// compactView renders an unfocused choice question as its title and answer, or returns ""
+// for kinds whose own view already shows the answer.
+func (b *block) compactView(focused bool) string {
+	switch b.q.Kind {
+	case questionnaire.KindYesNo, questionnaire.KindTriState, questionnaire.KindChoice,
+		questionnaire.KindMultiChoice, questionnaire.KindDayRange:
+	default:
+		return ""
+	}
+	if focused {
+		return ""
+	}
+	st := b.ui.styles
+	title := b.q.Prompt
+	if !b.q.Required {
+		title += " (optional)"
+	}
+	answer := st.Faint.Render("Not answered")
+	if v := b.value(); !v.IsEmpty() {
+		answer = st.Text.Render(wrapText(b.q.Display(v), b.width-6))
+		if b.q.Kind == questionnaire.KindDayRange && b.mode == "days" && (b.minS == "" || b.maxS == "") {
+			answer = st.Text.Render("For a number of days: " + b.q.Display(v))
+		}
+	}
+	lines := strings.Split(answer, "\n")
+	for i := range lines {
+		prefix := "    "
+		if i == 0 {
+			prefix = st.Faint.Render("  → ")
+		}
+		lines[i] = prefix + lines[i]
+	}
+	body := st.Huh.Blurred.Title.Render(wrapText(title, b.width-2)) + "\n" + strings.Join(lines, "\n")
+	return st.Huh.Blurred.Base.Render(body)
 }

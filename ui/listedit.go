@@ -172,7 +172,7 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 func (l *listEditor) View() string {
 	st := l.ui.styles
 	var b strings.Builder
-	b.WriteString(fieldTitle(st, l.title, l.focused, l.width))
+	b.WriteString(fieldTitle(st, l.title, l.focused, l.width-2))
 	b.WriteString("\n")
 	for i, item := range l.items {
 		switch {
@@ -196,9 +196,18 @@ func (l *listEditor) View() string {
 		b.WriteString(st.Faint.Render("  "+hint) + "\n")
 	}
 	if l.focused && len(l.examples) > 0 && len(l.items) == 0 {
-		b.WriteString(st.Faint.Render(wrapText("  e.g. "+strings.Join(l.examples, ", "), l.width)) + "\n")
+		b.WriteString(st.Faint.Render(wrapText("  e.g. "+strings.Join(l.examples, ", "), l.width-2)) + "\n")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return frame(st, l.focused, strings.TrimRight(b.String(), "\n"))
+}
+
+// frame draws a widget pstab renders itself inside the same left bar huh draws around its
+// fields, so every question lines up.
+func frame(st *Styles, focused bool, s string) string {
+	if focused {
+		return st.Huh.Focused.Base.Render(s)
+	}
+	return st.Huh.Blurred.Base.Render(s)
 }
 
 // entityEditor edits a list of records (sub-processors) with the keyboard alone: a adds a
@@ -397,7 +406,7 @@ func (e *entityEditor) name(ent questionnaire.Entity) string {
 func (e *entityEditor) View() string {
 	st := e.ui.styles
 	var b strings.Builder
-	b.WriteString(fieldTitle(st, e.title, e.focused, e.width) + "\n")
+	b.WriteString(fieldTitle(st, e.title, e.focused, e.width-2) + "\n")
 	for i, ent := range e.items {
 		var parts []string
 		for _, f := range e.q.Fields[1:] {
@@ -454,9 +463,9 @@ func (e *entityEditor) View() string {
 		if f.Required {
 			help += " Required."
 		}
-		b.WriteString(st.Faint.Render(wrapText("    "+help, e.width)) + "\n")
+		b.WriteString(st.Faint.Render(wrapText("    "+help, e.width-2)) + "\n")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return frame(st, e.focused, strings.TrimRight(b.String(), "\n"))
 }
 
 // fieldTitle renders a question's title the way huh renders a field's, for the widgets

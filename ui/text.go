@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/reflow/wordwrap"
-	"github.com/muesli/reflow/wrap"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // wrapText wraps plain text to width columns, breaking long words when it must.
@@ -15,7 +14,9 @@ func wrapText(s string, width int) string {
 	if width < 10 {
 		width = 10
 	}
-	return wrap.String(wordwrap.String(s, width), width)
+	// x/ansi wraps at spaces and hyphens and breaks only words longer than a line.
+	// (reflow's wordwrap followed by wrap cuts words at the margin.)
+	return strings.TrimRight(ansi.Wrap(s, width, ""), " ")
 }
 
 // truncate cuts plain text to width columns with an ellipsis.
@@ -23,14 +24,7 @@ func truncate(s string, width int) string {
 	if width < 2 {
 		return ""
 	}
-	if lipgloss.Width(s) <= width {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return ansi.Truncate(s, width, "…")
 }
 
 // bar draws a completeness bar of width cells.

@@ -10,7 +10,7 @@ import (
 	"github.com/pstab/pstab/questionnaire"
 )
 
-const sidebarWidth = 30
+const sidebarWidth = 32
 
 // SetSize gives the wizard its area (the root's body, between header and footer).
 func (w *wizard) SetSize(width, height int) {
@@ -132,7 +132,7 @@ func (w *wizard) fieldsView(width, height int) string {
 		if w.readOnly() {
 			v = w.readOnlyBlock(b, i == w.focus, width)
 		} else {
-			v = b.view()
+			v = b.view(i == w.focus && !w.sidebar)
 		}
 		if i == w.focus {
 			start = len(lines)

@@ -148,7 +148,10 @@ func (a *App) documentFor(args []string, file string) (*questionnaire.Catalogue,
 		return c, doc, nil
 	case len(args) == 1:
 		doc, err := a.draftDocument(c, args[0])
-		return c, doc, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return doc.catalogue, doc, nil
 	}
 	return nil, nil, usageErr("give an app KEY, or --file FILE")
 }

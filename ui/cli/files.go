@@ -211,7 +211,11 @@ func (a *App) showMarkdown(md string, plain bool) error {
 
 // previewStyle decides dark or light once, before anything is drawn.
 func (a *App) previewStyle() render.Style {
-	return render.ChooseStyle(a.env("NO_COLOR") != "", lipgloss.HasDarkBackground())
+	return a.previewStyleFor(a.env("NO_COLOR") != "", lipgloss.DefaultRenderer())
+}
+
+func (a *App) previewStyleFor(noColor bool, r *lipgloss.Renderer) render.Style {
+	return render.ChooseStyle(noColor, r.HasDarkBackground())
 }
 
 // outWidth is the terminal's width, kept to a readable 100 columns.

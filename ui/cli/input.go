@@ -112,6 +112,9 @@ type document struct {
 	shape   questionnaire.Shape
 	// afterExport, when set, records that the document was exported (a draft's status).
 	afterExport func(format, path string) error
+	// catalogue, when set, is the catalogue the document answers (the self-assessment's
+	// for @partner); otherwise the Privacy & Security one.
+	catalogue *questionnaire.Catalogue
 }
 
 // readDocument reads and decodes a payload or bundle file. Unreadable input is a usage

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 )
@@ -68,6 +69,9 @@ func problemsErr(format string, args ...any) error {
 // errSilentProblems ends a command with exit 1 after it has already printed its findings.
 var errSilentProblems = &ExitError{Code: ExitProblems, Err: errors.New("")}
 
+// errSilent carries an exit code whose reason is already on screen.
+var errSilent = errors.New("")
+
 // errCancelled ends a command that the user cancelled.
 var errCancelled = &ExitError{Code: ExitCancelled, Err: errors.New("cancelled")}
 
@@ -88,7 +92,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	case errors.Is(err, context.Canceled):
 		code = ExitCancelled
 	}
-	if msg := err.Error(); msg != "" && (ee == nil || ee.Err.Error() != "") {
+	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(a.Err, "pstab: "+sentence(msg))
 	}
 	return code
@@ -100,7 +104,11 @@ func sentence(msg string) string {
 	if msg == "" {
 		return msg
 	}
-	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	// Capitalise a plain first word, not an identifier such as security-policy or a path.
+	first, _, _ := strings.Cut(msg, " ")
+	if strings.IndexFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
 	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
 		msg += "."
 	}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/ui"
+)
+
+// runTUI opens the wizard on the drafts file: what `pstab` with no command does.
+func (a *App) runTUI(cmd *cobra.Command) error {
+	if a.accessible() {
+		return a.runAccessible(cmd)
+	}
+	if !a.InIsTerminal {
+		return usageErr("the wizard needs a terminal; pipe answers with pstab --accessible, or use pstab set (see pstab --help)")
+	}
+	ctx := cmd.Context()
+	s, ps, ssa, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return a.startTUI(ctx, ui.Config{Drafts: s, PrivacySecurity: ps, SelfAssessment: ssa})
+}
+
+// accessible reports whether the plain line-by-line prompter was asked for.
+func (a *App) accessible() bool {
+	v := a.env("ACCESSIBLE")
+	return a.flags.accessible || (v != "" && v != "0" && v != "false")
+}
+
+// startTUI decides colours and the preview's style before the program starts (asking the
+// terminal from inside a running program stalls it), then runs it on standard error so
+// that standard output stays clean.
+func (a *App) startTUI(ctx context.Context, cfg ui.Config) error {
+	out := os.Stderr
+	if !term.IsTerminal(int(out.Fd())) {
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			defer tty.Close()
+			out = tty
+		}
+	}
+	renderer := lipgloss.NewRenderer(out)
+	noColor := a.env("NO_COLOR") != ""
+	if noColor {
+		renderer.SetColorProfile(termenv.Ascii)
+	}
+	lipgloss.SetDefaultRenderer(renderer)
+	cfg.Style = a.previewStyleFor(noColor, renderer)
+	cfg.Profile = renderer.ColorProfile()
+	cfg.Out = out
+	code, err := ui.Run(ctx, cfg)
+	if err != nil {
+		return &ExitError{Code: ExitProblems, Err: err}
+	}
+	if code != 0 {
+		return &ExitError{Code: code, Err: errSilent}
+	}
+	return nil
+}
+
+func (a *App) reviewCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "review FILE",
+		Short: "Open a bundle or payload read-only: preview, checklist and sections",
+		Long: `Open a review bundle (pstab export KEY --format bundle) or a payload file in the wizard,
+read-only: the same sections, preview (default and expanded views) and review checklist the
+partner sees. It writes nothing anywhere: no database is opened.`,
+		Example: "  pstab review for-review.json",
+		Args:    exactArgs(1, "review takes one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ps, ssa, err := a.catalogues()
+			if err != nil {
+				return err
+			}
+			cat := ps
+			data, err := a.readInput(args[0])
+			if err != nil {
+				return err
+			}
+			if questionnaire.IsBundle(data) && bundleQuestionnaire(data) == ssa.ID {
+				cat = ssa
+			}
+			doc, err := a.readDocument(cat, args[0])
+			if err != nil {
+				return err
+			}
+			if !a.InIsTerminal {
+				return usageErr("review needs a terminal; for plain output use pstab preview --file %s and pstab validate %s", args[0], args[0])
+			}
+			return a.startTUI(cmd.Context(), ui.Config{
+				PrivacySecurity: ps, SelfAssessment: ssa,
+				Review: &ui.ReviewDoc{Catalogue: cat, Answers: doc.answers, Title: doc.title, Note: doc.note},
+			})
+		},
+	}
+}
