@@ -80,7 +80,6 @@ type Client struct {
 	now       func() time.Time
 	logger    *slog.Logger
 	userAgent string
-	secrets   []string // every form of the token, scrubbed from server text
 }
 
 // New checks the configuration and returns a Client. It refuses a base URL that is not
@@ -108,7 +107,6 @@ func New(cfg Config) (*Client, error) {
 		if err := checkToken(c.creds.Token); err != nil {
 			return nil, err
 		}
-		c.secrets = secretForms(c.creds)
 	}
 	if c.sleep == nil {
 		c.sleep = sleepContext
@@ -127,8 +125,9 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Format prints a Client as its endpoints only, never its credentials.
-func (c *Client) Format(f fmt.State, _ rune) {
+// Format prints a Client as its endpoints only, never its credentials. It has a value
+// receiver so that a dereferenced Client prints the same way.
+func (c Client) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprintf(f, "marketplace.Client{v2: %s, v3: %s}", c.v2, c.v3)
 }
 
@@ -212,9 +211,13 @@ func secretForms(c Credentials) []string {
 }
 
 // redact removes the token from text the server sent, in case a hostile or broken server
-// echoes it back.
+// echoes it back. The forms are computed each time rather than kept in the Client, where
+// printing a dereferenced Client could show them.
 func (c *Client) redact(s string) string {
-	for _, f := range c.secrets {
+	if c.creds.IsZero() {
+		return s
+	}
+	for _, f := range secretForms(c.creds) {
 		s = strings.ReplaceAll(s, f, redacted)
 	}
 	return s

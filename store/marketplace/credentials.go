@@ -3,6 +3,7 @@ package marketplace
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/zalando/go-keyring"
 )
@@ -38,8 +39,21 @@ func (e *KeyringError) Error() string {
 		e.Op + " your API token there; set " + EnvEmail + " and " + EnvToken + " instead"
 }
 
-// Unwrap returns the keyring library's own error, for debugging.
+// Unwrap returns the keyring library's own error, for debugging, with any form of the
+// token removed from its text.
 func (e *KeyringError) Unwrap() error { return e.err }
+
+// keyringError wraps a keyring failure. The library's error is kept only as scrubbed text:
+// pstab cannot vouch for what a platform's keyring puts in its messages.
+func keyringError(op string, loading bool, err error, c Credentials) *KeyringError {
+	msg := cleanText(err.Error(), 300)
+	if !c.IsZero() {
+		for _, f := range secretForms(c) {
+			msg = strings.ReplaceAll(msg, f, redacted)
+		}
+	}
+	return &KeyringError{Op: op, loading: loading, err: errors.New(msg)}
+}
 
 // Is matches ErrKeyringUnavailable, and ErrNoCredentials for an error while loading.
 func (e *KeyringError) Is(target error) bool {
@@ -77,7 +91,7 @@ func LoadCredentials(getenv func(string) string) (Credentials, error) {
 		case errors.Is(err, keyring.ErrNotFound):
 			return Credentials{}, ErrNoCredentials
 		case err != nil:
-			return Credentials{}, &KeyringError{Op: "read", loading: true, err: err}
+			return Credentials{}, keyringError("read", true, err, Credentials{})
 		}
 		email = e
 	}
@@ -86,7 +100,7 @@ func LoadCredentials(getenv func(string) string) (Credentials, error) {
 	case errors.Is(err, keyring.ErrNotFound):
 		return Credentials{}, fmt.Errorf("no API token for %s in the keyring: %w", cleanText(email, 200), ErrNoCredentials)
 	case err != nil:
-		return Credentials{}, &KeyringError{Op: "read", loading: true, err: err}
+		return Credentials{}, keyringError("read", true, err, Credentials{})
 	}
 	tok := NewToken(secret)
 	if tok.IsZero() {
@@ -108,21 +122,22 @@ func Login(email string, token Token) error {
 	if old, err := keyring.Get(KeyringService, accountUser); err == nil && old != email {
 		_ = keyring.Delete(KeyringService, old) // one account at a time: forget the old token
 	}
+	creds := Credentials{Email: email, Token: token}
 	if err := keyring.Set(KeyringService, email, token.reveal()); err != nil {
-		return saveError(err)
+		return saveError(err, creds)
 	}
 	if err := keyring.Set(KeyringService, accountUser, email); err != nil {
 		_ = keyring.Delete(KeyringService, email)
-		return saveError(err)
+		return saveError(err, creds)
 	}
 	return nil
 }
 
-func saveError(err error) error {
+func saveError(err error, c Credentials) error {
 	if errors.Is(err, keyring.ErrSetDataTooBig) {
 		return errors.New("the keyring refused the API token because it is too long; check that you pasted only the token")
 	}
-	return &KeyringError{Op: "save", err: err}
+	return keyringError("save", false, err, c)
 }
 
 // Logout removes the credentials Login saved from the keyring and returns the email they
@@ -134,13 +149,13 @@ func Logout() (string, error) {
 	case errors.Is(err, keyring.ErrNotFound):
 		return "", fmt.Errorf("pstab has no saved login to remove: %w", ErrNoCredentials)
 	case err != nil:
-		return "", &KeyringError{Op: "remove", err: err}
+		return "", keyringError("remove", false, err, Credentials{})
 	}
 	if err := keyring.Delete(KeyringService, email); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return "", &KeyringError{Op: "remove", err: err}
+		return "", keyringError("remove", false, err, Credentials{})
 	}
 	if err := keyring.Delete(KeyringService, accountUser); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return "", &KeyringError{Op: "remove", err: err}
+		return "", keyringError("remove", false, err, Credentials{})
 	}
 	return email, nil
 }

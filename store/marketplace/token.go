@@ -15,14 +15,12 @@ const redacted = "[REDACTED]"
 // export by mistake does not leak. The only way to read it is the unexported reveal, used to
 // build the Authorization header.
 //
-// The secret sits behind a pointer to an unexported type: fmt prints a pointer held in an
-// unexported field as an address, so even %+v of a struct that keeps a Token in an
-// unexported field shows no secret.
+// The secret is held by a closure: fmt and reflection print a func as an address, with any
+// verb, so even %s or %+v of a struct that keeps a Token in an unexported field (where fmt
+// cannot call Format) shows no secret.
 type Token struct {
-	v *tokenValue
+	secret func() string
 }
-
-type tokenValue struct{ s string }
 
 // NewToken wraps a token read from a prompt, stdin or the environment. Surrounding white
 // space (the newline of a pasted line) is removed.
@@ -31,17 +29,17 @@ func NewToken(s string) Token {
 	if s == "" {
 		return Token{}
 	}
-	return Token{v: &tokenValue{s: s}}
+	return Token{secret: func() string { return s }}
 }
 
 // IsZero reports whether the token is empty.
-func (t Token) IsZero() bool { return t.v == nil || t.v.s == "" }
+func (t Token) IsZero() bool { return t.secret == nil }
 
 func (t Token) reveal() string {
-	if t.v == nil {
+	if t.secret == nil {
 		return ""
 	}
-	return t.v.s
+	return t.secret()
 }
 
 // String returns [REDACTED].
