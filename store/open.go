@@ -30,6 +30,8 @@ type Options struct {
 	// txLock is the _txlock of the DSN; tests set "deferred" to show that the concurrency
 	// test catches the lock errors immediate transactions avoid.
 	txLock string
+	// migrations replace the embedded ones in tests of schema upgrades.
+	migrations []migration
 }
 
 // Store is an open drafts file. Its methods may be called from several goroutines; they
@@ -94,12 +96,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		warn = func(string) {}
 	}
 
+	ms := opts.migrations
+	if ms == nil {
+		ms = migrations()
+	}
 	fresh, err := prepareFile(abs, warn)
 	if err != nil {
 		return nil, err
 	}
 	if !fresh {
-		if err := inspect(ctx, abs); err != nil {
+		if err := inspect(ctx, abs, len(ms)); err != nil {
 			return nil, err
 		}
 	}
@@ -115,7 +121,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// from another process, and the busy timeout handles that.
 	db.SetMaxOpenConns(1)
 	s.db = db
-	if err := s.ready(ctx); err != nil {
+	if err := s.ready(ctx, ms); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -181,26 +187,45 @@ func prepareFile(path string, warn func(string)) (fresh bool, err error) {
 
 // inspect looks at an existing file through a read-only connection that sets no journal
 // mode, so that a file that is not a healthy pstab database is never written to.
-func inspect(ctx context.Context, path string) (err error) {
+func inspect(ctx context.Context, path string, known int) error {
 	walBefore, shmBefore := exists(path+"-wal"), exists(path+"-shm")
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=busy_timeout("+fmt.Sprint(busyTimeout)+")")
+	mode := "&readonly_shm=1"
+	switch {
+	case !shmBefore && !walBefore:
+		// Nobody has the file open (a connection in WAL mode would have made -shm), and it
+		// holds everything: read it as it lies, with no locks and no -wal or -shm made.
+		mode = "&immutable=1"
+	case !shmBefore:
+		// A -wal without its index: SQLite must rebuild the index in a new -shm.
+		mode = ""
+	default:
+		// Read the WAL index without writing to it: a plain read-only connection would
+		// rebuild it after a crash, changing -shm before the file is known to be healthy.
+	}
+	err := inspectWith(ctx, path, mode, known)
+	var fe *FileError
+	if mode == "&immutable=1" && errors.As(err, &fe) && fe.Problem == ProblemDamaged && (exists(path+"-wal") || exists(path+"-shm")) {
+		// Another pstab opened the file meanwhile and may have been checkpointing into
+		// it as it was read; look again through the WAL, as SQLite means files to be read.
+		err = inspectWith(ctx, path, "&readonly_shm=1", known)
+	}
+	if errors.As(err, &fe) && fe.Problem != ProblemBusy && mode == "" {
+		// The -shm made for the reading holds nothing of value; leave the folder as it was.
+		removeIfNew(path+"-shm", shmBefore, false)
+	}
+	return err
+}
+
+func inspectWith(ctx context.Context, path, mode string, known int) error {
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro"+mode+"&_pragma=busy_timeout("+fmt.Sprint(busyTimeout)+")")
 	if err != nil {
 		return &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
 	}
-	defer func() {
-		db.Close()
-		var fe *FileError
-		if errors.As(err, &fe) && fe.Problem != ProblemBusy && fe.Problem != ProblemNewer {
-			// Reading a WAL-mode file makes SQLite create empty -wal and -shm files beside
-			// it. They hold nothing; leave the folder as it was.
-			removeIfNew(path+"-wal", walBefore, true)
-			removeIfNew(path+"-shm", shmBefore, false)
-		}
-	}()
-	return inspectDB(ctx, db, path)
+	defer db.Close()
+	return inspectDB(ctx, db, path, known)
 }
 
-func inspectDB(ctx context.Context, db *sql.DB, path string) error {
+func inspectDB(ctx context.Context, db *sql.DB, path string, known int) error {
 	fail := func(err error) error {
 		p := fileProblem(err)
 		switch p {
@@ -244,7 +269,7 @@ func inspectDB(ctx context.Context, db *sql.DB, path string) error {
 		if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM "+versionTable).Scan(&v); err != nil {
 			return fail(err)
 		}
-		if known := len(migrations()); v > known {
+		if v > known {
 			return &FileError{Path: path, Problem: ProblemNewer,
 				Detail: fmt.Sprintf("schema %d; this one knows %d", v, known)}
 		}
@@ -263,7 +288,9 @@ func inspectDB(ctx context.Context, db *sql.DB, path string) error {
 		}
 		findings = append(findings, line)
 	}
-	if err := qrows.Err(); err != nil {
+	// quick_check may give up with an error after reporting what it found: the findings
+	// say more than the error.
+	if err := qrows.Err(); err != nil && len(findings) == 0 {
 		return fail(err)
 	}
 	if len(findings) != 1 || findings[0] != "ok" {
@@ -292,20 +319,19 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// removeIfNew removes a file that did not exist before (and, for a WAL, is still empty).
+// removeIfNew removes a file that did not exist before.
 func removeIfNew(path string, existed, mustBeEmpty bool) {
 	if existed {
 		return
 	}
-	info, err := os.Lstat(path)
-	if err != nil || mustBeEmpty && info.Size() != 0 {
+	if info, err := os.Lstat(path); err != nil || mustBeEmpty && info.Size() != 0 {
 		return
 	}
 	os.Remove(path)
 }
 
 // ready checks what the real connection runs and migrates the schema.
-func (s *Store) ready(ctx context.Context) error {
+func (s *Store) ready(ctx context.Context, ms []migration) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return s.openErr(err)
@@ -314,7 +340,7 @@ func (s *Store) ready(ctx context.Context) error {
 		return &FileError{Path: s.path, Problem: ProblemUnreachable,
 			Err: fmt.Errorf("SQLite could not switch it to WAL mode (it runs %q); it may be on a network drive", mode)}
 	}
-	if err := s.migrate(ctx, migrations()); err != nil {
+	if err := s.migrate(ctx, ms); err != nil {
 		return s.openErr(err)
 	}
 	return nil
