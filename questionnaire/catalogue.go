@@ -81,9 +81,10 @@ type Catalogue struct {
 	Version string
 	Source  string // the file it was loaded from, for messages
 
-	Sections  []*Section
-	Questions []*Question // every question, in order
-	Checks    []*Check    // readiness checks, in order
+	Sections    []*Section
+	Questions   []*Question  // every question, in order
+	Checks      []*Check     // readiness checks, in order
+	RenewalRule *RenewalRule // how often an approval must be renewed, or nil
 
 	byID map[string]*Question
 }

@@ -96,7 +96,7 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 	}
 	root := doc.Content[0]
 	c := &Catalogue{Source: l.file, byID: map[string]*Question{}}
-	var sectionsNode, checksNode *yaml.Node
+	var sectionsNode, checksNode, renewalNode *yaml.Node
 	err := l.fields(root, "catalogue", map[string]func(*yaml.Node) error{
 		"id":       l.str(&c.ID),
 		"title":    l.str(&c.Title),
@@ -104,6 +104,7 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 		"version":  l.str(&c.Version),
 		"sections": func(n *yaml.Node) error { sectionsNode = n; return nil },
 		"checks":   func(n *yaml.Node) error { checksNode = n; return nil },
+		"renewal":  func(n *yaml.Node) error { renewalNode = n; return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -144,6 +145,9 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 	}
 	l.q = ""
 	if err := l.checks(c, checksNode); err != nil {
+		return nil, err
+	}
+	if err := l.renewal(c, renewalNode); err != nil {
 		return nil, err
 	}
 	if err := l.checkReferences(c); err != nil {
@@ -439,6 +443,38 @@ func (l *loader) checks(c *Catalogue, cn *yaml.Node) error {
 		seen[ch.ID] = ch.Line
 		c.Checks = append(c.Checks, ch)
 	}
+	return nil
+}
+
+// renewal reads the renewal rule: which date question holds the last approval, how many
+// days an approval lasts, and how many days before its end to remind.
+func (l *loader) renewal(c *Catalogue, n *yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	l.q = ""
+	r := &RenewalRule{EveryDays: 365, RemindDays: 30, Line: n.Line}
+	var qid string
+	qline := n.Line
+	if err := l.fields(n, "renewal", map[string]func(*yaml.Node) error{
+		"question":    func(v *yaml.Node) error { qline = v.Line; return l.str(&qid)(v) },
+		"every_days":  l.positive(&r.EveryDays),
+		"remind_days": l.positive(&r.RemindDays),
+	}); err != nil {
+		return err
+	}
+	r.Question = c.byID[qid]
+	switch {
+	case qid == "":
+		return l.errf(n, "renewal needs a question: the date question that holds the last approval")
+	case r.Question == nil:
+		return &CatalogueError{File: l.file, Line: qline, Msg: fmt.Sprintf("renewal: question %q is not in the catalogue", qid)}
+	case r.Question.Kind != KindDate:
+		return &CatalogueError{File: l.file, Line: qline, Msg: fmt.Sprintf("renewal: question %s is a %s question; the renewal needs a date question (kind: date), defined on line %d", qid, r.Question.Kind, r.Question.Line)}
+	case r.RemindDays >= r.EveryDays:
+		return l.errf(n, "renewal: remind_days (%d) must be fewer than every_days (%d)", r.RemindDays, r.EveryDays)
+	}
+	c.RenewalRule = r
 	return nil
 }
 
