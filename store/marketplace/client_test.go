@@ -2,14 +2,11 @@ package marketplace
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/assets"
-	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store/marketplace/fakemarket"
 )
 
@@ -211,34 +208,6 @@ func TestSoftwareEntries(t *testing.T) {
 	}
 }
 
-// The client sends what package questionnaire builds, and the fake accepts its shape.
-func TestQuestionnairePayloadAccepted(t *testing.T) {
-	data, err := assets.Read(assets.PrivacySecurity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := questionnaire.Load(assets.PrivacySecurity, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := `{"appTrustInformation":` + mustJSON(t, examplePayload()) + `}`
-	answers, _, err := cat.DecodePayload([]byte(body))
-	if err != nil {
-		t.Fatalf("DecodePayload: %v", err)
-	}
-	info, err := cat.TrustInfo(answers)
-	if err != nil {
-		t.Fatalf("TrustInfo: %v", err)
-	}
-	e := newEnv(t)
-	if err := e.client.PutDraftV2(context.Background(), appKey, info); err != nil {
-		t.Fatalf("PutDraftV2 of the questionnaire's TrustInfo: %v", err)
-	}
-	if err := e.client.PutDraftV3(context.Background(), e.product(), info); err != nil {
-		t.Fatalf("PutDraftV3 of the questionnaire's TrustInfo: %v", err)
-	}
-}
-
 func TestBaseURLs(t *testing.T) {
 	ok := []string{
 		"", "https://marketplace.atlassian.com", "https://api.atlassian.com/marketplace/",
@@ -334,19 +303,4 @@ func TestMismatches(t *testing.T) {
 	if m := Mismatches(map[string]any{"n": 3, "l": []string{"a"}}, decodeTree(`{"n":3,"l":["a"]}`)); len(m) != 0 {
 		t.Errorf("Go values: %v", m)
 	}
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	data, err := encodeBody("x", v.(map[string]any))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// encodeBody wraps as {"x":...}; take the inside.
-	s := string(data)
-	return strings.TrimSuffix(strings.TrimPrefix(s, `{"x":`), "}")
-}
-
-func basicForm(email, token string) string {
-	return base64.StdEncoding.EncodeToString([]byte(email + ":" + token))
 }
