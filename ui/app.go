@@ -357,7 +357,7 @@ func (m *Model) view() string {
 	if m.width < minWidth || m.height < minHeight {
 		msg := fmt.Sprintf("pstab needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window, or run pstab --accessible.",
 			minWidth, minHeight, m.width, m.height)
-		return placeCenter(m.width, m.height, st.Warn.Render(msg))
+		return placeCenter(m.width, m.height, st.Warn.Render(wrapText(msg, max(10, m.width-2))))
 	}
 	if m.fatal != nil {
 		return placeCenter(m.width, m.height, st.Banner.Render(sentenceOf(m.fatal)))

@@ -176,7 +176,15 @@ func (w *wizard) readOnlyBlock(b *block, focused bool, width int) string {
 	if focused {
 		title, mark = st.Huh.Focused.Title, st.Accent.Render("› ")
 	}
-	out := mark + title.Render(wrapText(b.q.Prompt, width-2))
+	lines := strings.Split(wrapText(b.q.Prompt, width-2), "\n")
+	for i, l := range lines {
+		prefix := "  "
+		if i == 0 {
+			prefix = mark
+		}
+		lines[i] = prefix + title.Render(l)
+	}
+	out := strings.Join(lines, "\n")
 	v, ok := w.answers.Get(b.q.ID)
 	answer := st.Faint.Render(questionnaire.NotProvided)
 	if ok {
@@ -247,11 +255,12 @@ func (w *wizard) bottomView(width int) string {
 			status = st.Warn.Render("There is no save point yet: discarding empties the draft. Discard? y/N")
 		}
 	case w.conflict != nil:
-		status = st.Banner.Render(truncate(w.conflict.Error(), width-2))
+		status = st.Banner.Render(wrapText(fmt.Sprintf("Another pstab changed this draft at %s. Press ctrl+r to reload it; your unsaved answers stay on screen and are saved on top.",
+			w.conflict.ChangedAt.Local().Format("15:04:05")), width-3))
 	case w.saveErr != nil:
-		status = st.Banner.Render(truncate("Not saved: "+sentenceOf(w.saveErr)+" Your answers stay on screen.", width-2))
+		status = st.Banner.Render(wrapText("Not saved: "+sentenceOf(w.saveErr)+" Your answers stay on screen.", width-3))
 	case w.notice != "":
-		status = st.Info.Render(truncate(w.notice, width))
+		status = st.Info.Render(wrapText(w.notice, width))
 	}
 	return panel + "\n" + status
 }
@@ -274,6 +283,10 @@ func (w *wizard) Help() helpKeys {
 	if w.readOnly() {
 		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
 		return helpKeys{short: short, full: [][]key.Binding{nav, {preview, review, km.Quit}}}
+	}
+	if wd := w.currentWidget(); wd != nil && wd.Capturing() {
+		keys := append(wd.Keys(), km.Quit)
+		return helpKeys{short: keys, full: [][]key.Binding{keys}}
 	}
 	var fieldKeys []key.Binding
 	if wd := w.currentWidget(); wd != nil {
