@@ -1,0 +1,77 @@
+package questionnaire
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseValue(t *testing.T) {
+	c := ps(t)
+	for _, tc := range []struct {
+		name     string
+		question string
+		args     []string
+		want     Value
+		err      string // a part of the error, or "" when it parses
+	}{
+		{"yes", "stores-eud", []string{"yes"}, yes, ""},
+		{"Y", "stores-eud", []string{"Y"}, yes, ""},
+		{"true", "stores-eud", []string{"true"}, yes, ""},
+		{"no", "stores-eud", []string{"no"}, no, ""},
+		{"False", "stores-eud", []string{"False"}, no, ""},
+		{"maybe", "stores-eud", []string{"maybe"}, Value{}, `stores-eud takes yes or no, not "maybe"`},
+		{"two words for yes/no", "stores-eud", []string{"yes", "no"}, Value{}, "stores-eud takes one value, not 2; quote it if it has spaces"},
+		{"no words", "stores-eud", nil, Value{}, "give a value for stores-eud"},
+
+		{"tri-state yes", "gdpr-processor", []string{"yes"}, Text("TRUE"), ""},
+		{"tri-state na", "gdpr-processor", []string{"na"}, Text("NOT_APPLICABLE"), ""},
+		{"tri-state n/a", "gdpr-processor", []string{"N/A"}, Text("NOT_APPLICABLE"), ""},
+		{"tri-state API value in lower case", "gdpr-processor", []string{"not_applicable"}, Text("NOT_APPLICABLE"), ""},
+		{"tri-state unknown", "gdpr-processor", []string{"sometimes"}, Value{}, `gdpr-processor takes yes, no or na, not "sometimes"`},
+
+		{"choice by value", "data-residency", []string{"APP_DOES_NOT_SUPPORT_DR"}, Text("APP_DOES_NOT_SUPPORT_DR"), ""},
+		{"choice by label", "data-residency", []string{"no. app does not support data residency"}, Text("APP_DOES_NOT_SUPPORT_DR"), ""},
+		{"unknown choice", "data-residency", []string{"EU_ONLY"}, Value{}, `data-residency takes one of "STORED_IN_ATLASSIAN_N_DR_SUPPORTED"`},
+
+		{"multichoice", "certifications", []string{"SOC2_TYPE2", "iso/iec 27001"}, List("SOC2_TYPE2", "ISO27001"), ""},
+		{"unknown multichoice", "certifications", []string{"SOC2_TYPE2", "ISO9001"}, Value{}, `certifications takes values from`},
+
+		{"list", "stored-data-types", []string{"Issue keys", "Page content"}, List("Issue keys", "Page content"), ""},
+
+		{"day range", "retention-period", []string{"0..30"}, Days(0, 30), ""},
+		{"day range with spaces", "retention-period", []string{" 7 .. 90 "}, Days(7, 90), ""},
+		{"indefinite", "retention-period", []string{"Indefinite"}, Indefinitely(), ""},
+		{"a single number", "retention-period", []string{"30"}, Value{}, `retention-period takes MIN..MAX days (such as 0..30) or indefinite, not "30"`},
+		{"not numbers", "retention-period", []string{"a..b"}, Value{}, "takes MIN..MAX days"},
+		{"an open range", "retention-period", []string{"0.."}, Value{}, "takes MIN..MAX days"},
+
+		{"entities as a JSON list", "sub-processors", []string{`[{"name":"AWS","purpose":"Hosting"}]`},
+			subProcessors(sp("AWS", "", "Hosting")), ""},
+		{"entities one object per word", "sub-processors",
+			[]string{`{"name":"AWS","purpose":"Hosting","thirdPartyCountries":["US"]}`, `{"name":"Postmark","link":"https://postmarkapp.com","purpose":"Email"}`},
+			subProcessors(sp("AWS", "", "Hosting", "US"), sp("Postmark", "https://postmarkapp.com", "Email")), ""},
+		{"entities that are not JSON", "sub-processors", []string{"AWS"}, Value{},
+			`sub-processors takes JSON objects with the keys "name", "link", "purpose", "thirdPartyCountries"`},
+		{"entity field of the wrong type", "sub-processors", []string{`{"name":1}`}, Value{}, "[0].name: expected a string, found the number 1"},
+
+		{"text joins words", "eea-mechanism", []string{"EU", "SCCs"}, Text("EU SCCs"), ""},
+		{"URL is taken as typed", "security-policy", []string{"http://example.com"}, Text("http://example.com"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := c.Question(tc.question)
+			got, err := ParseValue(q, tc.args)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("ParseValue(%q) error %v, want one saying %q", tc.args, err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseValue(%q): %v", tc.args, err)
+			}
+			if !q.Same(got, tc.want) {
+				t.Errorf("ParseValue(%q) = %+v, want %+v", tc.args, got, tc.want)
+			}
+		})
+	}
+}
