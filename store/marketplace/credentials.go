@@ -34,6 +34,7 @@ type KeyringError struct {
 	err     error
 }
 
+// Error is one sentence: the keyring is unavailable, and the environment variables to set.
 func (e *KeyringError) Error() string {
 	return "the OS keyring is not available here (no Secret Service on D-Bus, as on a headless Linux machine), so pstab cannot " +
 		e.Op + " your API token there; set " + EnvEmail + " and " + EnvToken + " instead"

@@ -62,6 +62,7 @@ type APIError struct {
 	kind       error
 }
 
+// Error returns Message.
 func (e *APIError) Error() string { return e.Message }
 
 // Is matches the sentinel for the error's kind.
@@ -77,6 +78,7 @@ type NetworkError struct {
 	err          error
 }
 
+// Error says which request failed and which host could not be reached in time.
 func (e *NetworkError) Error() string {
 	if e.Timeout {
 		return fmt.Sprintf("%s %s: %s did not answer in time; check your connection and try again", e.Method, e.Path, e.Host)
@@ -165,7 +167,7 @@ func (c *Client) statusError(rq request, resp *http.Response, body []byte) *APIE
 		e.Message = fmt.Sprintf("the Marketplace reported a conflict for %s%s; pull the current version and try again", app, suffix(e.ServerMessage))
 	case code == http.StatusTooManyRequests:
 		e.kind = ErrRateLimited
-		e.Message = fmt.Sprintf("the Marketplace is limiting the rate of requests and still refused %s %s after %d attempts; wait a few minutes and try again", rq.method, rq.path, maxRetries+1)
+		e.Message = fmt.Sprintf("the Marketplace is limiting the rate of requests and still refused %s %s after %d retries; wait a few minutes and try again", rq.method, rq.path, maxRetries)
 	case code >= 300 && code < 400:
 		e.kind = ErrRedirect
 		e.Message = fmt.Sprintf("the server answered %s %s with a redirect (%d %s%s) and pstab did not follow it, since that could send your token elsewhere; check the API URL",

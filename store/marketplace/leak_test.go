@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -133,12 +132,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	_, err = slow.client.GetV2(ctx, appKey, Live)
 	collect(err)
 	// Unreachable.
-	ln, lerr := net.Listen("tcp", "127.0.0.1:0")
-	if lerr != nil {
-		t.Fatal(lerr)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
+	addr := refusedAddr(t)
 	down := newEnv(t, withLogger(logger), withURLs("http://"+addr, "http://"+addr))
 	_, err = down.client.GetV2(ctx, appKey, Live)
 	collect(err)

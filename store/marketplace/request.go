@@ -84,7 +84,7 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 			return nil, e
 		}
 		if waited+wait > maxWaitTotal {
-			return nil, c.tooLongError(cl.request, at.status, wait)
+			return nil, c.gaveUpError(cl.request, at.status, waited, wait, err)
 		}
 		if c.logger != nil {
 			c.logger.DebugContext(ctx, "marketplace retry", "method", cl.method, "path", fullPath, "attempt", n, "wait", wait)
@@ -153,6 +153,22 @@ func (c *Client) tooLongError(rq request, status int, wait time.Duration) *APIEr
 		Method: rq.method, Path: rq.path, Status: status, RetryAfter: wait, kind: kind,
 		Message: fmt.Sprintf("the Marketplace asked pstab to wait %s before trying %s %s again; try again after %s",
 			wait.Round(time.Second), rq.method, rq.path, until),
+	}
+}
+
+// gaveUpError is the answer when the next wait would pass the budget for one call.
+func (c *Client) gaveUpError(rq request, status int, waited, next time.Duration, last error) error {
+	if last != nil {
+		return last
+	}
+	kind := ErrUnavailable
+	if status == http.StatusTooManyRequests {
+		kind = ErrRateLimited
+	}
+	return &APIError{
+		Method: rq.method, Path: rq.path, Status: status, RetryAfter: next, kind: kind,
+		Message: fmt.Sprintf("the Marketplace still answered %s %s with %d %s after pstab waited %s in all; try again after %s",
+			rq.method, rq.path, status, http.StatusText(status), waited.Round(time.Second), c.now().Add(next).Local().Format("15:04:05")),
 	}
 }
 

@@ -97,6 +97,25 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
+func TestRateLimitExhausted(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.RateLimited(10, "1"))
+	err := e.client.PutDraftV2(context.Background(), appKey, examplePayload())
+	want := "the Marketplace is limiting the rate of requests and still refused PUT /rest/2/addons/com.example.app/privacy-and-security after 4 retries; wait a few minutes and try again"
+	if !errors.Is(err, ErrRateLimited) || err.Error() != want {
+		t.Fatalf("err %v, want %q", err, want)
+	}
+	if n := len(e.fake.Requests()); n != 5 {
+		t.Errorf("%d requests, want 5", n)
+	}
+	for i, w := range e.clock.Waits() {
+		inRange(t, w, i+1) // Retry-After: 1 is below every backoff but the first
+		if w < time.Second {
+			t.Errorf("wait %d = %v is shorter than Retry-After", i+1, w)
+		}
+	}
+}
+
 func TestLongRetryAfterGivesUp(t *testing.T) {
 	e := newEnv(t)
 	e.fake.Inject(fakemarket.RateLimited(1, "120"))
@@ -129,6 +148,9 @@ func TestTotalWaitIsBounded(t *testing.T) {
 	}
 	if n := len(e.fake.Requests()); n != 3 {
 		t.Errorf("%d requests, want 3 (two 50s waits fit in 2 minutes, a third does not)", n)
+	}
+	if !strings.Contains(err.Error(), "after pstab waited 1m40s in all; try again after ") {
+		t.Errorf("message %q", err)
 	}
 }
 
@@ -173,14 +195,9 @@ func TestDroppedConnectionRetriedForIdempotent(t *testing.T) {
 }
 
 func TestUnreachableHost(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close() // nothing listens there now: connections are refused
+	addr := refusedAddr(t)
 	e := newEnv(t, withURLs("http://"+addr, "http://"+addr+"/marketplace"))
-	_, err = e.client.GetV2(context.Background(), appKey, Live)
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
 	var ne *NetworkError
 	if !errors.As(err, &ne) || !errors.Is(err, ErrNetwork) || ne.Timeout {
 		t.Fatalf("err %v, want a *NetworkError", err)
@@ -199,6 +216,19 @@ func TestUnreachableHost(t *testing.T) {
 	}
 }
 
+// refusedAddr is an address where connections are refused. Port 1 is outside the range
+// the kernel hands to test servers, so, unlike a port freed by a closed listener, no
+// other test can start listening there meanwhile.
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	const addr = "127.0.0.1:1"
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		_ = c.Close()
+		t.Skip("something listens on " + addr)
+	}
+	return addr
+}
+
 func TestNoHeadersFailsWithinTimeout(t *testing.T) {
 	const timeout = 300 * time.Millisecond
 	e := newEnv(t, withTimeout(timeout))
@@ -210,6 +240,7 @@ func TestNoHeadersFailsWithinTimeout(t *testing.T) {
 	if !errors.As(err, &ne) || !ne.Timeout || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v, want a timeout *NetworkError", err)
 	}
+	t.Logf("silent server: failed after %v with a %v timeout", elapsed.Round(time.Millisecond), timeout)
 	if elapsed > timeout+time.Second {
 		t.Errorf("took %v, want at most timeout + 1s", elapsed)
 	}
@@ -242,7 +273,9 @@ func TestCancelStopsRequest(t *testing.T) {
 	if errors.Is(err, ErrNetwork) {
 		t.Errorf("a cancel is reported as a network error: %v", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	d := time.Since(start)
+	t.Logf("cancel: returned %v after the call started (cancel at 50ms)", d.Round(time.Millisecond))
+	if d > 5*time.Second {
 		t.Errorf("cancel took %v", d)
 	}
 }

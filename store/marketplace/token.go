@@ -76,6 +76,7 @@ const (
 	SourcePrompt
 )
 
+// String names the source: environment, keyring, prompt or none.
 func (s Source) String() string {
 	switch s {
 	case SourceEnv:
