@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // NotProvided is what the listing shows for a question the partner did not answer.
@@ -49,11 +50,11 @@ func (c *Catalogue) Markdown(a Answers, opts MarkdownOptions) string {
 	var b strings.Builder
 	title := c.Title
 	if opts.Title != "" {
-		title += ": " + opts.Title
+		title += ": " + shorten(opts.Title, DefaultTextLimit)
 	}
 	b.WriteString("# " + EscapeMarkdown(title) + "\n\n")
 	if opts.Note != "" {
-		b.WriteString("*" + EscapeMarkdown(opts.Note) + "*\n\n")
+		b.WriteString("*" + EscapeMarkdown(shorten(opts.Note, DefaultTextLimit)) + "*\n\n")
 	}
 	views := opts.Views
 	if views == "" {
@@ -98,8 +99,17 @@ func (c *Catalogue) writeView(b *strings.Builder, a Answers, vis Visibility, inc
 	}
 }
 
-// markdownAnswer writes one answer as a Markdown block ending in a newline.
+// markdownAnswer writes one answer as a Markdown block ending in a newline. An answer
+// over its limits is shortened (see forDisplay).
 func (q *Question) markdownAnswer(v Value) string {
+	v, more := q.forDisplay(v)
+	if more != "" {
+		return q.markdownBlock(v) + "\n" + EscapeMarkdown(more) + "\n"
+	}
+	return q.markdownBlock(v)
+}
+
+func (q *Question) markdownBlock(v Value) string {
 	switch q.Kind {
 	case KindList:
 		return bullets(v.List, func(s string) string { return EscapeMarkdown(s) })
@@ -304,4 +314,94 @@ func EscapeMarkdown(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Validate refuses an answer over its limits, but a draft holding one (a 1 MB paste, an
+// imported file) must still preview promptly, and glamour's word wrapping takes time that
+// grows with the square of a word's length: a megabyte-long word would freeze the preview
+// for hours. So the Markdown shows at most the limit of each text, and of each list, and
+// says what it left out.
+
+// forDisplay returns v with each text cut to its limit and each list or entities answer
+// cut to its item limit, and a sentence saying how many items were left out, or "".
+func (q *Question) forDisplay(v Value) (Value, string) {
+	out := v
+	out.Text = shorten(v.Text, q.TextLimit())
+	var more string
+	if len(v.List) > 0 {
+		out.List, more = shortenList(v.List, q.ItemLimit(), q.TextLimit())
+	}
+	if len(v.Entities) > 0 {
+		entities := v.Entities
+		if len(entities) > q.ItemLimit() {
+			more = fmt.Sprintf("… and %d more entries, over the limit of %d.", len(entities)-q.ItemLimit(), q.ItemLimit())
+			entities = entities[:q.ItemLimit()]
+		}
+		out.Entities = make([]Entity, len(entities))
+		for i, e := range entities {
+			fields := make(map[string]Value, len(e.Fields))
+			for _, f := range q.Fields {
+				fv, ok := e.Fields[f.Key]
+				if !ok {
+					continue
+				}
+				fv.Text = shorten(fv.Text, f.textLimit())
+				if len(fv.List) > 0 {
+					var fmore string
+					fv.List, fmore = shortenList(fv.List, q.ItemLimit(), DefaultItemLimit)
+					if fmore != "" {
+						fv.List = append(fv.List, fmore)
+					}
+				}
+				fields[f.Key] = fv
+			}
+			out.Entities[i] = Entity{Fields: fields}
+		}
+	}
+	return out, more
+}
+
+// textLimit returns the most characters a field of a record may hold.
+func (f Field) textLimit() int {
+	switch {
+	case f.MaxLength > 0:
+		return f.MaxLength
+	case f.Kind == KindURL:
+		return maxURLLength
+	case f.Kind == KindEmail:
+		return maxEmailLength
+	case f.Kind == KindList:
+		return DefaultItemLimit
+	}
+	return DefaultTextLimit
+}
+
+// shorten returns s cut to limit characters, saying so, or s itself when it fits.
+func shorten(s string, limit int) string {
+	if len(s) <= limit {
+		return s // no more bytes than the limit, so no more characters either
+	}
+	n := 0
+	for i := range s {
+		if n == limit {
+			return s[:i] + fmt.Sprintf(" … (shortened here: %d characters, over the limit of %d)", utf8.RuneCountInString(s), limit)
+		}
+		n++
+	}
+	return s
+}
+
+// shortenList cuts a list to maxItems items of at most limit characters each, and says
+// how many items it left out, or returns "".
+func shortenList(items []string, maxItems, limit int) ([]string, string) {
+	var more string
+	if len(items) > maxItems {
+		more = fmt.Sprintf("… and %d more items, over the limit of %d.", len(items)-maxItems, maxItems)
+		items = items[:maxItems]
+	}
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = shorten(s, limit)
+	}
+	return out, more
 }
