@@ -29,6 +29,7 @@ type Drafts interface {
 type saver struct {
 	drafts Drafts
 	ref    store.DraftRef
+	now    func() time.Time // the TUI's clock (Config.Now), for the "saved" status
 
 	mu      sync.Mutex
 	version int64
@@ -71,7 +72,7 @@ func (s *saver) save(ctx context.Context, batch []pendingAnswer, resume [2]strin
 		// Where to resume is a convenience: failing to record it loses no answer.
 		_ = s.drafts.SetResume(ctx, s.ref, resume[0], resume[1])
 	}
-	return saveResult{version: s.version, at: time.Now()}
+	return saveResult{version: s.version, at: s.now()}
 }
 
 // savePoint makes a save point of the draft as saved.

@@ -102,7 +102,7 @@ func loadDraftCmd(ui *shared, cat *questionnaire.Catalogue, ref store.DraftRef, 
 // newWizard opens a loaded draft at the place the partner left off.
 func newWizard(ui *shared, msg openDraftMsg, width, height int) *wizard {
 	w := &wizard{ui: ui, cat: msg.cat, ref: msg.ref, title: msg.title, pending: map[string]questionnaire.Value{}}
-	w.save = &saver{drafts: ui.drafts, ref: msg.ref, version: msg.draft.Version}
+	w.save = &saver{drafts: ui.drafts, ref: msg.ref, now: ui.now, version: msg.draft.Version}
 	w.pointInput = textinput.New()
 	w.pointInput.Placeholder = "what changed (optional)"
 	w.pointInput.CharLimit = 200
