@@ -48,13 +48,21 @@ type MarkdownOptions struct {
 func (c *Catalogue) Markdown(a Answers, opts MarkdownOptions) string {
 	vis := c.Visible(a)
 	var b strings.Builder
-	title := c.Title
-	if opts.Title != "" {
-		title += ": " + shorten(opts.Title, DefaultTextLimit)
+	// A title or note that is nothing once escaped (only control characters, say) is left
+	// out rather than written as a dangling ": " or a bare "**".
+	title := EscapeMarkdown(c.Title)
+	if t := strings.TrimSpace(EscapeMarkdown(shorten(opts.Title, DefaultTextLimit))); t != "" {
+		title += ": " + t
 	}
-	b.WriteString("# " + EscapeMarkdown(title) + "\n\n")
-	if opts.Note != "" {
-		b.WriteString("*" + EscapeMarkdown(shorten(opts.Note, DefaultTextLimit)) + "*\n\n")
+	b.WriteString("# " + title + "\n\n")
+	if note := strings.TrimSpace(EscapeMarkdown(shorten(opts.Note, DefaultTextLimit))); note != "" {
+		b.WriteString("*" + note + "*\n\n")
+	}
+	if c.Level != "app" {
+		// A partner-level questionnaire (the self-assessment) is not a listing tab: it has
+		// no default and expanded views, so each shown question is written once.
+		c.writeView(&b, a, vis, func(*Question) bool { return true })
+		return b.String()
 	}
 	views := opts.Views
 	if views == "" {
@@ -93,7 +101,12 @@ func (c *Catalogue) writeView(b *strings.Builder, a Answers, vis Visibility, inc
 				b.WriteString("*" + NotProvided + "*\n\n")
 				continue
 			}
-			b.WriteString(q.markdownAnswer(v))
+			block := q.markdownAnswer(v)
+			if strings.TrimSpace(block) == "" {
+				// Nothing is left once control characters are dropped.
+				block = "*" + NotProvided + "*\n"
+			}
+			b.WriteString(block)
 			b.WriteString("\n")
 		}
 	}
@@ -120,8 +133,8 @@ func (q *Question) markdownBlock(v Value) string {
 	case KindLongText:
 		var paras []string
 		for _, line := range strings.Split(strings.ReplaceAll(v.Text, "\r\n", "\n"), "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				paras = append(paras, EscapeMarkdown(line))
+			if line = strings.TrimSpace(EscapeMarkdown(line)); line != "" {
+				paras = append(paras, line)
 			}
 		}
 		return strings.Join(paras, "\n\n") + "\n"
@@ -134,7 +147,9 @@ func (q *Question) markdownBlock(v Value) string {
 func bullets(items []string, format func(string) string) string {
 	var b strings.Builder
 	for _, item := range items {
-		b.WriteString("- " + format(strings.TrimSpace(item)) + "\n")
+		if s := strings.TrimSpace(format(strings.TrimSpace(item))); s != "" {
+			b.WriteString("- " + s + "\n") // an empty bullet would read as a stray dash
+		}
 	}
 	return b.String()
 }
@@ -168,6 +183,9 @@ func (q *Question) markdownTable(entities []Entity) string {
 				cell = strings.Join(items, ", ")
 			default:
 				cell = EscapeMarkdown(fv.Text)
+			}
+			if strings.TrimSpace(cell) == "" {
+				cell = "–"
 			}
 			b.WriteString(" " + cell + " |")
 		}
@@ -266,10 +284,11 @@ func plural(n int, unit string) string {
 	return strconv.Itoa(n) + " " + unit + "s"
 }
 
-// EscapeMarkdown makes text safe to embed in Markdown as plain words. It writes & as &amp;
-// (so no entity such as &#27; can decode to a control byte); backslash-escapes the
-// characters that make inline structure (emphasis, links, HTML, tables, code) and, at the
-// start, those that begin a block (heading, list, quote, a definition list's ":"); and
+// EscapeMarkdown makes text safe to embed in Markdown as plain words. It writes an & that
+// could start an entity as &amp; (so no entity such as &#27; can decode to a control
+// byte); backslash-escapes the characters that make inline structure (emphasis, links,
+// HTML, tables, code) and, at the start, those that begin a block (heading, list, quote,
+// a definition list's ":"); and
 // writes as numeric entities the few that goldmark, the parser glamour uses, would turn
 // into structure but does not unescape cleanly: "~" (strikethrough), a ":" before "//"
 // and the "." of "www." (bare links), "@" (bare email links), and a leading "=". Leading
@@ -286,7 +305,9 @@ func EscapeMarkdown(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '&':
+		case c == '&' && i+1 < len(s) && (s[i+1] == '#' || isASCIIAlnum(s[i+1])):
+			// Only an & that could start an entity (&name, &#n) needs escaping; a lone
+			// "&", as in "Privacy & Security", stays readable in the plain Markdown.
 			b.WriteString("&amp;")
 		case strings.IndexByte("\\`*_[]<>|", c) >= 0:
 			b.WriteByte('\\')
@@ -404,4 +425,8 @@ func shortenList(items []string, maxItems, limit int) ([]string, string) {
 		out[i] = shorten(s, limit)
 	}
 	return out, more
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
