@@ -127,6 +127,29 @@ func TestHostileTextInEveryExport(t *testing.T) {
 	}
 }
 
+// TestReadyDraftExportsAreClean shows that the checks above do not refuse an honest draft,
+// and that its https links do become links.
+func TestReadyDraftExportsAreClean(t *testing.T) {
+	c := privacyCatalogue(t)
+	md := c.Markdown(readyDraft(), questionnaire.MarkdownOptions{Views: questionnaire.ViewsExpanded, Title: "Example app"})
+	if bad := termsafetest.UnsafeInExport(md); bad != nil {
+		t.Errorf("markdown: %q", bad)
+	}
+	if bad := markdownLinkProblems(md); bad != nil {
+		t.Errorf("markdown: %q", bad)
+	}
+	// The security policy, the privacy policy and the sub-processor's link.
+	if n := markdownKinds(md)["AutoLink"]; n != 3 {
+		t.Errorf("%d autolinks, want 3:\n%s", n, md)
+	}
+	payload, err := c.EncodePayload(readyDraft(), questionnaire.ShapeV2Put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTerminalSafe(t, "payload", payload)
+	checkTerminalSafe(t, "sheet", []byte(c.Sheet(readyDraft(), "Example app")))
+}
+
 // checkKeptFaithfully checks that an exported payload carries the hostile text as it was,
 // escaped in the JSON but not changed: the export is data, and Validate, not the encoder,
 // decides what is acceptable.
