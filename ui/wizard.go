@@ -636,7 +636,7 @@ func (w *wizard) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return w.sidebarKey(msg)
 	}
 	switch {
-	case key.Matches(msg, km.Sections):
+	case key.Matches(msg, km.Sections) && !addingItem(wd):
 		w.sidebar, w.sideCursor = true, w.section
 		return nil
 	case key.Matches(msg, km.NextField):
@@ -732,6 +732,13 @@ func (w *wizard) reloadCmd() tea.Cmd {
 		d, err := s.reload(ctx)
 		return reloadedMsg{draft: d, err: err}
 	}
+}
+
+// addingItem reports whether wd is a list editor with an item being typed: there esc
+// keeps the item and stops adding, as its help says, rather than opening the section list.
+func addingItem(wd widget) bool {
+	l, ok := wd.(*listEditor)
+	return ok && l.editing
 }
 
 // typing reports whether keys are text right now (so letter shortcuts stay letters).
