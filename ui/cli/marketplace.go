@@ -1,17 +1,514 @@
 package cli
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/store/marketplace"
+	"github.com/pstab/pstab/ui/termsafe"
 )
 
-// marketplaceCommands talk to the Marketplace REST API.
-func (a *App) marketplaceCommands() []*cobra.Command { return nil }
+// apiFlags are the flags every Marketplace command takes.
+type apiFlags struct {
+	v2URL string
+	v3URL string
+	api   string
+}
 
-// remoteDiff compares a draft with the Marketplace's version.
+func (f *apiFlags) add(cmd *cobra.Command, withAPI bool) {
+	cmd.Flags().StringVar(&f.v2URL, "api-url", "", "v2 API base URL (env PSTAB_API_URL; default "+marketplace.DefaultV2URL+")")
+	cmd.Flags().StringVar(&f.v3URL, "api-v3-url", "", "v3 API base URL (env PSTAB_API_V3_URL; default "+marketplace.DefaultV3URL+")")
+	if withAPI {
+		cmd.Flags().StringVar(&f.api, "api", "v2", "which API generation: v2 (by app key) or v3 (by product id)")
+		_ = cmd.RegisterFlagCompletionFunc("api", cobra.FixedCompletions([]string{"v2", "v3"}, cobra.ShellCompDirectiveNoFileComp))
+	}
+}
+
+// marketplaceCommands talk to the Marketplace REST API.
+func (a *App) marketplaceCommands() []*cobra.Command {
+	return []*cobra.Command{a.pullCmd(), a.pushCmd(), a.statusCmd(), a.loginCmd(), a.logoutCmd()}
+}
+
+// client builds a Marketplace client. needAuth asks for credentials (environment, then
+// keyring, then a masked prompt on a terminal); without them, reads of live versions
+// still work.
+func (a *App) client(f apiFlags, needAuth bool) (*marketplace.Client, error) {
+	cfg := marketplace.Config{
+		V2URL:     firstNonEmpty(f.v2URL, a.env("PSTAB_API_URL")),
+		V3URL:     firstNonEmpty(f.v3URL, a.env("PSTAB_API_V3_URL")),
+		Logger:    a.logger(),
+		UserAgent: "pstab/" + a.version(),
+	}
+	if f.api != "" && f.api != "v2" && f.api != "v3" {
+		return nil, usageErr("--api must be v2 or v3, not %q", f.api)
+	}
+	if needAuth {
+		creds, err := a.credentials()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Credentials = creds
+		a.logger().Debug("credentials", "credentials", creds)
+	}
+	c, err := marketplace.New(cfg)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return c, nil
+}
+
+// credentials finds the account email and API token: ATLASSIAN_EMAIL and
+// ATLASSIAN_API_TOKEN, else the keyring (pstab login), else a masked prompt on a terminal.
+// They never come from a command-line argument.
+func (a *App) credentials() (marketplace.Credentials, error) {
+	creds, err := marketplace.LoadCredentials(a.env)
+	if err == nil {
+		return creds, nil
+	}
+	if !errors.Is(err, marketplace.ErrNoCredentials) {
+		return creds, &ExitError{Code: ExitProblems, Err: err}
+	}
+	var ke *marketplace.KeyringError
+	if errors.As(err, &ke) {
+		fmt.Fprintln(a.Err, "pstab: note: "+ke.Error())
+	}
+	if !a.InIsTerminal {
+		return creds, usageErr("no Atlassian credentials: set %s and %s, or run pstab login on a terminal",
+			marketplace.EnvEmail, marketplace.EnvToken)
+	}
+	email, token, err := a.promptCredentials(a.env(marketplace.EnvEmail))
+	if err != nil {
+		return creds, err
+	}
+	fmt.Fprintln(a.Err, "Using these credentials for this command only; pstab login keeps them in your OS keyring.")
+	return marketplace.Credentials{Email: email, Token: token}, nil
+}
+
+// promptCredentials asks for the email (unless known) and the token, the token without
+// echo, on the terminal.
+func (a *App) promptCredentials(email string) (string, marketplace.Token, error) {
+	r := bufio.NewReader(a.In)
+	if email == "" {
+		fmt.Fprint(a.Err, "Atlassian account email: ")
+		line, err := r.ReadString('\n')
+		if err != nil && line == "" {
+			return "", marketplace.Token{}, errCancelled
+		}
+		email = strings.TrimSpace(line)
+	}
+	if msg := questionnaire.EmailProblem(email); msg != "" {
+		return "", marketplace.Token{}, usageErr("the email %s", msg)
+	}
+	fmt.Fprint(a.Err, "API token (from id.atlassian.com > Security > API tokens; not shown): ")
+	var secret []byte
+	var err error
+	if f, ok := a.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		secret, err = term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.Err)
+	} else {
+		var line string
+		line, err = r.ReadString('\n')
+		secret = []byte(line)
+		if err == io.EOF && line != "" {
+			err = nil
+		}
+	}
+	if err != nil {
+		return "", marketplace.Token{}, errCancelled
+	}
+	tok := strings.TrimSpace(string(secret))
+	clear(secret)
+	if tok == "" {
+		return "", marketplace.Token{}, usageErr("no token was given")
+	}
+	return email, marketplace.NewToken(tok), nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// apiErr maps a Marketplace error to an exit code: a cancelled request is 130; everything
+// else the server or the network refused is 1, with the client's sentence.
+func apiErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return errCancelled
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &ExitError{Code: ExitProblems, Err: errors.New(strings.TrimSuffix(err.Error(), "."))}
+}
+
+// remote reads the live or draft version of an app, through v2 or v3, and decodes it.
+type remoteDoc struct {
+	answers    questionnaire.Answers
+	formStatus string
+	found      bool // false when nothing exists there yet (never published, no draft)
+}
+
+func (a *App) fetchRemote(ctx context.Context, c *marketplace.Client, s *store.Store, cat *questionnaire.Catalogue, app store.App, api string, state marketplace.State) (remoteDoc, error) {
+	var doc *marketplace.Document
+	var err error
+	if api == "v3" {
+		var p marketplace.Product
+		if p, err = a.product(ctx, c, s, app); err != nil {
+			return remoteDoc{}, err
+		}
+		doc, err = c.GetV3(ctx, p, state)
+	} else {
+		doc, err = c.GetV2(ctx, app.Key, state)
+	}
+	if errors.Is(err, marketplace.ErrNoDraft) || (state == marketplace.Live && errors.Is(err, marketplace.ErrNotFound) && api == "v3") {
+		return remoteDoc{}, nil
+	}
+	if err != nil {
+		return remoteDoc{}, apiErr(err)
+	}
+	raw, err := json.Marshal(doc.TrustInfo)
+	if err != nil {
+		return remoteDoc{}, err
+	}
+	answers, _, err := cat.DecodePayload(raw)
+	if err != nil {
+		return remoteDoc{}, problemsErr("the Marketplace's %s version of %s cannot be read: %v", state, app.Key, err)
+	}
+	if ps := questionnaire.UnsafeText(cat, answers); len(ps) > 0 {
+		return remoteDoc{}, problemsErr("the Marketplace's %s version of %s was refused: %s: %s", state, app.Key, ps[0].Path, lowerFirst(ps[0].Message))
+	}
+	return remoteDoc{answers: answers, formStatus: doc.FormStatus(), found: true}, nil
+}
+
+// product returns the app's v3 product, resolving and remembering its id on first use.
+func (a *App) product(ctx context.Context, c *marketplace.Client, s *store.Store, app store.App) (marketplace.Product, error) {
+	if app.ProductID != "" {
+		return marketplace.Product{AppKey: app.Key, ID: app.ProductID}, nil
+	}
+	p, err := c.ResolveProduct(ctx, app.Key)
+	if err != nil {
+		return p, apiErr(err)
+	}
+	if err := s.SetProductID(ctx, app.Key, p.ID); err != nil {
+		return p, storeErr(err)
+	}
+	return p, nil
+}
+
+func parseState(s string) (marketplace.State, error) {
+	switch s {
+	case "", "live":
+		return marketplace.Live, nil
+	case "draft":
+		return marketplace.Draft, nil
+	}
+	return "", usageErr("--state must be live or draft, not %q", s)
+}
+
+func (a *App) pullCmd() *cobra.Command {
+	var f apiFlags
+	var state string
+	cmd := &cobra.Command{
+		Use:   "pull KEY [--state live|draft]",
+		Short: "Make the Marketplace's version the app's draft, as a save point",
+		Long: `Read the live (or draft) Privacy & Security version of an app from the Marketplace and
+make it the app's local draft, as a new save point: your previous draft stays in its
+history (pstab revert brings it back). Fields pstab does not know are kept. Text with
+control characters is refused, naming the field.`,
+		Example: "  pstab pull com.example.app\n  pstab pull com.example.app --state draft --api v3",
+		Args:    exactArgs(1, "pull takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := parseState(state)
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
+				ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+				if err != nil {
+					return err
+				}
+				c, err := a.client(f, st == marketplace.Draft || f.api == "v3")
+				if err != nil {
+					return err
+				}
+				remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, st)
+				if err != nil {
+					return err
+				}
+				if !remote.found {
+					return problemsErr("the Marketplace has no %s version of %s yet; nothing was changed", st, app.Key)
+				}
+				before, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				msg := fmt.Sprintf("pulled the %s version from the Marketplace (%s)", st, f.apiName())
+				if remote.formStatus != "" {
+					msg += ", formStatus " + remote.formStatus
+				}
+				rev, _, err := s.Replace(ctx, ref, remote.answers, store.EventPull, msg, store.AnyVersion)
+				if err != nil {
+					return storeErr(err)
+				}
+				if remote.formStatus != "" {
+					_ = s.SetStatus(ctx, ref, statusFor(before.Status, remote.formStatus), remote.formStatus)
+				}
+				n := len(cat.Diff(before.Answers, remote.answers))
+				fmt.Fprintf(a.Err, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
+					st, app.Key, rev.Number, n, plural(n, "answer", "answers"), app.Key, rev.Number)
+				return nil
+			})
+		},
+	}
+	f.add(cmd, true)
+	cmd.Flags().StringVar(&state, "state", "live", "which version: live or draft")
+	return cmd
+}
+
+func (f apiFlags) apiName() string {
+	if f.api == "v3" {
+		return "v3"
+	}
+	return "v2"
+}
+
+// statusFor keeps the local status in step with the Marketplace's formStatus.
+func statusFor(local, formStatus string) string {
+	switch strings.ToUpper(formStatus) {
+	case "APPROVED":
+		return store.StatusPublished
+	case "SUBMITTED":
+		return store.StatusSubmitted
+	}
+	if local == "" {
+		return store.StatusDraft
+	}
+	return local
+}
+
+// appSubject is subject for commands that need an app (not @partner).
+func (a *App) appSubject(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue, key string) (store.DraftRef, *questionnaire.Catalogue, store.App, error) {
+	if key == store.PartnerKey {
+		return store.DraftRef{}, nil, store.App{}, usageErr("the Security Self-Assessment is not on the Marketplace API; give an app KEY")
+	}
+	return a.subject(ctx, s, ps, ssa, key)
+}
+
+// remoteDiff compares a draft with the Marketplace's version, question by question.
 func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error {
-	return usageErr("comparing with the Marketplace is not available in this build")
+	if len(args) != 1 {
+		return usageErr("diff --remote takes one app KEY")
+	}
+	st, err := parseState(state)
+	if err != nil {
+		return err
+	}
+	f := apiFlags{v2URL: a.env("PSTAB_API_URL"), v3URL: a.env("PSTAB_API_V3_URL"), api: "v2"}
+	return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
+		ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+		if err != nil {
+			return err
+		}
+		c, err := a.client(f, st == marketplace.Draft)
+		if err != nil {
+			return err
+		}
+		remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, st)
+		if err != nil {
+			return err
+		}
+		d, err := s.Load(ctx, ref)
+		if err != nil {
+			return storeErr(err)
+		}
+		label := "the Marketplace's " + string(st) + " version"
+		if !remote.found {
+			fmt.Fprintf(a.Err, "The Marketplace has no %s version of %s yet; every answer of your draft is new.\n", st, app.Key)
+			label = "nothing (no " + string(st) + " version)"
+		} else if remote.formStatus != "" {
+			label += " (formStatus " + remote.formStatus + ")"
+		}
+		a.printDiff(cat, remote.answers, d.Answers, label, "your draft")
+		return nil
+	})
+}
+
+func (a *App) statusCmd() *cobra.Command {
+	var f apiFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "status KEY",
+		Short:   "Show the Marketplace's formStatus and whether live matches your draft",
+		Example: "  pstab status com.example.app",
+		Args:    exactArgs(1, "status takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
+				ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+				if err != nil {
+					return err
+				}
+				c, err := a.client(f, f.api == "v3")
+				if err != nil {
+					return err
+				}
+				remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, marketplace.Live)
+				if err != nil {
+					return err
+				}
+				d, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				var diffs []questionnaire.Change
+				if remote.found {
+					diffs = cat.Diff(remote.answers, d.Answers)
+					if remote.formStatus != "" {
+						_ = s.SetStatus(ctx, ref, statusFor(d.Status, remote.formStatus), remote.formStatus)
+					}
+				}
+				if asJSON {
+					ids := []string{}
+					for _, ch := range diffs {
+						ids = append(ids, ch.Question.ID)
+					}
+					return writeJSON(a.Out, map[string]any{
+						"key": app.Key, "live": remote.found, "formStatus": remote.formStatus,
+						"matchesDraft": remote.found && len(diffs) == 0, "differences": ids,
+						"localStatus": d.Status,
+					})
+				}
+				var b strings.Builder
+				switch {
+				case !remote.found:
+					fmt.Fprintf(&b, "%s has nothing live on the Marketplace yet.\n", app.Key)
+				default:
+					fs := remote.formStatus
+					if fs == "" {
+						fs = "not reported"
+					}
+					fmt.Fprintf(&b, "%s on the Marketplace: formStatus %s%s.\n", app.Key, fs, formStatusMeaning(remote.formStatus))
+					if len(diffs) == 0 {
+						b.WriteString("The live version matches your draft.\n")
+					} else {
+						fmt.Fprintf(&b, "The live version differs from your draft in %d %s; pstab diff %s --remote shows them.\n",
+							len(diffs), plural(len(diffs), "answer", "answers"), app.Key)
+					}
+				}
+				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))
+				return err
+			})
+		},
+	}
+	f.add(cmd, true)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func formStatusMeaning(fs string) string {
+	switch strings.ToUpper(fs) {
+	case "SUBMITTED":
+		return " (waiting for Atlassian's review)"
+	case "APPROVED":
+		return " (Atlassian approved these answers)"
+	}
+	return ""
+}
+
+func (a *App) loginCmd() *cobra.Command {
+	var email string
+	var withToken bool
+	cmd := &cobra.Command{
+		Use:   "login [--email EMAIL] [--with-token]",
+		Short: "Keep your Atlassian email and API token in the OS keyring",
+		Long: `Keep the Atlassian account email and API token pstab uses for the Marketplace API in your
+OS keyring (Keychain, Secret Service, Windows Credential Manager). The token is read from a
+prompt that does not show it, or with --with-token from standard input; never from an
+argument, and never written to a file. Where no keyring exists (a headless Linux machine),
+set ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN instead.
+
+Create a token at id.atlassian.com > Security > API tokens. Tokens now expire within a year.`,
+		Example: "  pstab login\n  pstab login --email me@example.com --with-token < token.txt",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if email == "" {
+				email = a.env(marketplace.EnvEmail)
+			}
+			var tok marketplace.Token
+			if withToken || !a.InIsTerminal {
+				if email == "" {
+					return usageErr("give --email with --with-token")
+				}
+				if msg := questionnaire.EmailProblem(email); msg != "" {
+					return usageErr("the email %s", msg)
+				}
+				data, err := io.ReadAll(io.LimitReader(a.In, 4096))
+				if err != nil {
+					return usageErr("cannot read the token from standard input: %v", err)
+				}
+				t := strings.TrimSpace(string(data))
+				clear(data)
+				if t == "" {
+					return usageErr("standard input held no token")
+				}
+				tok = marketplace.NewToken(t)
+			} else {
+				var err error
+				if email, tok, err = a.promptCredentials(email); err != nil {
+					return err
+				}
+			}
+			if err := marketplace.Login(email, tok); err != nil {
+				return &ExitError{Code: ExitProblems, Err: err}
+			}
+			fmt.Fprintf(a.Err, "Saved the API token for %s in your OS keyring.\n", email)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "the Atlassian account email (default $ATLASSIAN_EMAIL, else asked)")
+	cmd.Flags().BoolVar(&withToken, "with-token", false, "read the token from standard input")
+	return cmd
+}
+
+func (a *App) logoutCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "logout",
+		Short:   "Remove the saved Atlassian credentials from the OS keyring",
+		Example: "  pstab logout",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			email, err := marketplace.Logout()
+			if errors.Is(err, marketplace.ErrNoCredentials) && !errors.Is(err, marketplace.ErrKeyringUnavailable) {
+				fmt.Fprintln(a.Err, "No credentials were saved; nothing to remove.")
+			} else if err != nil {
+				return &ExitError{Code: ExitProblems, Err: err}
+			} else {
+				fmt.Fprintf(a.Err, "Removed the saved credentials for %s.\n", email)
+			}
+			if a.env(marketplace.EnvToken) != "" {
+				fmt.Fprintf(a.Err, "%s is still set in your environment; unset it too.\n", marketplace.EnvToken)
+			}
+			return nil
+		},
+	}
 }
 
 // bundleQuestionnaire reads which questionnaire a bundle answers.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -28,7 +29,9 @@ type App struct {
 	// InIsTerminal reports whether In is a terminal (for prompts).
 	InIsTerminal bool
 
-	flags globalFlags
+	flags   globalFlags
+	log     *slog.Logger
+	logFile *os.File
 }
 
 type globalFlags struct {
@@ -81,6 +84,10 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	root := a.NewRoot()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if a.log != nil {
+		a.log.Debug("command finished", "error", err != nil)
+	}
+	defer a.closeLog()
 	if err == nil {
 		return ExitOK
 	}
