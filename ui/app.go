@@ -396,7 +396,8 @@ func (m *Model) view() string {
 	h := m.bodyHeight()
 	body = fitLines(body, h)
 	m.help.Width = m.width - 2
-	footer := m.help.ShortHelpView(keys.ShortHelp())
+	// bubbles/help adds an item that overflows whole when its "…" does not fit either.
+	footer := truncate(m.help.ShortHelpView(keys.ShortHelp()), m.width-2)
 	if m.fullHelp {
 		footer = fitLines(m.help.FullHelpView(keys.FullHelp()), 5)
 	}
