@@ -261,10 +261,11 @@ func (h *home) View() string {
 		}
 		row := fmt.Sprintf("%-*s %-*s ", nameW, truncate(e.name, nameW), keyW, truncate(keyText, keyW))
 		rest := fmt.Sprintf(" %3d%%  %-10s %s", e.percent(), truncate(status, 10), ago(now, e.changed))
+		// At the narrowest widths the last column (Changed) is cut rather than overflow.
 		if i == h.cursor {
-			b.WriteString(st.Selected.Render("› "+row) + bar(st, e.percent(), 10) + st.Selected.Render(rest) + "\n")
+			b.WriteString(truncate(st.Selected.Render("› "+row)+bar(st, e.percent(), 10)+st.Selected.Render(rest), h.width) + "\n")
 		} else {
-			b.WriteString("  " + st.Text.Render(row) + bar(st, e.percent(), 10) + st.Muted.Render(rest) + "\n")
+			b.WriteString(truncate("  "+st.Text.Render(row)+bar(st, e.percent(), 10)+st.Muted.Render(rest), h.width) + "\n")
 		}
 	}
 	if len(entries) == 0 {
