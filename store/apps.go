@@ -113,6 +113,7 @@ func (s *Store) DeleteApp(ctx context.Context, key string) error {
 		}
 		return affected(res, key)
 	})
+	s.cache.reset() // draft ids may be reused
 	return s.check("delete app", err)
 }
 

@@ -1,6 +1,20 @@
 package store
 
-import "os"
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pstab/pstab/questionnaire"
+)
 
 // fixtureDirs are temporary folders benchmarks made outside t.TempDir (their fixtures are
 // built once per process); TestMain removes them.
@@ -9,5 +23,283 @@ var fixtureDirs []string
 func cleanupFixtures() {
 	for _, d := range fixtureDirs {
 		os.RemoveAll(d)
+	}
+}
+
+// peakRSS reports the process's peak resident memory in MB (Linux), or 0.
+func peakRSS() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// autosaveStore is a store with one app whose draft answers every question, as a draft
+// being finished would: each save recomputes the progress over all of them.
+func autosaveStore(b *testing.B) (*Store, DraftRef, *questionnaire.Question, int64) {
+	s, _ := openTest(b)
+	ps, _ := catalogues(b)
+	if err := s.CreateApp(ctxb(), App{Key: "bench", Name: "Bench"}); err != nil {
+		b.Fatal(err)
+	}
+	ref := psRef("bench")
+	_, v, err := s.Replace(ctxb(), ref, sampleAnswers(ps, 1), EventImport, "", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range ps.Questions {
+		if q.Kind == questionnaire.KindLongText {
+			return s, ref, q, v
+		}
+	}
+	b.Fatal("no long-text question")
+	return nil, ref, nil, 0
+}
+
+// bareInsert is the floor an autosave is measured against: one INSERT committed in an
+// immediate transaction on a file with the store's very DSN.
+type bareInsert struct {
+	db   *sql.DB
+	stmt *sql.Stmt
+}
+
+func newBareInsert(b *testing.B) *bareInsert {
+	path := filepath.Join(b.TempDir(), "bare.db")
+	db, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"); err != nil {
+		b.Fatal(err)
+	}
+	return &bareInsert{db: db}
+}
+
+func (bi *bareInsert) insert(b *testing.B, v string) {
+	tx, err := bi.db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO t (v) VALUES (?)", v); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// autosaveText is a typical long answer being typed: two versions, so every save writes.
+func autosaveText(i int) string {
+	return fmt.Sprintf("We keep logs for %d days in eu-west-1, encrypted at rest with AES-256; support staff see them only during an open ticket.", 30+i%2)
+}
+
+// BenchmarkAutosave measures one SaveAnswer against a bare INSERT commit with the same
+// pragmas. Both are dominated by the fsync of the WAL at COMMIT (synchronous=FULL);
+// "ratio" is the interleaved comparison, so disk noise hits both alike.
+func BenchmarkAutosave(b *testing.B) {
+	b.Run("SaveAnswer", func(b *testing.B) {
+		s, ref, q, v := autosaveStore(b)
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			var err error
+			if v, err = s.SaveAnswer(ctxb(), ref, q.ID, questionnaire.Text(autosaveText(i)), v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BareInsert", func(b *testing.B) {
+		bi := newBareInsert(b)
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			bi.insert(b, autosaveText(i))
+		}
+	})
+	b.Run("Interleaved", func(b *testing.B) {
+		s, ref, q, v := autosaveStore(b)
+		bi := newBareInsert(b)
+		var saveT, insertT time.Duration
+		n := 0
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			t0 := time.Now()
+			var err error
+			if v, err = s.SaveAnswer(ctxb(), ref, q.ID, questionnaire.Text(autosaveText(i)), v); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			bi.insert(b, autosaveText(i))
+			insertT += time.Since(t1)
+			saveT += t1.Sub(t0)
+			n++
+		}
+		b.ReportMetric(float64(saveT.Microseconds())/float64(n), "µs/save")
+		b.ReportMetric(float64(insertT.Microseconds())/float64(n), "µs/insert")
+		b.ReportMetric(float64(saveT)/float64(insertT), "ratio")
+	})
+}
+
+// The app-list fixture: fixtureApps apps with fixtureRevisions save points each.
+const (
+	fixtureApps      = 1000
+	fixtureRevisions = 30
+)
+
+var (
+	fixtureOnce sync.Once
+	fixturePath string
+	fixtureErr  error
+	fixtureTime time.Duration
+)
+
+// appsFixture builds the fixture once per process, in batched transactions through the
+// store's own draft code (replace, save point, progress), and returns its path.
+func appsFixture(b *testing.B) string {
+	fixtureOnce.Do(func() {
+		start := time.Now()
+		dir, err := os.MkdirTemp("", "pstab-bench-")
+		if err != nil {
+			fixtureErr = err
+			return
+		}
+		fixtureDirs = append(fixtureDirs, dir)
+		fixturePath = filepath.Join(dir, "pstab.db")
+		fixtureErr = buildFixture(b, fixturePath)
+		fixtureTime = time.Since(start)
+	})
+	if fixtureErr != nil {
+		b.Fatal(fixtureErr)
+	}
+	return fixturePath
+}
+
+func buildFixture(b *testing.B, path string) error {
+	ps, sa := catalogues(b)
+	clk := newClock()
+	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}, Now: clk.Now})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx := context.Background()
+	// Encode a few variants once; the save points cycle through them.
+	var variants []map[string]string
+	for v := range 7 {
+		raw, err := encodeAnswers(ps, sampleAnswers(ps, v))
+		if err != nil {
+			return err
+		}
+		variants = append(variants, raw)
+	}
+	const perTx = 50
+	for first := 0; first < fixtureApps; first += perTx {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			for n := first; n < first+perTx && n < fixtureApps; n++ {
+				key := fmt.Sprintf("com.example.app%04d", n)
+				now := clk.Now().UnixNano()
+				if _, err := tx.ExecContext(ctx, "INSERT INTO apps (key, name, hosting, product_id, created_at, updated_at) VALUES (?, ?, 'cloud', '', ?, ?)",
+					key, "App "+key, now, now); err != nil {
+					return err
+				}
+				dt := &draftTx{ctx: ctx, tx: tx, q: s.on(tx), s: s, ref: psRef(key), cat: ps, row: draftRow{status: StatusDraft}}
+				for r := range fixtureRevisions {
+					dt.now = clk.Now().UnixNano()
+					if err := dt.replace(variants[(n+r)%len(variants)], sql.NullString{}, sql.NullString{}); err != nil {
+						return err
+					}
+					if _, err := dt.savePoint(EventSavePoint, fmt.Sprintf("pass %d", r+1)); err != nil {
+						return err
+					}
+					if err := dt.finish(); err != nil {
+						return err
+					}
+					dt.bump = false
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func openFixture(b *testing.B) *Store {
+	path := appsFixture(b)
+	ps, sa := catalogues(b)
+	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func reportFixture(b *testing.B) {
+	if info, err := os.Stat(fixturePath); err == nil {
+		b.ReportMetric(float64(info.Size())/(1<<20), "MB-file")
+	}
+	b.ReportMetric(fixtureTime.Seconds(), "s-fixture")
+	b.ReportMetric(peakRSS(), "MB-peak-RSS")
+}
+
+// BenchmarkApps lists 1,000 apps with 30 save points each (aim: under 20 ms).
+func BenchmarkApps(b *testing.B) {
+	s := openFixture(b)
+	b.ResetTimer()
+	for b.Loop() {
+		apps, err := s.Apps(ctxb())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(apps) != fixtureApps {
+			b.Fatalf("%d apps", len(apps))
+		}
+	}
+	b.StopTimer()
+	reportFixture(b)
+}
+
+// BenchmarkLoad loads one app's draft from that store (aim: under 10 ms).
+func BenchmarkLoad(b *testing.B) {
+	s := openFixture(b)
+	ref := psRef(fmt.Sprintf("com.example.app%04d", fixtureApps/2))
+	b.ResetTimer()
+	for b.Loop() {
+		d, err := s.Load(ctxb(), ref)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d.Revision != fixtureRevisions || d.Dirty {
+			b.Fatalf("revision %d dirty %v", d.Revision, d.Dirty)
+		}
+	}
+	b.StopTimer()
+	reportFixture(b)
+}
+
+// BenchmarkOpen opens that store: the inspection (quick_check over the whole file) is
+// the part that grows with the file.
+func BenchmarkOpen(b *testing.B) {
+	path := appsFixture(b)
+	ps, sa := catalogues(b)
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }

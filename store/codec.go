@@ -44,7 +44,7 @@ func readSnapshot(ctx context.Context, q queryer, draftID int64, number int) (sn
 		return snapshot{}, nil
 	}
 	var body string
-	err := q.QueryRowContext(ctx, "SELECT snapshot FROM revisions WHERE draft_id = ? AND number = ?", draftID, number).Scan(&body)
+	err := q.QueryRowContext(ctx, qSnapshot, draftID, number).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return snapshot{}, fmt.Errorf("save point %d: %w", number, ErrNotFound)
 	}
@@ -140,6 +140,31 @@ func decodeAnswers(c *questionnaire.Catalogue, raw map[string]string, extra, env
 	a.Extra = decodeTree(extra)
 	a.Envelope = decodeTree(envelope)
 	return a
+}
+
+// progressAnswers reads stored answers for counting progress only: like decodeAnswers
+// but without cleaning the text, which cannot change whether a question is answered or
+// what a follow-up rule compares (option values, booleans).
+func progressAnswers(c *questionnaire.Catalogue, raw map[string]string) questionnaire.Answers {
+	a := questionnaire.Answers{Values: make(map[string]questionnaire.Value, len(raw))}
+	for id, v := range raw {
+		a.Set(id, progressValue(c, id, v))
+	}
+	return a
+}
+
+// progressValue decodes one stored answer for progressAnswers; "" or an answer that no
+// longer fits the catalogue is no answer.
+func progressValue(c *questionnaire.Catalogue, id, raw string) questionnaire.Value {
+	q := c.Question(id)
+	if q == nil || raw == "" {
+		return questionnaire.Value{}
+	}
+	v, err := questionnaire.UnmarshalValue(q, json.RawMessage(raw))
+	if err != nil {
+		return questionnaire.Value{}
+	}
+	return v
 }
 
 // encodeTree stores Extra or Envelope as JSON; nothing at all is NULL.

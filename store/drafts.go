@@ -18,15 +18,15 @@ func (s *Store) Load(ctx context.Context, ref DraftRef) (Draft, error) {
 	}
 	d := Draft{Ref: ref}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		row, err := findDraft(ctx, tx, ref)
+		row, err := findDraft(ctx, s.on(tx), ref)
 		if err != nil {
 			return err
 		}
-		raw, err := rawAnswers(ctx, tx, row.id)
+		raw, err := rawAnswers(ctx, s.on(tx), row.id)
 		if err != nil {
 			return err
 		}
-		snap, err := readSnapshot(ctx, tx, row.id, row.revision)
+		snap, err := readSnapshot(ctx, s.on(tx), row.id, row.revision)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *Store) SetResume(ctx context.Context, ref DraftRef, section, question s
 		if err := dt.ensure(); err != nil {
 			return err
 		}
-		_, err := dt.tx.ExecContext(ctx, "UPDATE drafts SET resume_section = ?, resume_question = ? WHERE id = ?",
+		_, err := dt.q.ExecContext(ctx, "UPDATE drafts SET resume_section = ?, resume_question = ? WHERE id = ?",
 			section, question, dt.row.id)
 		dt.wrote = true
 		return err
@@ -122,7 +122,7 @@ func (s *Store) SetStatus(ctx context.Context, ref DraftRef, status, formStatus 
 		if err := dt.ensure(); err != nil {
 			return err
 		}
-		_, err := dt.tx.ExecContext(ctx, "UPDATE drafts SET status = ?, form_status = ?, updated_at = ? WHERE id = ?",
+		_, err := dt.q.ExecContext(ctx, "UPDATE drafts SET status = ?, form_status = ?, updated_at = ? WHERE id = ?",
 			status, formStatus, dt.now, dt.row.id)
 		dt.wrote = true
 		return err

@@ -46,6 +46,11 @@ type Store struct {
 	// emptyTotal is its number of required questions shown for an empty draft.
 	emptyTotal int
 
+	// stmts are the prepared hot queries (prepare).
+	stmts map[string]*sql.Stmt
+	// cache spares autosaves reading every answer to recompute the progress.
+	cache progressCache
+
 	// beforeCommit, when set, runs inside each write transaction just before COMMIT; the
 	// crash test uses it to acknowledge too early on purpose and prove it gets caught.
 	beforeCommit func()
@@ -341,6 +346,9 @@ func (s *Store) ready(ctx context.Context, ms []migration) error {
 			Err: fmt.Errorf("SQLite could not switch it to WAL mode (it runs %q); it may be on a network drive", mode)}
 	}
 	if err := s.migrate(ctx, ms); err != nil {
+		return s.openErr(err)
+	}
+	if err := s.prepare(ctx); err != nil {
 		return s.openErr(err)
 	}
 	return nil

@@ -76,7 +76,7 @@ func (s *Store) Revisions(ctx context.Context, ref DraftRef) ([]Revision, error)
 	}
 	var out []Revision
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		row, err := findDraft(ctx, tx, ref)
+		row, err := findDraft(ctx, s.on(tx), ref)
 		if err != nil || row.id == 0 {
 			return err
 		}
@@ -108,14 +108,14 @@ func (s *Store) RevisionAnswers(ctx context.Context, ref DraftRef, number int) (
 	}
 	var a questionnaire.Answers
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		row, err := findDraft(ctx, tx, ref)
+		row, err := findDraft(ctx, s.on(tx), ref)
 		if err != nil {
 			return err
 		}
 		if number < 1 || number > row.revision {
 			return fmt.Errorf("save point %d of %s: %w", number, ref, ErrNotFound)
 		}
-		snap, err := readSnapshot(ctx, tx, row.id, number)
+		snap, err := readSnapshot(ctx, s.on(tx), row.id, number)
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Store) Revert(ctx context.Context, ref DraftRef, number int, expect int
 		if number < 1 || number > dt.row.revision {
 			return fmt.Errorf("save point %d of %s: %w", number, ref, ErrNotFound)
 		}
-		snap, err := readSnapshot(ctx, dt.tx, dt.row.id, number)
+		snap, err := readSnapshot(ctx, dt.q, dt.row.id, number)
 		if err != nil {
 			return err
 		}
@@ -206,11 +206,11 @@ func (s *Store) Copy(ctx context.Context, fromKey, toKey string) (Revision, erro
 	var rev Revision
 	// The source is read inside the same transaction, so the copy is of one moment.
 	_, err := s.writeDraft(ctx, "copy answers", to, AnyVersion, func(dt *draftTx) error {
-		src, err := findDraft(ctx, dt.tx, from)
+		src, err := findDraft(ctx, dt.q, from)
 		if err != nil {
 			return err
 		}
-		raw, err := rawAnswers(ctx, dt.tx, src.id)
+		raw, err := rawAnswers(ctx, dt.q, src.id)
 		if err != nil {
 			return err
 		}
@@ -227,7 +227,7 @@ func (s *Store) Copy(ctx context.Context, fromKey, toKey string) (Revision, erro
 		if err != nil {
 			return err
 		}
-		_, err = dt.tx.ExecContext(ctx, "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)",
+		_, err = dt.q.ExecContext(ctx, qInsertEvent,
 			src.id, dt.now, EventCopy, fmt.Sprintf("%d answers copied to %s", len(raw), toKey))
 		return err
 	})
@@ -241,7 +241,7 @@ func (s *Store) History(ctx context.Context, ref DraftRef) ([]Event, error) {
 	}
 	var out []Event
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		row, err := findDraft(ctx, tx, ref)
+		row, err := findDraft(ctx, s.on(tx), ref)
 		if err != nil || row.id == 0 {
 			return err
 		}

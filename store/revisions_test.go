@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -327,4 +328,81 @@ func TestConflicts(t *testing.T) {
 	if _, err := s1.SaveAnswer(ctx, psRef("b"), "stores-eud", questionnaire.Bool(false), 0); !errors.As(err, &ce) {
 		t.Errorf("second first-save: %v, want a conflict", err)
 	}
+}
+
+// checkProgress compares the progress the app list shows with the progress of the draft as
+// loaded, computed from scratch.
+func checkProgress(t *testing.T, s *Store, key string) {
+	t.Helper()
+	ps, _ := catalogues(t)
+	d := load(t, s, psRef(key))
+	want := ps.Progress(d.Answers)
+	apps, err := s.Apps(ctxb())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		if a.Key == key && (a.Answered != want.Answered || a.Total != want.Total) {
+			t.Errorf("%s: app list says %d/%d, the draft is %d/%d", key, a.Answered, a.Total, want.Answered, want.Total)
+		}
+	}
+}
+
+// TestProgressAcrossProcesses: progress kept by each save stays right when another
+// process changes the draft in between, when a save fails, and when an app is deleted and
+// made again.
+func TestProgressAcrossProcesses(t *testing.T) {
+	s1, path := openTest(t)
+	s2 := openAt(t, path)
+	ctx := ctxb()
+	ps, _ := catalogues(t)
+	if err := s1.CreateApp(ctx, App{Key: "a", Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	ref := psRef("a")
+	yes, no := questionnaire.Bool(true), questionnaire.Bool(false)
+	v, _ := s1.SaveAnswer(ctx, ref, "stores-eud", no, AnyVersion)
+	v, _ = s1.SaveAnswer(ctx, ref, "processes-eud", no, v)
+	checkProgress(t, s1, "a")
+	// Another process shows the follow-up questions by answering yes.
+	if _, err := s2.SaveAnswer(ctx, ref, "stores-eud", yes, AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	checkProgress(t, s1, "a")
+	if _, err := s1.SaveAnswer(ctx, ref, "stored-data-types", questionnaire.List("Issue keys"), AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	checkProgress(t, s1, "a")
+
+	// A save that fails (full disk) leaves nothing behind in s1's memory either.
+	var pages int
+	s1.db.QueryRow("PRAGMA page_count").Scan(&pages)
+	s1.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+	big := questionnaire.Text(strings.Repeat("x", 300000))
+	if _, err := s1.SaveAnswer(ctx, ref, firstOfKind(t, questionnaire.KindLongText).ID, big, AnyVersion); err == nil {
+		t.Fatal("the save did not fail")
+	}
+	s1.db.Exec("PRAGMA max_page_count = 1073741823")
+	if _, err := s2.SaveAnswer(ctx, ref, "stores-eud", no, AnyVersion); err != nil { // same version number s1 tried
+		t.Fatal(err)
+	}
+	if _, err := s1.SaveAnswer(ctx, ref, "logs-eud", yes, AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	checkProgress(t, s1, "a")
+
+	// Deleted and made again: ids may be reused, versions start over.
+	if err := s1.DeleteApp(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.CreateApp(ctx, App{Key: "a", Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s2.Replace(ctx, ref, sampleAnswers(ps, 1), EventImport, "", AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.SaveAnswer(ctx, ref, "stores-eud", no, AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	checkProgress(t, s1, "a")
 }

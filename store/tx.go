@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"sync"
 	"time"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -13,6 +15,69 @@ import (
 // errNoChange, returned by a transaction's function, rolls the transaction back without
 // error: there was nothing to write.
 var errNoChange = errors.New("no change")
+
+// The queries of the save path, prepared once per store (prepare) rather than parsed on
+// every save: SQL parsing was a quarter of an autosave's CPU time.
+const (
+	qFindDraft = `SELECT (SELECT count(*) FROM apps WHERE key = ?1), d.id, d.version, d.revision, d.extra, d.envelope,
+		d.status, d.form_status, d.resume_section, d.resume_question, d.created_at, d.updated_at
+		FROM (SELECT 1) LEFT JOIN drafts d ON d.subject = ?1 AND d.questionnaire = ?2`
+	qAnswers      = "SELECT question, value FROM answers WHERE draft_id = ?"
+	qUpsertAnswer = `INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at
+		WHERE value IS NOT excluded.value`
+	qDeleteAnswer = "DELETE FROM answers WHERE draft_id = ? AND question = ?"
+	qBump         = "UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?"
+	qSnapshot     = "SELECT snapshot FROM revisions WHERE draft_id = ? AND number = ?"
+	qInsertEvent  = "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)"
+	qCreateDraft  = `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`
+)
+
+var hotQueries = []string{qFindDraft, qAnswers, qUpsertAnswer, qDeleteAnswer, qBump, qSnapshot, qInsertEvent, qCreateDraft}
+
+// prepare prepares the hot queries on the store's connection. It runs in Open, before
+// any transaction: with one connection, preparing inside one would wait for itself.
+func (s *Store) prepare(ctx context.Context) error {
+	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
+	for _, q := range hotQueries {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// stmtTx runs queries in a transaction, through the prepared statement when there is one.
+type stmtTx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (s *Store) on(tx *sql.Tx) stmtTx { return stmtTx{tx: tx, stmts: s.stmts} }
+
+func (t stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmts[query]; st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmts[query]; st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmts[query]; st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
 
 // withTx runs fn in one immediate transaction (the DSN's _txlock) and commits it. It
 // returns only after COMMIT has returned, so a nil error means the change is on disk.
@@ -70,7 +135,7 @@ type draftRow struct {
 	extra, envelope               sql.NullString
 	status, formStatus            string
 	resumeSection, resumeQuestion string
-	updatedAt                     int64
+	createdAt, updatedAt          int64
 }
 
 // queryer is what both *sql.Tx and *sql.DB offer for reading.
@@ -81,31 +146,32 @@ type queryer interface {
 
 // findDraft reads the row of ref's draft, after checking that its subject exists.
 func findDraft(ctx context.Context, q queryer, ref DraftRef) (draftRow, error) {
-	if ref.Subject != PartnerKey {
-		var one int
-		err := q.QueryRowContext(ctx, "SELECT 1 FROM apps WHERE key = ?", ref.Subject).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return draftRow{}, fmt.Errorf("app %s: %w", ref.Subject, ErrNotFound)
-		}
-		if err != nil {
-			return draftRow{}, err
-		}
-	}
+	var apps int
+	var id, version, revision, createdAt, updatedAt sql.NullInt64
+	var status, formStatus, section, question sql.NullString
 	var r draftRow
-	err := q.QueryRowContext(ctx, `SELECT id, version, revision, extra, envelope, status, form_status,
-		resume_section, resume_question, updated_at FROM drafts WHERE subject = ? AND questionnaire = ?`,
-		ref.Subject, ref.Questionnaire).Scan(&r.id, &r.version, &r.revision, &r.extra, &r.envelope,
-		&r.status, &r.formStatus, &r.resumeSection, &r.resumeQuestion, &r.updatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := q.QueryRowContext(ctx, qFindDraft, ref.Subject, ref.Questionnaire).Scan(&apps, &id, &version, &revision,
+		&r.extra, &r.envelope, &status, &formStatus, &section, &question, &createdAt, &updatedAt)
+	if err != nil {
+		return draftRow{}, err
+	}
+	if apps == 0 && ref.Subject != PartnerKey {
+		return draftRow{}, fmt.Errorf("app %s: %w", ref.Subject, ErrNotFound)
+	}
+	if !id.Valid {
 		return draftRow{status: StatusDraft}, nil
 	}
-	return r, err
+	r.id, r.version, r.revision = id.Int64, version.Int64, int(revision.Int64)
+	r.createdAt, r.updatedAt = createdAt.Int64, updatedAt.Int64
+	r.status, r.formStatus, r.resumeSection, r.resumeQuestion = status.String, formStatus.String, section.String, question.String
+	return r, nil
 }
 
 // draftTx is one write transaction on one draft.
 type draftTx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	q   stmtTx
 	s   *Store
 	ref DraftRef
 	cat *questionnaire.Catalogue
@@ -114,6 +180,12 @@ type draftTx struct {
 	// bump is set when the answers, Extra or save points changed: the version goes up and
 	// the progress is recomputed. wrote is set by any write at all.
 	bump, wrote bool
+	// changed holds the answers setAnswer wrote ("" for removed), and replaced says
+	// whether replace rewrote them all: finish uses them to update the cached progress.
+	changed  map[string]string
+	replaced bool
+	// progress is what finish computed, for the cache once the transaction has committed.
+	progress *progressEntry
 }
 
 // writeDraft runs fn on ref's draft in one immediate transaction. When expect is not
@@ -125,9 +197,10 @@ func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect 
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}
 	var version int64
+	var dt *draftTx
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		dt := &draftTx{ctx: ctx, tx: tx, s: s, ref: ref, cat: cat, now: s.now().UnixNano()}
-		if dt.row, err = findDraft(ctx, tx, ref); err != nil {
+		dt = &draftTx{ctx: ctx, tx: tx, q: s.on(tx), s: s, ref: ref, cat: cat, now: s.now().UnixNano()}
+		if dt.row, err = findDraft(ctx, dt.q, ref); err != nil {
 			return err
 		}
 		version = dt.row.version
@@ -150,6 +223,9 @@ func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect 
 	if err != nil {
 		return 0, s.check(op, err)
 	}
+	if dt != nil && dt.progress != nil {
+		s.cache.put(dt.row.id, *dt.progress)
+	}
 	return version, nil
 }
 
@@ -159,35 +235,45 @@ func (dt *draftTx) ensure() error {
 		return nil
 	}
 	total := dt.cat.Progress(questionnaire.NewAnswers()).Total
-	err := dt.tx.QueryRowContext(dt.ctx, `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, dt.ref.Subject, dt.ref.Questionnaire, total, dt.now, dt.now).Scan(&dt.row.id)
+	err := dt.q.QueryRowContext(dt.ctx, qCreateDraft, dt.ref.Subject, dt.ref.Questionnaire, total, dt.now, dt.now).Scan(&dt.row.id)
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
-	dt.row.updatedAt = dt.now
+	dt.row.createdAt, dt.row.updatedAt = dt.now, dt.now
 	dt.wrote = true
 	return nil
 }
 
 // finish bumps the version and recomputes the progress after a change to the answers.
+// An autosave starts from the answers cached for the version it found, when this process
+// has them; otherwise every answer is read and decoded again.
 func (dt *draftTx) finish() error {
 	if !dt.bump {
 		return nil
 	}
-	raw, err := dt.answers()
-	if err != nil {
-		return err
+	var a questionnaire.Answers
+	if e, ok := dt.s.cache.get(dt.row.id, dt.row.createdAt, dt.row.version); ok && !dt.replaced {
+		a = questionnaire.Answers{Values: maps.Clone(e.answers.Values)}
+		for id, raw := range dt.changed {
+			a.Set(id, progressValue(dt.cat, id, raw))
+		}
+	} else {
+		raw, err := dt.answers()
+		if err != nil {
+			return err
+		}
+		a = progressAnswers(dt.cat, raw)
 	}
-	p := dt.cat.Progress(decodeAnswers(dt.cat, raw, sql.NullString{}, sql.NullString{}))
+	p := dt.cat.Progress(a)
 	dt.row.version++
-	_, err = dt.tx.ExecContext(dt.ctx, `UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?`,
-		dt.row.version, p.Answered, p.Total, dt.now, dt.row.id)
+	dt.progress = &progressEntry{created: dt.row.createdAt, version: dt.row.version, answers: a}
+	_, err := dt.q.ExecContext(dt.ctx, qBump, dt.row.version, p.Answered, p.Total, dt.now, dt.row.id)
 	return err
 }
 
 // answers returns the working answers as stored: question ID to JSON.
 func (dt *draftTx) answers() (map[string]string, error) {
-	return rawAnswers(dt.ctx, dt.tx, dt.row.id)
+	return rawAnswers(dt.ctx, dt.q, dt.row.id)
 }
 
 func rawAnswers(ctx context.Context, q queryer, draftID int64) (map[string]string, error) {
@@ -195,7 +281,7 @@ func rawAnswers(ctx context.Context, q queryer, draftID int64) (map[string]strin
 	if draftID == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT question, value FROM answers WHERE draft_id = ?", draftID)
+	rows, err := q.QueryContext(ctx, qAnswers, draftID)
 	if err != nil {
 		return nil, err
 	}
@@ -210,33 +296,33 @@ func rawAnswers(ctx context.Context, q queryer, draftID int64) (map[string]strin
 	return out, rows.Err()
 }
 
-// setAnswer stores one answer (JSON), or removes it when raw is "". It reports whether
-// anything changed.
+// setAnswer stores one answer (JSON), or removes it when raw is "". Writing the value
+// already stored changes nothing and leaves bump unset.
 func (dt *draftTx) setAnswer(id, raw string) error {
-	var old string
-	err := dt.tx.QueryRowContext(dt.ctx, "SELECT value FROM answers WHERE draft_id = ? AND question = ?",
-		dt.row.id, id).Scan(&old)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if raw == "" {
+	var res sql.Result
+	var err error
+	if raw == "" {
+		if dt.row.id == 0 {
 			return nil
 		}
-	case err != nil:
-		return err
-	case old == raw:
-		return nil
-	}
-	if err := dt.ensure(); err != nil {
-		return err
-	}
-	if raw == "" {
-		_, err = dt.tx.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ? AND question = ?", dt.row.id, id)
+		res, err = dt.q.ExecContext(dt.ctx, qDeleteAnswer, dt.row.id, id)
 	} else {
-		_, err = dt.tx.ExecContext(dt.ctx, `INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at`,
-			dt.row.id, id, raw, dt.now)
+		if err := dt.ensure(); err != nil {
+			return err
+		}
+		res, err = dt.q.ExecContext(dt.ctx, qUpsertAnswer, dt.row.id, id, raw, dt.now)
 	}
-	dt.bump = true
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if n > 0 {
+		dt.bump = true
+		if dt.changed == nil {
+			dt.changed = map[string]string{}
+		}
+		dt.changed[id] = raw
+	}
 	return err
 }
 
@@ -245,21 +331,21 @@ func (dt *draftTx) replace(raw map[string]string, extra, envelope sql.NullString
 	if err := dt.ensure(); err != nil {
 		return err
 	}
-	if _, err := dt.tx.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ?", dt.row.id); err != nil {
+	if _, err := dt.q.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ?", dt.row.id); err != nil {
 		return err
 	}
 	for _, id := range sortedKeys(raw) {
-		if _, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)",
+		if _, err := dt.q.ExecContext(dt.ctx, "INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)",
 			dt.row.id, id, raw[id], dt.now); err != nil {
 			return err
 		}
 	}
-	if _, err := dt.tx.ExecContext(dt.ctx, "UPDATE drafts SET extra = ?, envelope = ? WHERE id = ?",
+	if _, err := dt.q.ExecContext(dt.ctx, "UPDATE drafts SET extra = ?, envelope = ? WHERE id = ?",
 		extra, envelope, dt.row.id); err != nil {
 		return err
 	}
 	dt.row.extra, dt.row.envelope = extra, envelope
-	dt.bump = true
+	dt.bump, dt.replaced = true, true
 	return nil
 }
 
@@ -268,15 +354,14 @@ func (dt *draftTx) event(kind, detail string) error {
 	if err := dt.ensure(); err != nil {
 		return err
 	}
-	_, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)",
-		dt.row.id, dt.now, kind, detail)
+	_, err := dt.q.ExecContext(dt.ctx, qInsertEvent, dt.row.id, dt.now, kind, detail)
 	dt.wrote = true
 	return err
 }
 
 // latest returns the latest save point's snapshot, or an empty one when there is none.
 func (dt *draftTx) latest() (snapshot, error) {
-	return readSnapshot(dt.ctx, dt.tx, dt.row.id, dt.row.revision)
+	return readSnapshot(dt.ctx, dt.q, dt.row.id, dt.row.revision)
 }
 
 // dirty reports whether the working answers differ from the latest save point.
@@ -306,11 +391,11 @@ func (dt *draftTx) savePoint(kind, message string) (Revision, error) {
 		return Revision{}, err
 	}
 	rev := Revision{Number: dt.row.revision + 1, At: time.Unix(0, dt.now), Kind: kind, Message: message}
-	if _, err := dt.tx.ExecContext(dt.ctx, "INSERT INTO revisions (draft_id, number, at, kind, message, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+	if _, err := dt.q.ExecContext(dt.ctx, "INSERT INTO revisions (draft_id, number, at, kind, message, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
 		dt.row.id, rev.Number, dt.now, kind, message, body); err != nil {
 		return Revision{}, err
 	}
-	if _, err := dt.tx.ExecContext(dt.ctx, "UPDATE drafts SET revision = ? WHERE id = ?", rev.Number, dt.row.id); err != nil {
+	if _, err := dt.q.ExecContext(dt.ctx, "UPDATE drafts SET revision = ? WHERE id = ?", rev.Number, dt.row.id); err != nil {
 		return Revision{}, err
 	}
 	dt.row.revision = rev.Number
@@ -334,4 +419,43 @@ func (dt *draftTx) keepUnsaved(why string) error {
 	}
 	_, err = dt.savePoint(EventSavePoint, why)
 	return err
+}
+
+// progressCache keeps, per draft, the answers (decoded for counting) as of the version
+// this process last committed, so that an autosave need not read and decode them all.
+// An entry is used only when the draft's id, creation time and version all match what the
+// transaction found: every change to the answers, by any process, bumps the version.
+type progressCache struct {
+	mu sync.Mutex
+	m  map[int64]progressEntry
+}
+
+type progressEntry struct {
+	created, version int64
+	answers          questionnaire.Answers
+}
+
+func (c *progressCache) get(id, created, version int64) (progressEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[id]
+	return e, ok && e.created == created && e.version == version
+}
+
+func (c *progressCache) put(id int64, e progressEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[int64]progressEntry{}
+	}
+	if old, ok := c.m[id]; ok && old.created == e.created && old.version > e.version {
+		return // a later commit got here first
+	}
+	c.m[id] = e
+}
+
+func (c *progressCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
 }
