@@ -19,7 +19,8 @@ func (w *wizard) SetSize(width, height int) {
 	for _, b := range w.blocks {
 		b.setWidth(fw)
 	}
-	w.pointInput.Width = max(10, min(60, width-30))
+	// The dialog sits in the question column: its label (20), the prompt and the cursor.
+	w.pointInput.Width = max(10, min(60, fw-24))
 }
 
 func (w *wizard) showSidebar() bool { return w.width >= 90 }
@@ -248,11 +249,17 @@ func (w *wizard) bottomView(width int) string {
 	var status string
 	switch {
 	case w.askSavePoint:
-		status = st.Accent.Render("Save point message: ") + w.pointInput.View() + st.Faint.Render("  enter save · esc cancel")
+		status = st.Accent.Render("Save point message: ") + w.pointInput.View()
+		hint := st.Faint.Render("enter save · esc cancel")
+		if lipgloss.Width(status)+2+lipgloss.Width(hint) <= width {
+			status += "  " + hint
+		} else {
+			status += "\n" + hint
+		}
 	case w.askDiscard:
-		status = st.Warn.Render(fmt.Sprintf("Discard every change since save point %d? y/N", w.revision))
+		status = st.Warn.Render(wrapText(fmt.Sprintf("Discard every change since save point %d? y/N", w.revision), width))
 		if w.revision == 0 {
-			status = st.Warn.Render("There is no save point yet: discarding empties the draft. Discard? y/N")
+			status = st.Warn.Render(wrapText("There is no save point yet: discarding empties the draft. Discard? y/N", width))
 		}
 	case w.conflict != nil:
 		status = st.Banner.Render(wrapText(fmt.Sprintf("Another pstab changed this draft at %s. Press ctrl+r to reload it; your unsaved answers stay on screen and are saved on top.",
