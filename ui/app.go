@@ -44,6 +44,8 @@ type Config struct {
 	Out     io.Writer // default: standard error, so standard output stays clean
 	// Review, when set, opens these answers read-only: nothing is written anywhere.
 	Review *ReviewDoc
+	// Marketplace, when set, lets the partner submit from the review checklist.
+	Marketplace *Marketplace
 	Now    func() time.Time
 }
 
@@ -65,6 +67,8 @@ type shared struct {
 	drafts   Drafts
 	ps, ssa  *questionnaire.Catalogue
 	now      func() time.Time
+
+	marketplace *Marketplace
 }
 
 type screen int
@@ -75,6 +79,7 @@ const (
 	screenWizard
 	screenPreview
 	screenChecklist
+	screenSubmit
 )
 
 // Model is the root model: it owns the screens, the size, the global keys and the frame.
@@ -88,6 +93,7 @@ type Model struct {
 	wizard    *wizard
 	preview   *preview
 	checklist *checklist
+	submit    *submitScreen
 	review    *ReviewDoc
 
 	help     help.Model
@@ -115,6 +121,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		ctx: ctx, styles: styles, keys: DefaultKeyMap(), huhKeys: hk,
 		renderer: render.New(cfg.Style, cfg.Profile),
 		drafts:   cfg.Drafts, ps: cfg.PrivacySecurity, ssa: cfg.SelfAssessment, now: now,
+		marketplace: cfg.Marketplace,
 	}
 	h := help.New()
 	h.Styles = styles.Help
@@ -155,6 +162,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case renderedMsg:
 		if m.preview != nil {
 			return m, m.preview.Update(msg)
+		}
+		return m, nil
+	case credsMsg, preparedMsg, sentMsg:
+		if m.submit != nil {
+			cmd, _ := m.submit.Update(msg)
+			return m, cmd
 		}
 		return m, nil
 	}
@@ -209,6 +222,10 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return nil, true
 		case key.Matches(msg, km.Preview):
 			return m.openPreview(m.wizard.cat, m.wizard.answers, m.wizard.title, "", screenChecklist), true
+		case key.Matches(msg, km.Submit) && m.canSubmit():
+			sub, cmd := newSubmitScreen(m.ui, m.wizard, m.width-2, m.bodyHeight())
+			m.submit, m.screen = sub, screenSubmit
+			return tea.Batch(m.wizard.flush(), cmd), true
 		}
 	}
 	return nil, false
@@ -220,6 +237,8 @@ func (m *Model) typing() bool {
 		return m.wizard.typing()
 	case screenNewApp:
 		return true
+	case screenSubmit:
+		return m.submit.state == submitCredentials
 	case screenHome:
 		return m.home.filtering
 	}
@@ -253,8 +272,22 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 			return tea.Batch(cmd, m.wizard.goTo(q))
 		}
 		return cmd
+	case screenSubmit:
+		cmd, done := m.submit.Update(msg)
+		if done {
+			m.openChecklist()
+		}
+		return cmd
 	}
 	return nil
+}
+
+// canSubmit reports whether the open draft can go to the Marketplace from here: an app's
+// draft (not the self-assessment, not a reviewer's read-only copy), with the Marketplace
+// configured.
+func (m *Model) canSubmit() bool {
+	w := m.wizard
+	return m.ui.marketplace != nil && w != nil && !w.readOnly() && w.ref.Subject != store.PartnerKey
 }
 
 func (m *Model) homeAction(act homeAction) tea.Cmd {
@@ -340,6 +373,9 @@ func (m *Model) resize() tea.Cmd {
 	if m.checklist != nil {
 		m.checklist.SetSize(m.width-2, h)
 	}
+	if m.submit != nil {
+		m.submit.SetSize(m.width-2, h)
+	}
 	if m.preview != nil {
 		return m.preview.SetSize(m.width-2, h)
 	}
@@ -357,7 +393,8 @@ func (m *Model) view() string {
 	if m.width < minWidth || m.height < minHeight {
 		msg := fmt.Sprintf("pstab needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window, or run pstab --accessible.",
 			minWidth, minHeight, m.width, m.height)
-		return placeCenter(m.width, m.height, st.Warn.Render(wrapText(msg, max(10, m.width-2))))
+		// In a tiny window the message is taller than the screen: keep its first lines.
+		return fitLines(placeCenter(m.width, m.height, st.Warn.Render(wrapText(msg, max(10, m.width-2)))), m.height)
 	}
 	if m.fatal != nil {
 		return placeCenter(m.width, m.height, st.Banner.Render(sentenceOf(m.fatal)))
@@ -379,7 +416,13 @@ func (m *Model) view() string {
 		crumbs = append(crumbs, m.preview.title, "Preview")
 	case screenChecklist:
 		body, keys = m.checklist.View(), m.checklist.Help()
+		if m.canSubmit() {
+			keys.short = append(keys.short, m.ui.keys.Submit)
+		}
 		crumbs = append(crumbs, m.wizard.title, "Review")
+	case screenSubmit:
+		body, keys = m.submit.View(), m.submit.Help()
+		crumbs = append(crumbs, m.wizard.title, "Submit")
 	}
 	if m.wizard != nil && m.screen != screenWizard && m.screen != screenHome {
 		status = m.wizard.Status()
