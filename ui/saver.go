@@ -21,6 +21,11 @@ type Drafts interface {
 	SetResume(ctx context.Context, ref store.DraftRef, section, question string) error
 	SavePoint(ctx context.Context, ref store.DraftRef, message string, expect int64) (store.Revision, int64, error)
 	Discard(ctx context.Context, ref store.DraftRef, expect int64) (int64, error)
+	// For submitting from the review checklist.
+	App(ctx context.Context, key string) (store.App, error)
+	Record(ctx context.Context, ref store.DraftRef, kind, detail string) error
+	SetStatus(ctx context.Context, ref store.DraftRef, status, formStatus string) error
+	SetProductID(ctx context.Context, key, productID string) error
 }
 
 // saver performs every write of one open draft, one at a time, so that autosaves, save

@@ -16,6 +16,7 @@ import (
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/store/marketplace"
+	"github.com/pstab/pstab/store/submit"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
@@ -160,58 +161,19 @@ func apiErr(err error) error {
 	return &ExitError{Code: ExitProblems, Err: errors.New(strings.TrimSuffix(err.Error(), "."))}
 }
 
-// remote reads the live or draft version of an app, through v2 or v3, and decodes it.
-type remoteDoc struct {
-	answers    questionnaire.Answers
-	formStatus string
-	found      bool // false when nothing exists there yet (never published, no draft)
+// target prepares a submission target for an app.
+func (a *App) target(c *marketplace.Client, s *store.Store, cat *questionnaire.Catalogue, ref store.DraftRef, app store.App, api string) *submit.Target {
+	return &submit.Target{Client: c, Store: s, Cat: cat, App: app, Ref: ref, API: api}
 }
 
-func (a *App) fetchRemote(ctx context.Context, c *marketplace.Client, s *store.Store, cat *questionnaire.Catalogue, app store.App, api string, state marketplace.State) (remoteDoc, error) {
-	var doc *marketplace.Document
-	var err error
-	if api == "v3" {
-		var p marketplace.Product
-		if p, err = a.product(ctx, c, s, app); err != nil {
-			return remoteDoc{}, err
-		}
-		doc, err = c.GetV3(ctx, p, state)
-	} else {
-		doc, err = c.GetV2(ctx, app.Key, state)
+// fetchRemote reads the live or draft version of an app; the v3 live version of an app
+// never published counts as not found.
+func (a *App) fetchRemote(ctx context.Context, t *submit.Target, state marketplace.State) (submit.Remote, error) {
+	r, err := t.Fetch(ctx, state)
+	if state == marketplace.Live && t.API == "v3" && errors.Is(err, marketplace.ErrNotFound) {
+		return submit.Remote{}, nil
 	}
-	if errors.Is(err, marketplace.ErrNoDraft) || (state == marketplace.Live && errors.Is(err, marketplace.ErrNotFound) && api == "v3") {
-		return remoteDoc{}, nil
-	}
-	if err != nil {
-		return remoteDoc{}, apiErr(err)
-	}
-	raw, err := json.Marshal(doc.TrustInfo)
-	if err != nil {
-		return remoteDoc{}, err
-	}
-	answers, _, err := cat.DecodePayload(raw)
-	if err != nil {
-		return remoteDoc{}, problemsErr("the Marketplace's %s version of %s cannot be read: %v", state, app.Key, err)
-	}
-	if ps := questionnaire.UnsafeText(cat, answers); len(ps) > 0 {
-		return remoteDoc{}, problemsErr("the Marketplace's %s version of %s was refused: %s: %s", state, app.Key, ps[0].Path, lowerFirst(ps[0].Message))
-	}
-	return remoteDoc{answers: answers, formStatus: doc.FormStatus(), found: true}, nil
-}
-
-// product returns the app's v3 product, resolving and remembering its id on first use.
-func (a *App) product(ctx context.Context, c *marketplace.Client, s *store.Store, app store.App) (marketplace.Product, error) {
-	if app.ProductID != "" {
-		return marketplace.Product{AppKey: app.Key, ID: app.ProductID}, nil
-	}
-	p, err := c.ResolveProduct(ctx, app.Key)
-	if err != nil {
-		return p, apiErr(err)
-	}
-	if err := s.SetProductID(ctx, app.Key, p.ID); err != nil {
-		return p, storeErr(err)
-	}
-	return p, nil
+	return r, apiErr(err)
 }
 
 func parseState(s string) (marketplace.State, error) {
@@ -250,11 +212,11 @@ control characters is refused, naming the field.`,
 				if err != nil {
 					return err
 				}
-				remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, st)
+				remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), st)
 				if err != nil {
 					return err
 				}
-				if !remote.found {
+				if !remote.Found {
 					return problemsErr("the Marketplace has no %s version of %s yet; nothing was changed", st, app.Key)
 				}
 				before, err := s.Load(ctx, ref)
@@ -262,17 +224,17 @@ control characters is refused, naming the field.`,
 					return storeErr(err)
 				}
 				msg := fmt.Sprintf("pulled the %s version from the Marketplace (%s)", st, f.apiName())
-				if remote.formStatus != "" {
-					msg += ", formStatus " + remote.formStatus
+				if remote.FormStatus != "" {
+					msg += ", formStatus " + remote.FormStatus
 				}
-				rev, _, err := s.Replace(ctx, ref, remote.answers, store.EventPull, msg, store.AnyVersion)
+				rev, _, err := s.Replace(ctx, ref, remote.Answers, store.EventPull, msg, store.AnyVersion)
 				if err != nil {
 					return storeErr(err)
 				}
-				if remote.formStatus != "" {
-					_ = s.SetStatus(ctx, ref, statusFor(before.Status, remote.formStatus), remote.formStatus)
+				if remote.FormStatus != "" {
+					_ = s.SetStatus(ctx, ref, submit.StatusFor(before.Status, remote.FormStatus), remote.FormStatus)
 				}
-				n := len(cat.Diff(before.Answers, remote.answers))
+				n := len(cat.Diff(before.Answers, remote.Answers))
 				fmt.Fprintf(a.Err, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
 					st, app.Key, rev.Number, n, plural(n, "answer", "answers"), app.Key, rev.Number)
 				return nil
@@ -289,20 +251,6 @@ func (f apiFlags) apiName() string {
 		return "v3"
 	}
 	return "v2"
-}
-
-// statusFor keeps the local status in step with the Marketplace's formStatus.
-func statusFor(local, formStatus string) string {
-	switch strings.ToUpper(formStatus) {
-	case "APPROVED":
-		return store.StatusPublished
-	case "SUBMITTED":
-		return store.StatusSubmitted
-	}
-	if local == "" {
-		return store.StatusDraft
-	}
-	return local
 }
 
 // appSubject is subject for commands that need an app (not @partner).
@@ -332,7 +280,7 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 		if err != nil {
 			return err
 		}
-		remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, st)
+		remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), st)
 		if err != nil {
 			return err
 		}
@@ -341,13 +289,13 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 			return storeErr(err)
 		}
 		label := "the Marketplace's " + string(st) + " version"
-		if !remote.found {
+		if !remote.Found {
 			fmt.Fprintf(a.Err, "The Marketplace has no %s version of %s yet; every answer of your draft is new.\n", st, app.Key)
 			label = "nothing (no " + string(st) + " version)"
-		} else if remote.formStatus != "" {
-			label += " (formStatus " + remote.formStatus + ")"
+		} else if remote.FormStatus != "" {
+			label += " (formStatus " + remote.FormStatus + ")"
 		}
-		a.printDiff(cat, remote.answers, d.Answers, label, "your draft")
+		a.printDiff(cat, remote.Answers, d.Answers, label, "your draft")
 		return nil
 	})
 }
@@ -370,7 +318,7 @@ func (a *App) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				remote, err := a.fetchRemote(ctx, c, s, cat, app, f.api, marketplace.Live)
+				remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), marketplace.Live)
 				if err != nil {
 					return err
 				}
@@ -379,10 +327,10 @@ func (a *App) statusCmd() *cobra.Command {
 					return storeErr(err)
 				}
 				var diffs []questionnaire.Change
-				if remote.found {
-					diffs = cat.Diff(remote.answers, d.Answers)
-					if remote.formStatus != "" {
-						_ = s.SetStatus(ctx, ref, statusFor(d.Status, remote.formStatus), remote.formStatus)
+				if remote.Found {
+					diffs = cat.Diff(remote.Answers, d.Answers)
+					if remote.FormStatus != "" {
+						_ = s.SetStatus(ctx, ref, submit.StatusFor(d.Status, remote.FormStatus), remote.FormStatus)
 					}
 				}
 				if asJSON {
@@ -391,21 +339,21 @@ func (a *App) statusCmd() *cobra.Command {
 						ids = append(ids, ch.Question.ID)
 					}
 					return writeJSON(a.Out, map[string]any{
-						"key": app.Key, "live": remote.found, "formStatus": remote.formStatus,
-						"matchesDraft": remote.found && len(diffs) == 0, "differences": ids,
+						"key": app.Key, "live": remote.Found, "formStatus": remote.FormStatus,
+						"matchesDraft": remote.Found && len(diffs) == 0, "differences": ids,
 						"localStatus": d.Status,
 					})
 				}
 				var b strings.Builder
 				switch {
-				case !remote.found:
+				case !remote.Found:
 					fmt.Fprintf(&b, "%s has nothing live on the Marketplace yet.\n", app.Key)
 				default:
-					fs := remote.formStatus
+					fs := remote.FormStatus
 					if fs == "" {
 						fs = "not reported"
 					}
-					fmt.Fprintf(&b, "%s on the Marketplace: formStatus %s%s.\n", app.Key, fs, formStatusMeaning(remote.formStatus))
+					fmt.Fprintf(&b, "%s on the Marketplace: formStatus %s%s.\n", app.Key, fs, submit.FormStatusMeaning(remote.FormStatus))
 					if len(diffs) == 0 {
 						b.WriteString("The live version matches your draft.\n")
 					} else {
@@ -421,16 +369,6 @@ func (a *App) statusCmd() *cobra.Command {
 	f.add(cmd, true)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func formStatusMeaning(fs string) string {
-	switch strings.ToUpper(fs) {
-	case "SUBMITTED":
-		return " (waiting for Atlassian's review)"
-	case "APPROVED":
-		return " (Atlassian approved these answers)"
-	}
-	return ""
 }
 
 func (a *App) loginCmd() *cobra.Command {

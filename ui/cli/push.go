@@ -14,6 +14,7 @@ import (
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/store/marketplace"
+	"github.com/pstab/pstab/store/submit"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
@@ -60,56 +61,31 @@ func (a *App) push(ctx context.Context, s *store.Store, ps, ssa *questionnaire.C
 	if err != nil {
 		return storeErr(err)
 	}
-	if err := refuseToPush(key, cat, d.Answers); err != nil {
-		return err
-	}
-	info, err := cat.TrustInfo(d.Answers)
-	if err != nil {
+	if err := refuseToPush(key, submit.Blockers(cat, d.Answers)); err != nil {
 		return err
 	}
 	if dryRun {
-		c, err := a.client(f, false)
-		if err != nil {
-			return err
-		}
-		method, url, body, err := c.DraftRequestV2(app.Key, info)
-		if f.api == "v3" {
-			method, url, body, err = c.DraftRequestV3(marketplace.Product{AppKey: app.Key, ID: app.ProductID}, info)
-		}
-		if err != nil {
-			return err
-		}
-		var pretty bytes.Buffer
-		if json.Indent(&pretty, body, "", "  ") != nil {
-			pretty.Reset()
-			pretty.Write(body)
-		}
-		fmt.Fprintf(a.Err, "Dry run: nothing is sent. The request would be:\n%s %s\n", method, url)
-		_, err = a.Out.Write(questionnaire.EscapeJSONUnsafe(append(pretty.Bytes(), '\n')))
-		return err
+		return a.dryRun(f, cat, app, d.Answers)
 	}
-
 	c, err := a.client(f, true)
 	if err != nil {
 		return err
 	}
-	live, err := a.fetchRemote(ctx, c, s, cat, app, f.api, marketplace.Live)
+	t := a.target(c, s, cat, ref, app, f.api)
+	plan, err := t.Prepare(ctx, d.Answers)
 	if err != nil {
 		return a.pushFailed(key, err)
 	}
 	var b strings.Builder
-	changes := cat.Diff(live.answers, d.Answers)
 	switch {
-	case !live.found:
-		fmt.Fprintf(&b, "Nothing is live for %s yet: all %d answers are new.\n", key, len(cat.Diff(questionnaire.NewAnswers(), d.Answers)))
-	case len(changes) == 0:
+	case !plan.Live.Found:
+		fmt.Fprintf(&b, "Nothing is live for %s yet: all %d answers are new.\n", key, len(plan.Changes))
+	case len(plan.Changes) == 0:
 		fmt.Fprintf(&b, "The live version of %s already matches your draft.\n", key)
 	default:
-		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s change:\n", key, len(changes), plural(len(changes), "answer", "answers"))
-		for _, ch := range changes {
-			if !ch.Hidden {
-				fmt.Fprintf(&b, "  %s: %s\n", ch.Question.ID, ch.Summary)
-			}
+		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s change:\n", key, len(plan.Changes), plural(len(plan.Changes), "answer", "answers"))
+		for _, ch := range plan.Changes {
+			fmt.Fprintf(&b, "  %s: %s\n", ch.Question.ID, ch.Summary)
 		}
 	}
 	io.WriteString(a.Err, termsafe.Filter(b.String()))
@@ -121,83 +97,81 @@ func (a *App) push(ctx context.Context, s *store.Store, ps, ssa *questionnaire.C
 	if err := a.confirm(yes, action+"?"); err != nil {
 		return err
 	}
-
-	var product marketplace.Product
-	if f.api == "v3" || publish {
-		if product, err = a.product(ctx, c, s, app); err != nil {
-			return a.pushFailed(key, err)
+	if err := t.Send(ctx, plan); err != nil {
+		var me *submit.MismatchError
+		if errors.As(err, &me) {
+			return problemsErr("%v", err)
 		}
-	}
-	if f.api == "v3" {
-		err = c.PutDraftV3(ctx, product, info)
-	} else {
-		err = c.PutDraftV2(ctx, app.Key, info)
-	}
-	if err != nil {
 		return a.pushFailed(key, err)
 	}
-	// Read the draft back: only a matching draft means the submission landed.
-	var back *marketplace.Document
-	if f.api == "v3" {
-		back, err = c.GetV3(ctx, product, marketplace.Draft)
-	} else {
-		back, err = c.GetV2(ctx, app.Key, marketplace.Draft)
-	}
-	if err != nil {
-		_ = s.Record(ctx, ref, store.EventSubmit, fmt.Sprintf("sent via %s; reading it back failed", f.apiName()))
-		return problemsErr("the Marketplace accepted the draft of %s, but reading it back failed (%v); run pstab status %s to check it", key, lowerFirst(err.Error()), key)
-	}
-	if miss := marketplace.Mismatches(info, back.TrustInfo); len(miss) > 0 {
-		_ = s.Record(ctx, ref, store.EventSubmit, fmt.Sprintf("sent via %s; read back differs in %s", f.apiName(), strings.Join(miss, ", ")))
-		return problemsErr("the Marketplace accepted the draft of %s, but its copy differs in %s; run pstab diff %s --remote draft", key, strings.Join(miss, ", "), key)
-	}
-	detail := fmt.Sprintf("sent via %s; %d %s changed from live", f.apiName(), len(changes), plural(len(changes), "answer", "answers"))
-	if err := s.Record(ctx, ref, store.EventSubmit, detail); err != nil {
-		return storeErr(err)
-	}
-	if err := s.SetStatus(ctx, ref, store.StatusSubmitted, ""); err != nil {
-		return storeErr(err)
-	}
 	fmt.Fprintf(a.Err, "Sent the draft of %s; the Marketplace's draft now matches yours.\n", key)
-
 	if publish {
-		if err := c.PublishV3(ctx, product); err != nil {
+		fs, err := t.Publish(ctx)
+		if err != nil {
 			return a.pushFailed(key, err)
 		}
-		fs := ""
-		if doc, err := c.GetV3(ctx, product, marketplace.Live); err == nil {
-			fs = doc.FormStatus()
-		}
-		_ = s.Record(ctx, ref, store.EventPublish, "published; formStatus "+firstNonEmpty(fs, "not reported"))
-		_ = s.SetStatus(ctx, ref, statusFor(store.StatusSubmitted, fs), fs)
 		if fs == "" {
 			fmt.Fprintf(a.Err, "Published %s; the Marketplace did not report a formStatus yet (pstab status %s).\n", key, key)
 		} else {
-			fmt.Fprintf(a.Err, "Published %s: formStatus %s%s.\n", key, fs, formStatusMeaning(fs))
+			fmt.Fprintf(a.Err, "Published %s: formStatus %s%s.\n", key, fs, submit.FormStatusMeaning(fs))
 		}
 	} else {
 		fmt.Fprintf(a.Err, "It is not published yet: publish it in the web form (Submit and publish), or run pstab push %s --publish.\n", key)
 	}
-	a.listLocalOnly(cat, d.Answers, key)
+	if len(plan.LocalOnly) > 0 {
+		ids := make([]string, len(plan.LocalOnly))
+		for i, q := range plan.LocalOnly {
+			ids[i] = q.ID
+		}
+		fmt.Fprintf(a.Err, "The API does not carry %d of your answers (%s); enter them in the web form: pstab export %s --format sheet lists them.\n",
+			len(ids), strings.Join(ids, ", "), key)
+	}
 	return nil
 }
 
-// refuseToPush refuses a draft with blocking problems, listing them.
-func refuseToPush(key string, cat *questionnaire.Catalogue, answers questionnaire.Answers) error {
-	var lines []string
-	for _, p := range append(questionnaire.UnsafeText(cat, answers), cat.Readiness(answers)...) {
-		if p.Severity == questionnaire.Blocking {
-			lines = append(lines, p.Path+": "+lowerFirst(strings.TrimSuffix(p.Message, ".")))
-		}
+// dryRun prints the exact request a push would send: method and URL on stderr, the body
+// on stdout.
+func (a *App) dryRun(f apiFlags, cat *questionnaire.Catalogue, app store.App, answers questionnaire.Answers) error {
+	info, err := cat.TrustInfo(answers)
+	if err != nil {
+		return err
 	}
-	if len(lines) == 0 {
+	c, err := a.client(f, false)
+	if err != nil {
+		return err
+	}
+	method, url, body, err := c.DraftRequestV2(app.Key, info)
+	if f.api == "v3" {
+		method, url, body, err = c.DraftRequestV3(marketplace.Product{AppKey: app.Key, ID: app.ProductID}, info)
+	}
+	if err != nil {
+		return err
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, body, "", "  ") != nil {
+		pretty.Reset()
+		pretty.Write(body)
+	}
+	fmt.Fprintf(a.Err, "Dry run: nothing is sent. The request would be:\n%s %s\n", method, url)
+	_, err = a.Out.Write(questionnaire.EscapeJSONUnsafe(append(pretty.Bytes(), '\n')))
+	return err
+}
+
+// refuseToPush refuses a draft with blocking problems, listing them.
+func refuseToPush(key string, blockers []questionnaire.Problem) error {
+	if len(blockers) == 0 {
 		return nil
 	}
-	if len(lines) > 5 {
-		lines = append(lines[:5], fmt.Sprintf("and %d more (pstab check %s)", len(lines)-5, key))
+	var lines []string
+	for _, p := range blockers {
+		lines = append(lines, p.Path+": "+lowerFirst(strings.TrimSuffix(p.Message, ".")))
 	}
-	return problemsErr("%s was not sent: %d blocking %s must be fixed first:\n  %s", key, len(lines),
-		plural(len(lines), "problem", "problems"), strings.Join(lines, "\n  "))
+	n := len(lines)
+	if n > 5 {
+		lines = append(lines[:5], fmt.Sprintf("and %d more (pstab check %s)", n-5, key))
+	}
+	return problemsErr("%s was not sent: %d blocking %s must be fixed first:\n  %s", key, n,
+		plural(n, "problem", "problems"), strings.Join(lines, "\n  "))
 }
 
 // pushFailed explains a failed request and the way around it: the web form.
@@ -212,19 +186,4 @@ func (a *App) pushFailed(key string, err error) error {
 	fmt.Fprintf(a.Err, "pstab: %s\n", sentence(err.Error()))
 	fmt.Fprintf(a.Err, "Your draft is unchanged. To enter it by hand instead: pstab export %s --format sheet\n", key)
 	return &ExitError{Code: ExitProblems, Err: errSilent}
-}
-
-// listLocalOnly names the answered questions the API does not carry.
-func (a *App) listLocalOnly(cat *questionnaire.Catalogue, answers questionnaire.Answers, key string) {
-	vis := cat.Visible(answers)
-	var ids []string
-	for _, q := range vis.Questions() {
-		if _, ok := answers.Get(q.ID); ok && q.Local() {
-			ids = append(ids, q.ID)
-		}
-	}
-	if len(ids) > 0 {
-		fmt.Fprintf(a.Err, "The API does not carry %d of your answers (%s); enter them in the web form: pstab export %s --format sheet lists them.\n",
-			len(ids), strings.Join(ids, ", "), key)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store/marketplace"
 	"github.com/pstab/pstab/ui"
 )
 
@@ -27,7 +28,27 @@ func (a *App) runTUI(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
-	return a.startTUI(ctx, ui.Config{Drafts: s, PrivacySecurity: ps, SelfAssessment: ssa})
+	return a.startTUI(ctx, ui.Config{Drafts: s, PrivacySecurity: ps, SelfAssessment: ssa, Marketplace: a.tuiMarketplace()})
+}
+
+// tuiMarketplace lets the wizard submit: credentials from the environment or the keyring
+// (the wizard prompts for them otherwise), API URLs from the environment.
+func (a *App) tuiMarketplace() *ui.Marketplace {
+	f := apiFlags{api: "v2"}
+	return &ui.Marketplace{
+		LoadCredentials: func() (marketplace.Credentials, error) { return marketplace.LoadCredentials(a.env) },
+		NewClient: func(creds marketplace.Credentials) (*marketplace.Client, error) {
+			cfg := marketplace.Config{
+				Credentials: creds,
+				V2URL:       firstNonEmpty(f.v2URL, a.env("PSTAB_API_URL")),
+				V3URL:       firstNonEmpty(f.v3URL, a.env("PSTAB_API_V3_URL")),
+				Logger:      a.logger(),
+				UserAgent:   "pstab/" + a.version(),
+			}
+			return marketplace.New(cfg)
+		},
+		DefaultEmail: a.env(marketplace.EnvEmail),
+	}
 }
 
 // accessible reports whether the plain line-by-line prompter was asked for.

@@ -1,0 +1,383 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/store/marketplace"
+	"github.com/pstab/pstab/store/submit"
+)
+
+// Marketplace is how the TUI reaches the Marketplace: credentials from the environment or
+// the keyring, and a client for given credentials. The CLI fills it from its flags.
+type Marketplace struct {
+	LoadCredentials func() (marketplace.Credentials, error)
+	NewClient       func(marketplace.Credentials) (*marketplace.Client, error)
+	DefaultEmail    string
+}
+
+type submitState int
+
+const (
+	submitCredentials submitState = iota
+	submitPreparing
+	submitConfirm
+	submitSending
+	submitDone
+	submitFailed
+)
+
+// submitScreen sends the draft from the review checklist: it compares it with the live
+// listing, asks, sends with a spinner, and shows the result with the formStatus. A
+// failure (offline, a refused token, a missing permission) is explained in place, and the
+// draft is never touched by it.
+type submitScreen struct {
+	ui      *shared
+	mp      *Marketplace
+	cat     *questionnaire.Catalogue
+	ref     store.DraftRef
+	answers questionnaire.Answers
+	title   string
+
+	state   submitState
+	spin    spinner.Model
+	form    *huh.Form
+	email   string
+	token   string
+	creds   marketplace.Credentials
+	target  *submit.Target
+	plan    submit.Plan
+	publish bool
+	result  []string
+	err     error
+	cancel  context.CancelFunc
+	scroll  int
+	width   int
+	height  int
+}
+
+type credsMsg struct {
+	creds marketplace.Credentials
+	err   error
+}
+
+type preparedMsg struct {
+	target *submit.Target
+	plan   submit.Plan
+	err    error
+}
+
+type sentMsg struct {
+	formStatus string
+	published  bool
+	err        error
+}
+
+func newSubmitScreen(ui *shared, w *wizard, width, height int) (*submitScreen, tea.Cmd) {
+	s := &submitScreen{ui: ui, mp: ui.marketplace, cat: w.cat, ref: w.ref, answers: w.answers.Clone(), title: w.title,
+		width: width, height: height, state: submitPreparing}
+	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ui.styles.Accent))
+	mp := s.mp
+	return s, tea.Batch(s.spin.Tick, func() tea.Msg {
+		c, err := mp.LoadCredentials()
+		return credsMsg{creds: c, err: err}
+	})
+}
+
+func (s *submitScreen) SetSize(w, h int) { s.width, s.height = w, h }
+
+func (s *submitScreen) credentialsForm(note string) tea.Cmd {
+	s.state = submitCredentials
+	s.email = firstNonEmptyString(s.email, s.mp.DefaultEmail)
+	s.token = ""
+	km := huh.NewDefaultKeyMap()
+	km.Quit.SetEnabled(false)
+	desc := "Used for this session only; pstab login keeps them in your OS keyring."
+	if note != "" {
+		desc = note + " " + desc
+	}
+	s.form = huh.NewForm(huh.NewGroup(
+		huh.NewInput().Title("Atlassian account email").Value(&s.email).Validate(func(v string) error {
+			if msg := questionnaire.EmailProblem(strings.TrimSpace(v)); msg != "" {
+				return errors.New("The email " + msg + ".")
+			}
+			return nil
+		}),
+		huh.NewInput().Title("API token").Description("From id.atlassian.com → Security → API tokens. It is not shown as you type.").
+			EchoMode(huh.EchoModePassword).Value(&s.token),
+	).Description(desc)).WithTheme(s.ui.styles.Huh).WithKeyMap(km).WithShowHelp(false).WithWidth(min(s.width, 80))
+	return s.form.Init()
+}
+
+// prepare checks the draft and compares it with the live listing, in a command that esc
+// can cancel.
+func (s *submitScreen) prepare() tea.Cmd {
+	s.state, s.err = submitPreparing, nil
+	ctx, cancel := context.WithCancel(s.ui.ctx)
+	s.cancel = cancel
+	ui, mp, creds, cat, ref, answers := s.ui, s.mp, s.creds, s.cat, s.ref, s.answers
+	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		client, err := mp.NewClient(creds)
+		if err != nil {
+			return preparedMsg{err: err}
+		}
+		app, err := ui.drafts.App(ctx, ref.Subject)
+		if err != nil {
+			return preparedMsg{err: err}
+		}
+		t := &submit.Target{Client: client, Store: ui.drafts, Cat: cat, App: app, Ref: ref, API: "v2"}
+		plan, err := t.Prepare(ctx, answers)
+		return preparedMsg{target: t, plan: plan, err: err}
+	})
+}
+
+func (s *submitScreen) send() tea.Cmd {
+	s.state = submitSending
+	ctx, cancel := context.WithCancel(s.ui.ctx)
+	s.cancel = cancel
+	t, plan, publish := s.target, s.plan, s.publish
+	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		if err := t.Send(ctx, plan); err != nil {
+			return sentMsg{err: err}
+		}
+		if !publish {
+			return sentMsg{}
+		}
+		fs, err := t.Publish(ctx)
+		return sentMsg{formStatus: fs, published: err == nil, err: err}
+	})
+}
+
+// Update returns a command, and whether the partner is done with the screen.
+func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if s.state == submitPreparing || s.state == submitSending {
+			var cmd tea.Cmd
+			s.spin, cmd = s.spin.Update(msg)
+			return cmd, false
+		}
+		return nil, false
+	case credsMsg:
+		if msg.err != nil {
+			note := ""
+			var ke *marketplace.KeyringError
+			if errors.As(msg.err, &ke) {
+				note = sentenceOf(ke)
+			}
+			return s.credentialsForm(note), false
+		}
+		s.creds = msg.creds
+		return s.prepare(), false
+	case preparedMsg:
+		s.cancel = nil
+		if msg.err != nil {
+			return s.fail(msg.err), false
+		}
+		s.target, s.plan = msg.target, msg.plan
+		if len(msg.plan.Blocking) > 0 {
+			return s.fail(fmt.Errorf("%d blocking problems must be fixed first; the review checklist lists them", len(msg.plan.Blocking))), false
+		}
+		s.state = submitConfirm
+		return nil, false
+	case sentMsg:
+		s.cancel = nil
+		if msg.err != nil {
+			return s.fail(msg.err), false
+		}
+		s.state = submitDone
+		s.result = []string{"Sent: the Marketplace's draft of " + s.ref.Subject + " now matches yours."}
+		switch {
+		case msg.published && msg.formStatus != "":
+			s.result = append(s.result, "Published: formStatus "+msg.formStatus+submit.FormStatusMeaning(msg.formStatus)+".")
+		case msg.published:
+			s.result = append(s.result, "Published; the Marketplace did not report a formStatus yet (pstab status "+s.ref.Subject+").")
+		default:
+			s.result = append(s.result, "Not published yet: publish it in the web form (Submit and publish), or press P next time.")
+		}
+		if n := len(s.plan.LocalOnly); n > 0 {
+			s.result = append(s.result, fmt.Sprintf("The API does not carry %d of your answers; enter them in the web form (pstab export %s --format sheet lists them).", n, s.ref.Subject))
+		}
+		return nil, false
+	case tea.KeyMsg:
+		return s.handleKey(msg)
+	}
+	if s.state == submitCredentials {
+		return s.updateForm(msg), false
+	}
+	return nil, false
+}
+
+func (s *submitScreen) fail(err error) tea.Cmd {
+	s.state, s.err = submitFailed, err
+	if errors.Is(err, context.Canceled) {
+		s.err = errors.New("cancelled; nothing more was sent")
+	}
+	return nil
+}
+
+func (s *submitScreen) updateForm(msg tea.Msg) tea.Cmd {
+	m, cmd := s.form.Update(msg)
+	s.form = m.(*huh.Form)
+	if s.form.State == huh.StateCompleted {
+		tok := strings.TrimSpace(s.token)
+		s.token = ""
+		if tok == "" {
+			return s.credentialsForm("No token was given.")
+		}
+		s.creds = marketplace.Credentials{Email: strings.TrimSpace(s.email), Token: marketplace.NewToken(tok), Source: marketplace.SourcePrompt}
+		return s.prepare()
+	}
+	return cmd
+}
+
+func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	km := s.ui.keys
+	if msg.Type == tea.KeyEsc {
+		if s.cancel != nil {
+			s.cancel()
+			return nil, false
+		}
+		return nil, true
+	}
+	switch s.state {
+	case submitCredentials:
+		return s.updateForm(msg), false
+	case submitConfirm:
+		switch {
+		case key.Matches(msg, km.Yes):
+			return s.send(), false
+		case msg.String() == "P":
+			s.publish = !s.publish
+		case key.Matches(msg, km.Up):
+			s.scroll = max(0, s.scroll-1)
+		case key.Matches(msg, km.Down):
+			s.scroll++
+		case msg.String() == "n", msg.String() == "N":
+			return nil, true
+		}
+	case submitFailed:
+		switch msg.String() {
+		case "r":
+			return s.prepare(), false
+		case "c":
+			return s.credentialsForm(""), false
+		}
+	case submitDone:
+		if msg.Type == tea.KeyEnter {
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+func (s *submitScreen) View() string {
+	st := s.ui.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Submit to the Marketplace") + st.Faint.Render("  "+s.ref.Subject) + "\n\n")
+	width := max(20, s.width-2)
+	switch s.state {
+	case submitCredentials:
+		b.WriteString(st.Muted.Render(wrapText("pstab needs your Atlassian account email and an API token to send the draft.", width)) + "\n\n")
+		b.WriteString(s.form.View())
+	case submitPreparing:
+		b.WriteString(s.spin.View() + st.Muted.Render(" Checking the draft and comparing it with the live listing…"))
+	case submitSending:
+		verb := "Sending the draft"
+		if s.publish {
+			verb = "Sending and publishing the draft"
+		}
+		b.WriteString(s.spin.View() + st.Muted.Render(" "+verb+"…"))
+	case submitConfirm:
+		b.WriteString(s.confirmView(width))
+	case submitDone:
+		for _, line := range s.result {
+			b.WriteString(st.OK.Render(wrapText("✓ "+line, width)) + "\n")
+		}
+	case submitFailed:
+		b.WriteString(st.Banner.Render(wrapText(sentenceOf(s.err), width-3)) + "\n\n")
+		b.WriteString(st.Muted.Render(wrapText("Your draft is untouched. To enter it by hand in the web form instead, run pstab export "+
+			s.ref.Subject+" --format sheet.", width)) + "\n")
+	}
+	return b.String()
+}
+
+func (s *submitScreen) confirmView(width int) string {
+	st := s.ui.styles
+	var b strings.Builder
+	live := s.plan.Live
+	switch {
+	case !live.Found:
+		b.WriteString(st.Text.Render(fmt.Sprintf("Nothing is live yet: all %d answers are new.", len(s.plan.Changes))) + "\n")
+	case len(s.plan.Changes) == 0:
+		b.WriteString(st.Text.Render("The live listing already matches your draft.") + "\n")
+	default:
+		head := fmt.Sprintf("Compared with the live listing, %d %s change:", len(s.plan.Changes), plural(len(s.plan.Changes), "answer", "answers"))
+		if live.FormStatus != "" {
+			head += st.Faint.Render("  (live formStatus " + live.FormStatus + ")")
+		}
+		b.WriteString(st.Text.Render(head) + "\n")
+	}
+	var lines []string
+	for _, ch := range s.plan.Changes {
+		lines = append(lines, "  "+st.Accent.Render(ch.Question.ID)+" "+st.Muted.Render(truncate(ch.Summary, width-len(ch.Question.ID)-4)))
+	}
+	room := max(3, s.height-10)
+	s.scroll = min(s.scroll, max(0, len(lines)-room))
+	if len(lines) > 0 {
+		b.WriteString(strings.Join(lines[s.scroll:min(len(lines), s.scroll+room)], "\n") + "\n")
+	}
+	publish := "[ ] also publish it (P)"
+	if s.publish {
+		publish = "[x] also publish it (P): it goes live for Atlassian's review"
+	}
+	b.WriteString("\n" + st.Muted.Render(publish) + "\n")
+	b.WriteString(st.Warn.Render("Send these answers to the Marketplace as the draft of "+s.ref.Subject+"? y/N"))
+	return b.String()
+}
+
+func (s *submitScreen) Help() helpKeys {
+	km := s.ui.keys
+	var short []key.Binding
+	switch s.state {
+	case submitConfirm:
+		short = []key.Binding{km.Yes, key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "publish too")), km.Up, km.Down,
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/n", "cancel"))}
+	case submitFailed:
+		short = []key.Binding{key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "other credentials")), km.Back}
+	case submitPreparing, submitSending:
+		short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	case submitDone:
+		short = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the checklist"))}
+	default:
+		short = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+	}
+	return helpKeys{short: short, full: [][]key.Binding{short}}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func firstNonEmptyString(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
