@@ -46,7 +46,7 @@ type Config struct {
 	Review *ReviewDoc
 	// Marketplace, when set, lets the partner submit from the review checklist.
 	Marketplace *Marketplace
-	Now    func() time.Time
+	Now         func() time.Time
 }
 
 // ReviewDoc is a draft a reviewer reads: from a bundle or payload file.

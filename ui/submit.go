@@ -341,7 +341,7 @@ func (s *submitScreen) confirmView(width int) string {
 		publish = "[x] also publish it (P): it goes live for Atlassian's review"
 	}
 	b.WriteString("\n" + st.Muted.Render(publish) + "\n")
-	b.WriteString(st.Warn.Render("Send these answers to the Marketplace as the draft of "+s.ref.Subject+"? y/N"))
+	b.WriteString(st.Warn.Render("Send these answers to the Marketplace as the draft of " + s.ref.Subject + "? y/N"))
 	return b.String()
 }
 
