@@ -157,6 +157,10 @@ func (w *wizard) fieldsView(width, height int) string {
 		w.scroll = min(start, end-height)
 	}
 	w.scroll = max(0, min(w.scroll, max(0, len(lines)-height)))
+	if w.scroll > 0 && w.scroll == start {
+		// "↑ more above" takes the first line: show the line before, not the question's title.
+		w.scroll--
+	}
 	visible := lines[w.scroll:min(len(lines), w.scroll+height)]
 	out := fitLines(strings.Join(visible, "\n"), height)
 	if w.scroll > 0 {
