@@ -1,8 +1,35 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
 
-// runAccessible runs the plain line-by-line prompter.
+	"github.com/pstab/pstab/ui/accessible"
+)
+
+// runAccessible runs the plain line-by-line prompter (--accessible or ACCESSIBLE=1): the
+// wizard's questions, follow-up rules, validation and autosave, for screen readers and
+// piped input. It talks on standard output, since it draws nothing that would need
+// standard output kept clean, and works without a terminal.
 func (a *App) runAccessible(cmd *cobra.Command) error {
-	return usageErr("the accessible prompter is not available in this build")
+	ctx := cmd.Context()
+	s, ps, ssa, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	code, err := accessible.Run(ctx, accessible.Config{
+		In:              cmd.InOrStdin(),
+		Out:             cmd.OutOrStdout(),
+		Drafts:          s,
+		PrivacySecurity: ps,
+		SelfAssessment:  ssa,
+		Echo:            !a.InIsTerminal,
+	})
+	switch {
+	case err != nil:
+		return &ExitError{Code: code, Err: err}
+	case code != 0:
+		return &ExitError{Code: code, Err: errSilent}
+	}
+	return nil
 }

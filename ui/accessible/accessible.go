@@ -1,0 +1,125 @@
+// Package accessible is pstab's plain line-by-line prompter: the same questions, follow-up
+// rules, validation and autosave as the full-screen wizard, asked one complete sentence at
+// a time, for screen readers and for piped input.
+//
+// It writes plain text only: no escape sequences, no colour, no cursor movement, and it
+// never redraws, so what a screen reader reads is the order in which things happened. It
+// reads every line through one shared bufio.Reader, so a file of answers piped in is read
+// line after line (huh's accessible mode makes a new scanner per prompt and loses the rest
+// of piped input after the first field; see tui-notes §1.8).
+package accessible
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+)
+
+// Drafts is what the prompter needs from the drafts store. *store.Store has these methods.
+type Drafts interface {
+	Apps(ctx context.Context) ([]store.AppSummary, error)
+	App(ctx context.Context, key string) (store.App, error)
+	CreateApp(ctx context.Context, app store.App) error
+	Load(ctx context.Context, ref store.DraftRef) (store.Draft, error)
+	SaveAnswer(ctx context.Context, ref store.DraftRef, questionID string, v questionnaire.Value, expect int64) (int64, error)
+	ClearAnswer(ctx context.Context, ref store.DraftRef, questionID string, expect int64) (int64, error)
+	SetResume(ctx context.Context, ref store.DraftRef, section, question string) error
+}
+
+// Config is what Run needs: the streams, the store and both catalogues.
+type Config struct {
+	In     io.Reader // default: standard input
+	Out    io.Writer // default: standard output
+	Drafts Drafts
+	// PrivacySecurity is the app-level questionnaire; SelfAssessment, the partner's, may be
+	// nil, and is then not offered.
+	PrivacySecurity *questionnaire.Catalogue
+	SelfAssessment  *questionnaire.Catalogue
+	// Echo writes each line read back after its prompt. Set it when the input is not a
+	// terminal, so that the transcript reads as a conversation; a terminal echoes by itself.
+	Echo bool
+}
+
+// Exit codes Run returns.
+const (
+	ExitOK        = 0
+	ExitFailed    = 1   // an answer could not be saved, or the store could not be read
+	ExitUsage     = 2   // the input never chose an app
+	ExitCancelled = 130 // the context was cancelled (ctrl+c)
+)
+
+// maxAttempts is how many refused answers a prompt takes before it moves on, so that piped
+// input with a wrong line never loops and a partner is never trapped on a question.
+const maxAttempts = 3
+
+// errQuit ends the session on quit or at the end of the input.
+var errQuit = errors.New("quit")
+
+// Run asks the questions until the partner quits, the input ends or the last question is
+// answered. Every accepted answer is saved at once. It returns the exit code and, when the
+// code is not 0 or 130, an error whose message is one sentence saying what failed.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	if cfg.Drafts == nil || cfg.PrivacySecurity == nil {
+		return ExitFailed, errors.New("the accessible prompter needs a drafts store and a catalogue")
+	}
+	if cfg.In == nil {
+		cfg.In = os.Stdin
+	}
+	if cfg.Out == nil {
+		cfg.Out = os.Stdout
+	}
+	lines := newLineReader(cfg.In)
+	defer lines.close()
+	s := &session{ctx: ctx, cfg: cfg, out: &printer{w: cfg.Out}, in: lines}
+	err := s.run()
+	switch {
+	case err == nil || errors.Is(err, errQuit):
+		return ExitOK, nil
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		s.out.endLine()
+		s.out.say("Interrupted. Every answer you gave is saved.")
+		return ExitCancelled, nil
+	case errors.Is(err, errNoChoice):
+		return ExitUsage, err
+	}
+	return ExitFailed, err
+}
+
+// session is one run of the prompter.
+type session struct {
+	ctx context.Context
+	cfg Config
+	out *printer
+	in  *lineReader
+	d   *draft // the draft being answered, once chosen
+}
+
+func (s *session) run() error {
+	d, err := s.choose()
+	if err != nil {
+		return err
+	}
+	s.d = d
+	return s.walk()
+}
+
+// writeCtx is the context of writes: an answer the partner gave lands even if ctrl+c
+// arrives while it is being saved.
+func (s *session) writeCtx() context.Context { return context.WithoutCancel(s.ctx) }
+
+// storeProblem words a store failure as a clause.
+func storeProblem(err error) string {
+	msg := err.Error()
+	for len(msg) > 0 && msg[len(msg)-1] == '.' {
+		msg = msg[:len(msg)-1]
+	}
+	return msg
+}
+
+// failure is an error that ends the session with exit 1.
+func failure(format string, args ...any) error { return fmt.Errorf(format, args...) }

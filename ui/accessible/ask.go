@@ -1,0 +1,303 @@
+package accessible
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+)
+
+// move is where to go after a question.
+type move int
+
+const (
+	moveNext move = iota
+	moveBack
+)
+
+// command is a command typed instead of an answer.
+type command int
+
+const (
+	cmdNone command = iota
+	cmdBack
+	cmdSkip
+	cmdClear
+	cmdQuit // quit, or the end of the input
+)
+
+// action is what a reply asks for.
+type action int
+
+const (
+	actAnswer  action = iota // v is a new answer, to check and save
+	actKeep                  // leave the question as it is
+	actClear                 // remove the answer
+	actBack                  // go to the previous question
+	actQuit                  // stop
+	actRefused               // the input could not be read as an answer; a sentence said why
+)
+
+// reply is what the partner typed for one question.
+type reply struct {
+	act  action
+	v    questionnaire.Value
+	quit bool // stop once v is saved (quit or the end of the input ended a list)
+}
+
+func commandReply(c command) reply {
+	switch c {
+	case cmdBack:
+		return reply{act: actBack}
+	case cmdSkip:
+		return reply{act: actKeep}
+	case cmdClear:
+		return reply{act: actClear}
+	}
+	return reply{act: actQuit}
+}
+
+// ask asks one question until it is answered, kept, cleared or left, and saves the answer.
+func (s *session) ask(q *questionnaire.Question) (move, error) {
+	s.printQuestion(q)
+	for attempt := 1; ; attempt++ {
+		r, err := s.read(q)
+		if err != nil {
+			return 0, err
+		}
+		_, answered := s.d.answers.Get(q.ID)
+		switch r.act {
+		case actBack:
+			return moveBack, nil
+		case actQuit:
+			return 0, errQuit
+		case actKeep:
+			if answered {
+				s.out.say("Kept.")
+			} else {
+				s.out.say("Left unanswered.")
+			}
+			return moveNext, nil
+		case actClear:
+			if !answered {
+				s.out.say("There was no answer to remove.")
+				return moveNext, nil
+			}
+			return moveNext, s.save(q, questionnaire.Value{})
+		case actAnswer:
+			problems := q.Check(r.v)
+			if len(problems) == 0 {
+				if err := s.save(q, r.v); err != nil {
+					return 0, err
+				}
+				if r.quit {
+					return 0, errQuit
+				}
+				return moveNext, nil
+			}
+			for _, p := range problems {
+				s.out.say(p.Message)
+			}
+			if r.quit {
+				s.out.say("That answer was not saved.")
+				return 0, errQuit
+			}
+		}
+		if attempt >= maxAttempts {
+			s.out.say(fmt.Sprintf("This question is left as it was after %d refused answers; type back at the next question to return to it.", maxAttempts))
+			return moveNext, nil
+		}
+		s.out.say("Please answer again.")
+	}
+}
+
+// line reads one line for q. It answers help, where and ? itself and reads again; it
+// returns the other commands, and cmdQuit at the end of the input.
+func (s *session) line(q *questionnaire.Question, prompt string) (string, command, error) {
+	for {
+		raw, err := s.readRaw(prompt)
+		if errors.Is(err, errQuit) {
+			return "", cmdQuit, nil
+		}
+		if err != nil {
+			return "", cmdNone, err
+		}
+		switch strings.ToLower(strings.TrimSpace(raw)) {
+		case "back":
+			return "", cmdBack, nil
+		case "skip":
+			return "", cmdSkip, nil
+		case "clear":
+			return "", cmdClear, nil
+		case "quit", "exit":
+			return "", cmdQuit, nil
+		case "help":
+			s.sayCommands()
+			continue
+		case "where":
+			s.where(q)
+			continue
+		case "?":
+			s.printQuestion(q)
+			continue
+		}
+		return raw, cmdNone, nil
+	}
+}
+
+// read reads one reply to q, in the form its kind takes.
+func (s *session) read(q *questionnaire.Question) (reply, error) {
+	switch q.Kind {
+	case questionnaire.KindEntities:
+		return s.readEntities(q)
+	case questionnaire.KindList, questionnaire.KindLongText:
+		return s.readLines(q)
+	}
+	raw, c, err := s.line(q, "Answer:")
+	if err != nil || c != cmdNone {
+		return commandReply(c), err
+	}
+	text := strings.TrimSpace(questionnaire.CleanText(raw, false))
+	if text == "" {
+		return reply{act: actKeep}, nil
+	}
+	v, msg := parseLine(q, text)
+	if msg != "" {
+		s.out.say(msg)
+		return reply{act: actRefused}, nil
+	}
+	return reply{act: actAnswer, v: v}, nil
+}
+
+// readLines reads a list (one item per line) or a long text (several lines), up to an
+// empty line. Quit or the end of the input ends it too, and the lines typed are saved;
+// back, skip and clear drop them.
+func (s *session) readLines(q *questionnaire.Question) (reply, error) {
+	multi := q.Kind == questionnaire.KindLongText
+	prompt := func(n int) string {
+		switch {
+		case !multi:
+			return fmt.Sprintf("Item %d:", n)
+		case n == 1:
+			return "Answer:"
+		}
+		return "Next line:"
+	}
+	var lines []string
+	for {
+		raw, c, err := s.line(q, prompt(len(lines)+1))
+		if err != nil {
+			return reply{}, err
+		}
+		switch {
+		case c == cmdQuit && len(lines) > 0:
+			return reply{act: actAnswer, v: linesValue(q, lines), quit: true}, nil
+		case c != cmdNone:
+			if len(lines) > 0 && c != cmdClear {
+				s.out.say("The lines you typed were not saved.")
+			}
+			return commandReply(c), nil
+		}
+		text := questionnaire.CleanText(raw, multi)
+		if strings.TrimSpace(text) == "" {
+			break
+		}
+		lines = append(lines, text)
+	}
+	if len(lines) == 0 {
+		return reply{act: actKeep}, nil
+	}
+	return reply{act: actAnswer, v: linesValue(q, lines)}, nil
+}
+
+func linesValue(q *questionnaire.Question, lines []string) questionnaire.Value {
+	if q.Kind == questionnaire.KindLongText {
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " \t")
+		}
+		return questionnaire.Text(strings.TrimSpace(strings.Join(lines, "\n")))
+	}
+	items := make([]string, len(lines))
+	for i, l := range lines {
+		items[i] = strings.TrimSpace(l)
+	}
+	return questionnaire.List(items...)
+}
+
+// save saves one answer (an empty value removes it) at the draft's version. When another
+// pstab changed the draft meanwhile, it loads the draft again, says so, and saves the
+// answer on top. It then says which questions the answer brought in or took away.
+func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
+	d := s.d
+	ctx := s.writeCtx()
+	before := d.cat.Visible(d.answers)
+	reloaded := false
+	for try := 1; ; try++ {
+		var version int64
+		var err error
+		if v.IsEmpty() {
+			version, err = s.cfg.Drafts.ClearAnswer(ctx, d.ref, q.ID, d.version)
+		} else {
+			version, err = s.cfg.Drafts.SaveAnswer(ctx, d.ref, q.ID, v, d.version)
+		}
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && try < maxAttempts {
+			fresh, lerr := s.cfg.Drafts.Load(ctx, d.ref)
+			if lerr != nil {
+				return failure("the answer to %s was not saved: the draft changed elsewhere and could not be read again: %s", q.ID, storeProblem(lerr))
+			}
+			d.answers, d.version = fresh.Answers, fresh.Version
+			before = d.cat.Visible(d.answers)
+			reloaded = true
+			continue
+		}
+		if err != nil {
+			return failure("the answer to %s was not saved, so pstab stopped: %s", q.ID, storeProblem(err))
+		}
+		d.version = version
+		d.answers.Set(q.ID, v)
+		break
+	}
+	msg := "Saved."
+	if v.IsEmpty() {
+		msg = "Answer removed."
+	}
+	if reloaded {
+		msg = "Another pstab changed this draft while you were answering, so pstab loaded its changes and then saved your answer."
+	}
+	after := d.cat.Visible(d.answers)
+	var added, removed, kept int
+	for _, other := range d.cat.Questions {
+		switch {
+		case after.Shows(other) && !before.Shows(other):
+			added++
+		case before.Shows(other) && !after.Shows(other):
+			removed++
+			if _, ok := d.answers.Get(other.ID); ok {
+				kept++
+			}
+		}
+	}
+	switch added {
+	case 0:
+	case 1:
+		msg += " 1 more question now applies."
+	default:
+		msg += fmt.Sprintf(" %d more questions now apply.", added)
+	}
+	if removed > 0 {
+		verb := "no longer apply"
+		if removed == 1 {
+			verb = "no longer applies"
+		}
+		msg += fmt.Sprintf(" %s %s", plural(removed, "question"), verb)
+		if kept > 0 {
+			msg += "; answers already given to them are kept"
+		}
+		msg += "."
+	}
+	s.out.say(msg)
+	return nil
+}
