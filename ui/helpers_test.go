@@ -129,14 +129,15 @@ func testConfig(tb testing.TB, s *store.Store) Config {
 type driver struct {
 	tb    testing.TB
 	m     *Model
-	quit  bool // a command returned tea.QuitMsg
+	s     *store.Store // the drafts file the model works on
+	quit  bool         // a command returned tea.QuitMsg
 	steps int
 }
 
 // newDriver builds the model on s, runs Init and gives it a window of width × height.
 func newDriver(tb testing.TB, s *store.Store, width, height int) *driver {
 	tb.Helper()
-	d := &driver{tb: tb, m: New(context.Background(), testConfig(tb, s))}
+	d := &driver{tb: tb, s: s, m: New(context.Background(), testConfig(tb, s))}
 	d.run(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: width, Height: height})
 	return d
