@@ -189,10 +189,13 @@ func (s *session) summary() {
 	s.out.say(fmt.Sprintf("Run pstab check %s to see what would stop the draft from being submitted, and pstab preview %s to read it as customers will see it.", d.key, d.key))
 }
 
-// plural writes a count with its noun: "1 question", "3 questions".
+// plural writes a count with its noun: "1 question", "3 questions", "2 entries".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if stem, ok := strings.CutSuffix(noun, "y"); ok {
+		return fmt.Sprintf("%d %sies", n, stem)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
