@@ -119,6 +119,11 @@ func HostProblem(host string) string {
 		if err != nil {
 			return "has a malformed xn-- label in its host name"
 		}
+		for _, r := range uni {
+			if unicode.IsControl(r) || isInvisible(r) || unicode.Is(unicode.Cf, r) {
+				return fmt.Sprintf("has a host name label (%s) that decodes to an invisible or control character (U+%04X); check the link", label, r)
+			}
+		}
 		if lookAlike(uni) {
 			return fmt.Sprintf("has a host name label (%s, shown as %q) whose letters imitate Latin ones; check the link is the site you mean", label, uni)
 		}

@@ -110,6 +110,7 @@ func TestHostProblem(t *testing.T) {
 		{"xn--mnchen-3ya.de", ""},
 		{"", "has no host name"},
 		{"xn--pple-43d.com", "imitate Latin ones"},
+		{"xn--a.com", "decodes to an invisible or control character (U+0080)"},
 		{"XN--PPLE-43D.COM", "imitate Latin ones"},
 		{"paypal.xn--l-7sba6dbr.com", "imitate Latin ones"},
 		{"\u0430pple.com", "has non-ASCII letters"},
