@@ -120,7 +120,8 @@ func (w *wizard) mainView() string {
 	header := head.String()
 
 	bottom := w.bottomView(width)
-	bodyHeight := max(3, w.height-lipgloss.Height(header)-lipgloss.Height(bottom))
+	// header ends with a newline, which lipgloss.Height would count as one more line.
+	bodyHeight := max(3, w.height-strings.Count(header, "\n")-lipgloss.Height(bottom))
 	return header + w.fieldsView(width, bodyHeight) + "\n" + bottom
 }
 
