@@ -77,9 +77,12 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	defer lines.close()
 	s := &session{ctx: ctx, cfg: cfg, out: &printer{w: cfg.Out}, in: lines}
 	err := s.run()
+	var failed *failError
 	switch {
 	case err == nil || errors.Is(err, errQuit):
 		return ExitOK, nil
+	case errors.As(err, &failed):
+		return ExitFailed, err
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		s.out.endLine()
 		s.out.say("Interrupted. Every answer you gave is saved.")
@@ -121,5 +124,14 @@ func storeProblem(err error) string {
 	return msg
 }
 
-// failure is an error that ends the session with exit 1.
-func failure(format string, args ...any) error { return fmt.Errorf(format, args...) }
+// failError is a failure to read or write the store; it ends the session with exit 1,
+// even when ctrl+c arrives at the same moment, so that a lost answer is never reported
+// as saved.
+type failError struct{ msg string }
+
+func (e *failError) Error() string { return e.msg }
+
+// failure returns a *failError with a formatted message.
+func failure(format string, args ...any) error {
+	return &failError{msg: fmt.Sprintf(format, args...)}
+}

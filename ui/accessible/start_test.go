@@ -67,6 +67,9 @@ func TestChoosingWhatToFillIn(t *testing.T) {
 	if got := asked(t, e.ssa, out); len(got) != 1 || got[0] != e.ssa.Visible(questionnaire.NewAnswers()).Questions()[0].ID {
 		t.Errorf("the self-assessment asked %v", got)
 	}
+	if !strings.Contains(out, "Run pstab check @partner to see how each answer meets its passing criterion") {
+		t.Errorf("the self-assessment's next steps:\n%s", out)
+	}
 	out, _, _ = e.run(lines("com.new.app", "New App", "quit"))
 	if !strings.Contains(out, "There is no app com.new.app yet.") || !strings.Contains(out, "Created New App (com.new.app).") {
 		t.Errorf("a new key typed directly:\n%s", out)

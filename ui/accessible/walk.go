@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
 )
 
 // commandLines list the commands, said once at the start and again on help.
@@ -185,6 +186,10 @@ func (s *session) summary() {
 		s.out.say(fmt.Sprintf("%d of %d required questions are answered: the draft is complete.", p.Answered, p.Total))
 	} else {
 		s.out.say(fmt.Sprintf("%d of %d required questions are answered.", p.Answered, p.Total))
+	}
+	if d.ref.Subject == store.PartnerKey {
+		s.out.say(fmt.Sprintf("Run pstab check %s to see how each answer meets its passing criterion, and pstab preview %s to read the answers as Atlassian will.", d.key, d.key))
+		return
 	}
 	s.out.say(fmt.Sprintf("Run pstab check %s to see what would stop the draft from being submitted, and pstab preview %s to read it as customers will see it.", d.key, d.key))
 }
