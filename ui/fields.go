@@ -47,7 +47,18 @@ func (w *huhWidget) View() string        { return w.f.View() }
 func (w *huhWidget) Typing() bool        { return w.typing }
 func (w *huhWidget) Capturing() bool     { return false }
 func (w *huhWidget) Keys() []key.Binding { return w.f.KeyBinds() }
-func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n) }
+func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n); w.fit() }
+
+// fit sizes a select's list of options to its width. huh measures the options only in
+// Update (a form sends its fields a message at start); until then a select sized before its
+// width was known cuts options whose labels wrap, hiding the last ones.
+func (w *huhWidget) fit() *huhWidget {
+	switch w.f.(type) {
+	case *huh.Select[string], *huh.MultiSelect[string]:
+		w.Update(nil)
+	}
+	return w
+}
 
 // block is one question on screen: its widgets, the values they are bound to, and the
 // problem found when the partner last left it.
@@ -146,7 +157,7 @@ func (b *block) build() {
 	b.choice, b.minW, b.maxW, b.list, b.entities = nil, nil, nil, nil, nil
 	sel := func(opts []huh.Option[string], bound *string) *huhWidget {
 		s := huh.NewSelect[string]().Title(title).Options(opts...).Value(bound)
-		return &huhWidget{f: s.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}
+		return (&huhWidget{f: s.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}).fit()
 	}
 	unanswered := huh.NewOption("Not answered", "")
 	switch q.Kind {
@@ -174,7 +185,7 @@ func (b *block) build() {
 			}
 		}
 		ms := huh.NewMultiSelect[string]().Title(title).Options(opts...).Value(&b.strs).Filterable(false)
-		b.choice = &huhWidget{f: ms.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}
+		b.choice = (&huhWidget{f: ms.WithTheme(th).WithKeyMap(km).WithWidth(b.width)}).fit()
 	case questionnaire.KindLongText:
 		t := huh.NewText().Title(title).Value(&b.str).CharLimit(q.TextLimit()).Lines(5).
 			ExternalEditor(os.Getenv("EDITOR") != "")
