@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 )
@@ -303,4 +305,27 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestChoiceShowsEveryOptionBeforeAnyKey(t *testing.T) {
+	s := openStore(t, "")
+	createApp(t, s, appKey, "Example")
+	if err := s.SetResume(context.Background(), psRef(t, appKey), "residency", "data-residency"); err != nil {
+		t.Fatal(err)
+	}
+	setAnswer(t, s, appKey, "stores-eud", questionnaire.Bool(true))
+	ps, _ := catalogues(t)
+	q := ps.Question("data-residency")
+	// At 100 columns the options' labels wrap: the select must still show all of them.
+	for _, size := range [][2]int{{100, 30}, {80, 24}, {200, 60}} {
+		d := wizardOn(t, s, size[0], size[1])
+		if d.focused() != q.ID {
+			t.Fatalf("opened on %s, want %s", d.focused(), q.ID)
+		}
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, o := range q.Options {
+			words := strings.Fields(o.Label)
+			d.wantScreen(strings.Join(words[:min(4, len(words))], " "))
+		}
+	}
 }
