@@ -81,6 +81,7 @@ type DraftRef struct {
 	Questionnaire string // a catalogue ID: "privacy-security" or "self-assessment"
 }
 
+// String names the draft in messages, such as "com.example.app privacy-security".
 func (r DraftRef) String() string {
 	if r.Subject == PartnerKey {
 		return "the partner's " + r.Questionnaire
@@ -128,6 +129,7 @@ type ConflictError struct {
 	ChangedAt time.Time
 }
 
+// Error says who changed the draft and when, and what to do.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s was changed by another pstab at %s since you opened it; reload it to see the change, then answer again",
 		e.Ref, e.ChangedAt.Local().Format("15:04:05"))

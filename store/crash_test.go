@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -186,8 +185,7 @@ func openCrashStore(t *testing.T, path string) *Store {
 // the next commit. It returns the acknowledged sequence numbers and whether the child got
 // ready.
 func crashCycle(path, mode string, rng *rand.Rand) (acks []int, ready bool, err error) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=crash", "PSTAB_CHILD_DB="+path, "PSTAB_CHILD_MODE="+mode)
+	cmd := childCommand("crash", "PSTAB_CHILD_DB="+path, "PSTAB_CHILD_MODE="+mode)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

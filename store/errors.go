@@ -38,6 +38,7 @@ type FileError struct {
 	Err    error // the underlying error, if any
 }
 
+// Error is the one sentence a user sees: the file, what is wrong, and what to do.
 func (e *FileError) Error() string {
 	p := e.Path
 	switch e.Problem {
@@ -54,15 +55,19 @@ func (e *FileError) Error() string {
 	case ProblemReadOnlyFile:
 		return fmt.Sprintf("%s is read-only; make it writable (chmod u+w) or give pstab another file with --db.", p)
 	case ProblemUnreachable:
+		if e.Err == nil {
+			return fmt.Sprintf("%s cannot be opened; check the path and its permissions.", p)
+		}
 		return fmt.Sprintf("%s cannot be opened (%v); check the path and its permissions.", p, e.Err)
 	case ProblemBusy:
-		return fmt.Sprintf("Another pstab is holding %s; nothing was saved, try again in a moment.", p)
+		return fmt.Sprintf("Another pstab is holding %s; nothing was changed, try again in a moment.", p)
 	case ProblemDiskFull:
 		return fmt.Sprintf("The disk holding %s is full: the last change was not saved, everything saved before it is kept; free some space and try again.", p)
 	}
 	return fmt.Sprintf("Could not write %s (%v): the last change was not saved; check the disk and try again.", p, e.Err)
 }
 
+// Unwrap returns the underlying error, if any.
 func (e *FileError) Unwrap() error { return e.Err }
 
 // SQLite primary result codes this package tells apart (sqlite3.h).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -84,6 +85,15 @@ func seqOf(v string) int {
 		return -1
 	}
 	return seq
+}
+
+// childCommand re-executes this test binary in a child role. Under -race the child would
+// sleep a second before exiting (GORACE atexit_sleep_ms): not worth waiting for.
+func childCommand(role string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+role, "GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
 }
 
 // say writes one line to the parent.
