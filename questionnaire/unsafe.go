@@ -1,11 +1,16 @@
 package questionnaire
 
-import "strconv"
+import (
+	"sort"
+	"strconv"
+)
 
 // UnsafeText returns a blocking problem for every piece of text in the answers, shown or
 // hidden, that holds characters no answer may hold (controls, bidi controls, invalid
-// UTF-8). Text that arrives from outside (an imported file, an API response) is refused
-// with these, naming the field, rather than silently changed.
+// UTF-8), and for every string in the payload fields pstab keeps without knowing them
+// (Answers.Extra, Answers.Envelope, unknown keys of records). Text that arrives from
+// outside (an imported file, an API response) is refused with these, naming the field,
+// rather than silently changed.
 func UnsafeText(c *Catalogue, a Answers) []Problem {
 	var out []Problem
 	for _, q := range c.Questions {
@@ -41,5 +46,71 @@ func UnsafeText(c *Catalogue, a Answers) []Problem {
 			}
 		}
 	}
+	return append(out, UnsafeExtra(c, a)...)
+}
+
+// UnsafeExtra is the part of UnsafeText about payload fields pstab keeps without knowing
+// them: Validate checks the answers themselves, not these.
+func UnsafeExtra(c *Catalogue, a Answers) []Problem {
+	var out []Problem
+	for _, q := range c.Questions {
+		if q.Kind != KindEntities {
+			continue
+		}
+		v, _ := a.Get(q.ID)
+		for i, e := range v.Entities {
+			keys := make([]string, 0, len(e.Extra))
+			for k := range e.Extra {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, key := range keys {
+				var tree any
+				if unmarshalNumber(e.Extra[key], &tree) == nil {
+					unsafeInTree(q, q.Path()+"["+strconv.Itoa(i)+"]."+key, tree, &out)
+				}
+			}
+		}
+	}
+	unsafeInTree(nil, "", a.Extra, &out)
+	unsafeInTree(nil, "", a.Envelope, &out)
 	return out
+}
+
+// unsafeInTree reports strings (and keys) of a JSON tree that hold unsafe characters.
+// Newlines and tabs are allowed: pstab cannot know whether such a field is one line.
+func unsafeInTree(q *Question, path string, v any, out *[]Problem) {
+	report := func(p, msg string) {
+		*out = append(*out, Problem{Question: q, Path: p, Item: -1, Severity: Blocking,
+			Message: "The text " + msg + "."})
+	}
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch t := v.(type) {
+	case string:
+		if msg := TextProblem(t, true); msg != "" {
+			report(path, msg)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if msg := TextProblem(k, false); msg != "" {
+				report(join(strconv.QuoteToASCII(k)), "names a field with a key that "+msg)
+				continue
+			}
+			unsafeInTree(q, join(k), t[k], out)
+		}
+	case []any:
+		for i, item := range t {
+			unsafeInTree(q, path+"["+strconv.Itoa(i)+"]", item, out)
+		}
+	}
 }

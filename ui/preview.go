@@ -139,7 +139,14 @@ type checklist struct {
 func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, width, height int) *checklist {
 	c := &checklist{ui: ui, cat: cat, width: width, height: height}
 	c.items = cat.Readiness(answers)
-	for _, j := range cat.Judge(answers) {
+	if cat.Level != "partner" {
+		sortBySeverity(c.items)
+		return c
+	}
+	// The Security Self-Assessment: each answer judged against its passing criterion, and
+	// where Atlassian's yearly approval stands.
+	as := cat.Assessment(answers, ui.now())
+	for _, j := range as.Judgements {
 		if j.Verdict == questionnaire.VerdictPass || j.Verdict == questionnaire.VerdictUnanswered {
 			continue
 		}
@@ -149,6 +156,25 @@ func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnair
 		}
 		c.items = append(c.items, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
 			Severity: sev, Message: verdictWord(j.Verdict) + ": " + j.Because})
+	}
+	st := ui.styles
+	verdict := st.OK
+	switch as.Overall {
+	case questionnaire.VerdictFail:
+		verdict = st.Bad
+	case questionnaire.VerdictNeedsDetails:
+		verdict = st.Warn
+	}
+	c.extra = append(c.extra, st.Muted.Render("Against the passing criteria: ")+verdict.Render(verdictWord(as.Overall)))
+	if r := as.Renewal; r.Message != "" {
+		style := st.Muted
+		switch r.State {
+		case questionnaire.RenewalDue:
+			style = st.Warn
+		case questionnaire.RenewalExpired:
+			style = st.Bad
+		}
+		c.extra = append(c.extra, style.Render(wrapText(r.Message, width-2)))
 	}
 	sortBySeverity(c.items)
 	return c
@@ -160,6 +186,10 @@ func verdictWord(v questionnaire.Verdict) string {
 		return "Fails the criterion"
 	case questionnaire.VerdictNeedsDetails:
 		return "Needs details"
+	case questionnaire.VerdictPass:
+		return "passes"
+	case questionnaire.VerdictUnanswered:
+		return "not answered yet"
 	}
 	return string(v)
 }

@@ -387,7 +387,7 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 				for _, n := range doc.notes {
 					fmt.Fprintln(a.Err, "pstab: note: "+n)
 				}
-				if err := refuseBlocking(file, cat.Validate(doc.answers)); err != nil {
+				if err := refuseBlocking(file, append(cat.Validate(doc.answers), questionnaire.UnsafeExtra(cat, doc.answers)...)); err != nil {
 					return err
 				}
 				if _, err := s.App(ctx, key); errors.Is(err, store.ErrNotFound) && key != store.PartnerKey {
@@ -469,23 +469,56 @@ For @partner, each self-assessment answer is judged against its passing criterio
 					return storeErr(err)
 				}
 				problems := cat.Readiness(d.Answers)
-				for _, j := range cat.Judge(d.Answers) {
-					switch j.Verdict {
-					case questionnaire.VerdictFail:
-						problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
-							Severity: questionnaire.Blocking, Message: "Fails the passing criterion: " + j.Because})
-					case questionnaire.VerdictNeedsDetails:
-						problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
-							Severity: questionnaire.Advice, Message: "Needs details: " + j.Because})
+				var assessment *questionnaire.Assessment
+				if len(cat.Checks) == 0 && cat.Level == "partner" {
+					as := cat.Assessment(d.Answers, time.Now())
+					assessment = &as
+					for _, j := range as.Judgements {
+						switch j.Verdict {
+						case questionnaire.VerdictFail:
+							problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
+								Severity: questionnaire.Blocking, Message: "Fails the passing criterion: " + j.Because})
+						case questionnaire.VerdictNeedsDetails:
+							problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
+								Severity: questionnaire.Advice, Message: "Needs details: " + j.Because})
+						}
+					}
+					if as.Renewal.State == questionnaire.RenewalDue || as.Renewal.State == questionnaire.RenewalExpired {
+						sev := questionnaire.Advice
+						if as.Renewal.State == questionnaire.RenewalExpired {
+							sev = questionnaire.Blocking
+						}
+						problems = append(problems, questionnaire.Problem{Question: as.Renewal.Question, Path: as.Renewal.Question.ID,
+							Item: -1, Severity: sev, Message: as.Renewal.Message})
 					}
 				}
 				progress := cat.Progress(d.Answers)
 				if asJSON {
-					if err := writeJSON(a.Out, reportJSON(args[0], problems, progress)); err != nil {
+					out := reportJSON(args[0], problems, progress)
+					if assessment == nil {
+						if err := writeJSON(a.Out, out); err != nil {
+							return err
+						}
+					} else if err := writeJSON(a.Out, struct {
+						reportJSONOut
+						Verdict string `json:"verdict"`
+						Renewal struct {
+							State   string `json:"state"`
+							RenewBy string `json:"renewBy,omitempty"`
+							Message string `json:"message"`
+						} `json:"renewal"`
+					}{reportJSONOut: out, Verdict: string(assessment.Overall), Renewal: struct {
+						State   string `json:"state"`
+						RenewBy string `json:"renewBy,omitempty"`
+						Message string `json:"message"`
+					}{string(assessment.Renewal.State), dateOrEmpty(assessment.Renewal.RenewBy), assessment.Renewal.Message}}); err != nil {
 						return err
 					}
 				} else {
 					a.printReport(a.Out, args[0], problems, progress)
+					if assessment != nil {
+						fmt.Fprintf(a.Out, "Overall: %s. %s\n", assessment.Overall, assessment.Renewal.Message)
+					}
 				}
 				if questionnaire.HasBlocking(problems) || strict && len(problems) > 0 {
 					return errSilentProblems
@@ -892,4 +925,11 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }

@@ -48,7 +48,7 @@ questions only lower completeness. Exit 0 when nothing is blocking, 1 when somet
 			for _, n := range doc.notes {
 				fmt.Fprintln(a.Err, "pstab: note: "+n)
 			}
-			problems := c.Validate(doc.answers)
+			problems := append(c.Validate(doc.answers), questionnaire.UnsafeExtra(c, doc.answers)...)
 			progress := c.Progress(doc.answers)
 			if asJSON {
 				if err := writeJSON(a.Out, reportJSON(args[0], problems, progress)); err != nil {
@@ -70,7 +70,7 @@ questions only lower completeness. Exit 0 when nothing is blocking, 1 when somet
 // problemJSON is one problem in --json output.
 type problemJSON struct {
 	Path     string `json:"path"`
-	Question string `json:"question"`
+	Question string `json:"question,omitempty"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
 }
@@ -92,7 +92,11 @@ func reportJSON(source string, problems []questionnaire.Problem, p questionnaire
 		if pr.Severity == questionnaire.Blocking {
 			out.Blocking++
 		}
-		out.Problems = append(out.Problems, problemJSON{Path: pr.Path, Question: pr.Question.ID,
+		qid := ""
+		if pr.Question != nil {
+			qid = pr.Question.ID
+		}
+		out.Problems = append(out.Problems, problemJSON{Path: pr.Path, Question: qid,
 			Severity: pr.Severity.String(), Message: pr.Message})
 	}
 	return out
