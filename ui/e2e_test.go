@@ -188,7 +188,12 @@ func newTmuxTerm(t *testing.T) *tmuxTerm {
 		if t.Failed() && tt.last != "" {
 			t.Logf("last screen:\n%s", tt.last)
 		}
+		// kill-server leaves the socket file behind: remove it too.
+		socket, _ := exec.Command("tmux", "-L", tt.socket, "display-message", "-p", "#{socket_path}").Output()
 		_ = exec.Command("tmux", "-L", tt.socket, "kill-server").Run()
+		if p := strings.TrimSpace(string(socket)); strings.Contains(p, tt.socket) {
+			_ = os.Remove(p)
+		}
 	})
 	return tt
 }
@@ -224,14 +229,16 @@ func (tt *tmuxTerm) start() {
 	script := fmt.Sprintf("%ssh -c 'echo $$ > %s; exec %s'; echo $? > %s; sleep 600",
 		env.String(), pidFile, tt.bin, exitFile)
 	session := "run" + strconv.Itoa(tt.runs)
-	if tt.runs > 1 {
-		_ = exec.Command("tmux", "-L", tt.socket, "kill-session", "-t", "run"+strconv.Itoa(tt.runs-1)).Run()
-	}
 	// No status line: the pane is the whole 100×30 terminal.
 	out, err := exec.Command("tmux", "-L", tt.socket, "-f", "/dev/null", "new-session", "-d",
 		"-s", session, "-x", "100", "-y", "30", script, ";", "set-option", "-t", session, "status", "off").CombinedOutput()
 	if err != nil {
 		tt.t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	if tt.runs > 1 {
+		// After the new session exists: killing the server's only session ends the server,
+		// and a new-session racing with that fails.
+		_ = exec.Command("tmux", "-L", tt.socket, "kill-session", "-t", "run"+strconv.Itoa(tt.runs-1)).Run()
 	}
 }
 
