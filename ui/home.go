@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
 
 	"github.com/pstab/pstab/store"
 )
@@ -345,11 +344,10 @@ func ValidateAppName(s string) error {
 // newAppForm asks for a new app's key and name.
 type newAppForm struct {
 	ui    *shared
-	form  *huh.Form
-	key   string
-	name  string
+	form  *smallForm
 	first bool
-	err   error
+	width int
+	busy  bool // the app is being created
 }
 
 // appCreatedMsg reports a new app.
@@ -359,15 +357,10 @@ type appCreatedMsg struct {
 }
 
 func newNewAppForm(ui *shared, first bool, width int) *newAppForm {
-	f := &newAppForm{ui: ui, first: first}
-	km := huh.NewDefaultKeyMap()
-	km.Quit.SetEnabled(false)
-	f.form = huh.NewForm(huh.NewGroup(
-		huh.NewInput().Title("App key").Description("The key in your app descriptor or Forge manifest, e.g. com.example.app.").
-			Value(&f.key).Validate(ValidateAppKey).CharLimit(128),
-		huh.NewInput().Title("App name").Description("As it appears on the Marketplace listing.").
-			Value(&f.name).Validate(ValidateAppName).CharLimit(100),
-	)).WithTheme(ui.styles.Huh).WithKeyMap(km).WithShowHelp(false).WithWidth(min(width, 80))
+	f := &newAppForm{ui: ui, first: first, width: width}
+	f.form = newSmallForm(ui.styles, width).
+		add("App key", "The key in your app descriptor or Forge manifest, e.g. com.example.app.", "", 128, false, ValidateAppKey).
+		add("App name", "As it appears on the Marketplace listing.", "", 100, false, ValidateAppName)
 	return f
 }
 
@@ -379,29 +372,29 @@ func (f *newAppForm) Update(msg tea.Msg) (cmd tea.Cmd, done, cancelled bool) {
 		return nil, false, true
 	}
 	if m, ok := msg.(appCreatedMsg); ok {
+		f.busy = false
 		if m.err != nil {
-			f.err = m.err
-			return f.reset(), false, false
+			f.form.done = false
+			err := m.err
+			if errors.Is(err, store.ErrExists) {
+				err = errors.New("an app with that key already exists; open it from the list, or use another key")
+			}
+			f.form.fields[0].err = err
+			return f.form.move(0), false, false
 		}
 		return nil, true, false
 	}
-	model, cmd := f.form.Update(msg)
-	f.form = model.(*huh.Form)
-	if f.form.State == huh.StateCompleted {
-		app := store.App{Key: strings.TrimSpace(f.key), Name: strings.TrimSpace(f.name), Hosting: "cloud"}
+	if f.busy {
+		return nil, false, false
+	}
+	cmd = f.form.Update(msg)
+	if f.form.done {
+		f.busy = true
+		app := store.App{Key: strings.TrimSpace(f.form.value(0)), Name: strings.TrimSpace(f.form.value(1)), Hosting: "cloud"}
 		ui := f.ui
 		return func() tea.Msg { return appCreatedMsg{app: app, err: ui.drafts.CreateApp(ui.ctx, app)} }, false, false
 	}
 	return cmd, false, false
-}
-
-// reset rebuilds the form after a failed create, keeping what was typed.
-func (f *newAppForm) reset() tea.Cmd {
-	k, n := f.key, f.name
-	nf := newNewAppForm(f.ui, f.first, 80)
-	nf.key, nf.name, nf.err = k, n, f.err
-	*f = *nf
-	return f.form.Init()
 }
 
 func (f *newAppForm) View() string {
@@ -409,26 +402,15 @@ func (f *newAppForm) View() string {
 	var b strings.Builder
 	if f.first {
 		b.WriteString(st.Title.Render("Welcome to pstab") + "\n")
-		b.WriteString(st.Muted.Render("pstab helps you fill in, keep and submit the Privacy & Security tab of your Marketplace app listings. Start with your first app.") + "\n\n")
+		b.WriteString(st.Muted.Render(wrapText("pstab helps you fill in, keep and submit the Privacy & Security tab of your Marketplace app listings. Start with your first app.", max(20, f.width-2))) + "\n\n")
 	} else {
 		b.WriteString(st.Title.Render("New app") + "\n\n")
 	}
 	b.WriteString(f.form.View())
-	if f.err != nil {
-		msg := sentenceOf(f.err)
-		if errors.Is(f.err, store.ErrExists) {
-			msg = "An app with that key already exists; open it from the list, or use another key."
-		}
-		b.WriteString("\n" + st.Bad.Render(msg))
-	}
 	return b.String()
 }
 
 func (f *newAppForm) Help() helpKeys {
-	short := []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
+	short := f.form.Help()
 	return helpKeys{short: short, full: [][]key.Binding{short}}
 }

@@ -129,10 +129,10 @@ func TestNewAppFormRefusesBadKeysAndNames(t *testing.T) {
 	}
 }
 
-// sentence is how huh shows a validation error: the error's text, of which the first 40
-// characters are sure to be on one line (huh wraps the rest at its own width).
+// sentence is how the form shows a validation error: as a sentence (capital first), of
+// which the first 40 characters are sure to be on one line.
 func sentence(err error) string {
-	s := err.Error()
+	s := sentenceOf(err)
 	return s[:min(len(s), 40)]
 }
 

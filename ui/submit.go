@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
@@ -50,9 +49,9 @@ type submitScreen struct {
 
 	state   submitState
 	spin    spinner.Model
-	form    *huh.Form
+	form    *smallForm
 	email   string
-	token   string
+	note    string
 	creds   marketplace.Credentials
 	target  *submit.Target
 	plan    submit.Plan
@@ -96,26 +95,27 @@ func newSubmitScreen(ui *shared, w *wizard, width, height int) (*submitScreen, t
 func (s *submitScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
 func (s *submitScreen) credentialsForm(note string) tea.Cmd {
-	s.state = submitCredentials
+	s.state, s.note = submitCredentials, note
 	s.email = firstNonEmptyString(s.email, s.mp.DefaultEmail)
-	s.token = ""
-	km := huh.NewDefaultKeyMap()
-	km.Quit.SetEnabled(false)
-	desc := "Used for this session only; pstab login keeps them in your OS keyring."
-	if note != "" {
-		desc = note + " " + desc
-	}
-	s.form = huh.NewForm(huh.NewGroup(
-		huh.NewInput().Title("Atlassian account email").Value(&s.email).Validate(func(v string) error {
-			if msg := questionnaire.EmailProblem(strings.TrimSpace(v)); msg != "" {
-				return errors.New("The email " + msg + ".")
+	s.form = newSmallForm(s.ui.styles, s.width).
+		add("Atlassian account email", "", s.email, 254, false, func(v string) error {
+			if msg := questionnaire.EmailProblem(v); msg != "" {
+				return errors.New("the email " + msg)
 			}
 			return nil
-		}),
-		huh.NewInput().Title("API token").Description("From id.atlassian.com → Security → API tokens. It is not shown as you type.").
-			EchoMode(huh.EchoModePassword).Value(&s.token),
-	).Description(desc)).WithTheme(s.ui.styles.Huh).WithKeyMap(km).WithShowHelp(false).WithWidth(min(s.width, 80))
-	return s.form.Init()
+		}).
+		add("API token", "From id.atlassian.com → Security → API tokens. It is not shown as you type.", "", 4096, true,
+			func(v string) error {
+				if v == "" {
+					return errors.New("paste your API token")
+				}
+				return nil
+			})
+	cmd := s.form.Init()
+	if s.email != "" {
+		cmd = s.form.move(1)
+	}
+	return cmd
 }
 
 // prepare checks the draft and compares it with the live listing, in a command that esc
@@ -226,15 +226,12 @@ func (s *submitScreen) fail(err error) tea.Cmd {
 }
 
 func (s *submitScreen) updateForm(msg tea.Msg) tea.Cmd {
-	m, cmd := s.form.Update(msg)
-	s.form = m.(*huh.Form)
-	if s.form.State == huh.StateCompleted {
-		tok := strings.TrimSpace(s.token)
-		s.token = ""
-		if tok == "" {
-			return s.credentialsForm("No token was given.")
-		}
-		s.creds = marketplace.Credentials{Email: strings.TrimSpace(s.email), Token: marketplace.NewToken(tok), Source: marketplace.SourcePrompt}
+	cmd := s.form.Update(msg)
+	if s.form.done {
+		s.email = strings.TrimSpace(s.form.value(0))
+		tok := strings.TrimSpace(s.form.value(1))
+		s.form = nil // drop the token from the screen's state
+		s.creds = marketplace.Credentials{Email: s.email, Token: marketplace.NewToken(tok), Source: marketplace.SourcePrompt}
 		return s.prepare()
 	}
 	return cmd
@@ -287,8 +284,11 @@ func (s *submitScreen) View() string {
 	width := max(20, s.width-2)
 	switch s.state {
 	case submitCredentials:
-		b.WriteString(st.Muted.Render(wrapText("pstab needs your Atlassian account email and an API token to send the draft.", width)) + "\n\n")
-		b.WriteString(s.form.View())
+		b.WriteString(st.Muted.Render(wrapText("pstab needs your Atlassian account email and an API token to send the draft. They are used for this session only; pstab login keeps them in your OS keyring.", width)) + "\n")
+		if s.note != "" {
+			b.WriteString(st.Warn.Render(wrapText(s.note, width)) + "\n")
+		}
+		b.WriteString("\n" + s.form.View())
 	case submitPreparing:
 		b.WriteString(s.spin.View() + st.Muted.Render(" Checking the draft and comparing it with the live listing…"))
 	case submitSending:

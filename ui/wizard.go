@@ -301,9 +301,18 @@ func (w *wizard) next() tea.Cmd {
 		return w.focusWidget(w.sub + 1)
 	}
 	if w.focus < len(w.blocks)-1 {
-		return w.focusBlock(w.focus+1, 0)
+		return tea.Batch(w.focusBlock(w.focus+1, 0), w.noteMove())
 	}
 	return w.nextSection()
+}
+
+// noteMove records, after a pause, the question the partner moved to, so that a restart
+// resumes there even when nothing was answered on the way.
+func (w *wizard) noteMove() tea.Cmd {
+	if w.readOnly() {
+		return nil
+	}
+	return w.scheduleSave(typingPause)
 }
 
 func (w *wizard) prev() tea.Cmd {
@@ -311,7 +320,7 @@ func (w *wizard) prev() tea.Cmd {
 		return w.focusWidget(w.sub - 1)
 	}
 	if w.focus > 0 {
-		return w.focusBlock(w.focus-1, -1)
+		return tea.Batch(w.focusBlock(w.focus-1, -1), w.noteMove())
 	}
 	for i := w.section - 1; i >= 0; i-- {
 		if w.vis.SectionShown(w.cat.Sections[i]) {
@@ -672,6 +681,11 @@ func (w *wizard) handleKey(msg tea.KeyMsg) tea.Cmd {
 			b.choice.Focus()
 			return w.noteChange(b)
 		}
+	}
+	if _, isHuh := wd.(*huhWidget); isHuh && msg.Type == tea.KeyEnter {
+		// huh would move on through a NextField command, after keys already typed: the
+		// next answer's first letters would land in this field. Move on here and now.
+		return tea.Batch(w.noteChange(w.current()), w.next())
 	}
 	cmd := wd.Update(msg)
 	return tea.Batch(cmd, w.noteChange(w.current()))

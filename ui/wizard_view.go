@@ -33,12 +33,22 @@ func (w *wizard) fieldWidth() int {
 	return max(20, min(fw, 100))
 }
 
-// helpPanelHeight is how many lines the focused question's help takes.
-func (w *wizard) helpPanelHeight() int {
-	if w.height < 24 {
-		return 4
+// helpLines fits the focused question's help in the panel: as many lines as it needs, up
+// to a third of the screen (at least 3), with "…" where it had to be cut.
+func (w *wizard) helpLines(help string) string {
+	lines := strings.Split(help, "\n")
+	room := max(3, w.height/3)
+	if len(lines) > room {
+		lines = lines[:room]
+		last := strings.TrimRight(lines[room-1], " ")
+		lines[room-1] = truncate(last, max(2, lipgloss.Width(last)-1)) + "…"
 	}
-	return 6
+	// Keep the panel at least three lines tall, so the questions above do not jump as the
+	// help changes length.
+	for len(lines) < 3 {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Status is the quiet save status shown in the header, or a loud one when saving failed.
@@ -249,7 +259,7 @@ func (w *wizard) bottomView(width int) string {
 	} else if w.sidebar {
 		help = wrapText("Choose a section with ↑/↓ and press enter to open it. Sections marked – are skipped by your answers so far.", width)
 	}
-	panel := st.HelpPanel.Width(width).Render(fitLines(help, w.helpPanelHeight()-1))
+	panel := st.HelpPanel.Width(width).Render(w.helpLines(help))
 
 	var status string
 	switch {
