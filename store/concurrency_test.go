@@ -42,6 +42,10 @@ func writerChild() error {
 		}
 		fmt.Fprintln(os.Stderr, "save failed:", err)
 	}
+	// Wait for the parent's word, so that all writers open at the same moment.
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		return err
+	}
 	s, err := Open(ctx, os.Getenv("PSTAB_CHILD_DB"), opts)
 	if err != nil {
 		count(err)
@@ -55,8 +59,11 @@ func writerChild() error {
 	ref := DraftRef{Subject: key, Questionnaire: "test"}
 	rng := rand.New(rand.NewPCG(uint64(len(key)), uint64(key[len(key)-1])))
 	var v int64
-	saved := 0
-	for i := range saves {
+	saved, n := 0, saves
+	if s := os.Getenv("PSTAB_CHILD_SAVES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	for i := range n {
 		nv, err := s.SaveAnswer(ctx, ref, qid(i), questionnaire.Text(value(i+1, i, 20, 200)), v)
 		if err != nil {
 			count(err)
@@ -73,6 +80,10 @@ func writerChild() error {
 // runWriters starts the writer processes at once on one new file and adds up their
 // reports.
 func runWriters(t *testing.T, path, txLock string) (saved, busy, other int) {
+	return runWritersN(t, path, txLock, saves)
+}
+
+func runWritersN(t *testing.T, path, txLock string, n int) (saved, busy, other int) {
 	t.Helper()
 	type report struct {
 		line   string
@@ -81,18 +92,29 @@ func runWriters(t *testing.T, path, txLock string) (saved, busy, other int) {
 	}
 	reports := make([]report, writers)
 	var wg sync.WaitGroup
+	start := make(chan struct{})
 	for w := range writers {
+		cmd := childCommand("writer", "PSTAB_CHILD_DB="+path, fmt.Sprintf("PSTAB_CHILD_SAVES=%d", n),
+			fmt.Sprintf("PSTAB_CHILD_APP=com.example.w%d", w), "PSTAB_CHILD_TXLOCK="+txLock)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := childCommand("writer", "PSTAB_CHILD_DB="+path,
-				fmt.Sprintf("PSTAB_CHILD_APP=com.example.w%d", w), "PSTAB_CHILD_TXLOCK="+txLock)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			reports[w] = report{line: strings.TrimSpace(string(out)), stderr: stderr.String(), err: err}
+			<-start
+			fmt.Fprintln(in, "go")
+			err := cmd.Wait()
+			reports[w] = report{line: strings.TrimSpace(stdout.String()), stderr: stderr.String(), err: err}
 		}()
 	}
+	close(start) // every writer is started: let them all open at once
 	wg.Wait()
 	for w, r := range reports {
 		var s, b, o int
@@ -144,6 +166,23 @@ func TestConcurrentWriters(t *testing.T) {
 	var ic string
 	if err := s.db.QueryRow("PRAGMA integrity_check").Scan(&ic); err != nil || ic != "ok" {
 		t.Errorf("integrity_check: %q, %v", ic, err)
+	}
+}
+
+// TestConcurrentOpens starts 8 pstabs at the same moment on a file that does not exist
+// yet, over and over: they race to create it, switch it to WAL, migrate it, and delete
+// -wal and -shm as each closes while others are opening. None may see an error.
+func TestConcurrentOpens(t *testing.T) {
+	rounds := 25
+	if testing.Short() {
+		rounds = 5
+	}
+	for r := range rounds {
+		path := filepath.Join(t.TempDir(), "pstab.db")
+		saved, busy, other := runWritersN(t, path, "", 3)
+		if saved != 3*writers || busy != 0 || other != 0 {
+			t.Fatalf("round %d: %d of %d saved, %d lock errors, %d other errors", r, saved, 3*writers, busy, other)
+		}
 	}
 }
 

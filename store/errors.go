@@ -79,6 +79,7 @@ const (
 	codeCorrupt  = 11
 	codeFull     = 13
 	codeCantOpen = 14
+	codeProtocol = 15
 	codeNotADB   = 26
 )
 
@@ -95,7 +96,8 @@ func sqliteCode(err error) int {
 // it is not one (a constraint, a context cancelled, a bug of ours).
 func fileProblem(err error) Problem {
 	switch sqliteCode(err) {
-	case codeBusy, codeLocked:
+	case codeBusy, codeLocked, codeProtocol:
+		// SQLITE_PROTOCOL: a WAL reader lost the race with other connections too often.
 		return ProblemBusy
 	case codeFull:
 		return ProblemDiskFull

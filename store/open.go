@@ -126,11 +126,31 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// from another process, and the busy timeout handles that.
 	db.SetMaxOpenConns(1)
 	s.db = db
-	if err := s.ready(ctx, ms); err != nil {
+	if err := s.readyRetrying(ctx, ms); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// readyRetrying runs ready, trying again while another pstab holds the file, for as long
+// as the busy timeout. SQLite itself waits that long almost everywhere, but not when
+// several processes switch a new file to WAL at the same moment: the connection's first
+// statement can then fail at once with SQLITE_BUSY.
+func (s *Store) readyRetrying(ctx context.Context, ms []migration) error {
+	deadline := time.Now().Add(busyTimeout * time.Millisecond)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+		err := s.ready(ctx, ms)
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Problem != ProblemBusy || time.Now().Add(pause).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
 }
 
 // prepareFile checks the file and its folder before SQLite sees them, creates a missing
@@ -150,21 +170,14 @@ func prepareFile(path string, warn func(string)) (fresh bool, err error) {
 		if !writable(dir, dirInfo) {
 			return false, &FileError{Path: path, Problem: ProblemReadOnlyDir}
 		}
-		// Create it ourselves so SQLite, which copies the database's mode to the -wal and
-		// -shm files, makes all three private. Close the descriptor before SQLite opens the
-		// file: closing one later would drop SQLite's locks.
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		switch {
-		case err == nil:
-			if err := f.Close(); err != nil {
-				return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
-			}
-			return true, nil
-		case errors.Is(err, os.ErrExist): // another pstab created it just now
-			info, err = os.Stat(path)
-		default:
-			return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
+		created, cerr := createPrivate(path)
+		if cerr != nil {
+			return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: cerr}
 		}
+		if created {
+			return true, nil
+		}
+		info, err = os.Stat(path) // another pstab created it just now
 	}
 	if err != nil {
 		return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
@@ -190,33 +203,69 @@ func prepareFile(path string, warn func(string)) (fresh bool, err error) {
 	return info.Size() == 0, nil
 }
 
+// createPrivate creates the file at mode 0600 and reports whether it did; a file that
+// exists already (another pstab just made it) is not an error. Creating it here, not
+// letting SQLite do it, makes the -wal and -shm files private too: SQLite gives them the
+// database's mode. The descriptor is closed before SQLite opens the file: closing one
+// later would drop SQLite's locks.
+func createPrivate(path string) (bool, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, f.Close()
+}
+
 // inspect looks at an existing file through a read-only connection that sets no journal
 // mode, so that a file that is not a healthy pstab database is never written to.
+//
+// How it reads depends on what lies beside the file. With neither -wal nor -shm, nobody
+// has the file open (a connection in WAL mode makes -shm) and it holds everything: read
+// it as it lies (immutable), with no locks and no -wal or -shm made. With -shm, read the
+// WAL index without writing to it: a plain read-only connection would rebuild it after a
+// crash, changing -shm before the file is known to be healthy. With a -wal alone, SQLite
+// must build the index in a new -shm, removed again if the file is refused.
+//
+// Other pstabs may open and close the file meanwhile, making and deleting -wal and -shm
+// between the look and the read; an attempt that fails for a reason other than the
+// file's content is tried again, the last time with a plain read-only connection.
 func inspect(ctx context.Context, path string, known int) error {
-	walBefore, shmBefore := exists(path+"-wal"), exists(path+"-shm")
-	mode := "&readonly_shm=1"
-	switch {
-	case !shmBefore && !walBefore:
-		// Nobody has the file open (a connection in WAL mode would have made -shm), and it
-		// holds everything: read it as it lies, with no locks and no -wal or -shm made.
-		mode = "&immutable=1"
-	case !shmBefore:
-		// A -wal without its index: SQLite must rebuild the index in a new -shm.
-		mode = ""
-	default:
-		// Read the WAL index without writing to it: a plain read-only connection would
-		// rebuild it after a crash, changing -shm before the file is known to be healthy.
-	}
-	err := inspectWith(ctx, path, mode, known)
-	var fe *FileError
-	if mode == "&immutable=1" && errors.As(err, &fe) && fe.Problem == ProblemDamaged && (exists(path+"-wal") || exists(path+"-shm")) {
-		// Another pstab opened the file meanwhile and may have been checkpointing into
-		// it as it was read; look again through the WAL, as SQLite means files to be read.
-		err = inspectWith(ctx, path, "&readonly_shm=1", known)
-	}
-	if errors.As(err, &fe) && fe.Problem != ProblemBusy && mode == "" {
-		// The -shm made for the reading holds nothing of value; leave the folder as it was.
-		removeIfNew(path+"-shm", shmBefore, false)
+	const attempts = 4
+	var err error
+	for try := 1; try <= attempts; try++ {
+		walBefore, shmBefore := exists(path+"-wal"), exists(path+"-shm")
+		mode := "&readonly_shm=1"
+		switch {
+		case try == attempts || !shmBefore && walBefore:
+			mode = ""
+		case !shmBefore:
+			mode = "&immutable=1"
+		}
+		err = inspectWith(ctx, path, mode, known)
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		if mode == "" && fe.Problem != ProblemBusy {
+			// The -shm made for the reading holds nothing of value; leave the folder as it was.
+			removeIfNew(path+"-shm", shmBefore, false)
+		}
+		switch fe.Problem {
+		case ProblemNotDatabase, ProblemForeign, ProblemNewer:
+			return err // verdicts on the file's content
+		case ProblemDamaged:
+			// An immutable read may have met another pstab's checkpoint half done.
+			if mode != "&immutable=1" || !exists(path+"-wal") && !exists(path+"-shm") {
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		time.Sleep(time.Duration(try*try) * 10 * time.Millisecond)
 	}
 	return err
 }

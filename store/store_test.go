@@ -453,3 +453,25 @@ func TestReplaceKeepsExtraAndIsAllOrNothing(t *testing.T) {
 		t.Error("a refused Replace changed the draft")
 	}
 }
+
+func TestCreatePrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pstab.db")
+	created, err := createPrivate(path)
+	if err != nil || !created {
+		t.Fatalf("first create: %v, %v", created, err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %04o, want 0600", info.Mode().Perm())
+	}
+	// Another pstab got there first: not an error, and the file is left alone.
+	if err := os.WriteFile(path, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	created, err = createPrivate(path)
+	if err != nil || created {
+		t.Errorf("second create: %v, %v; want false, nil", created, err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "theirs" {
+		t.Errorf("file now holds %q", b)
+	}
+}
