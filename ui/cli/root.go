@@ -173,6 +173,7 @@ Run pstab with no command to open the interactive wizard.`,
 		c.GroupID = "marketplace"
 		root.AddCommand(c)
 	}
+	a.addCompletions(root)
 	return root
 }
 
@@ -216,4 +217,28 @@ func (a *App) env(key string) string {
 		return os.Getenv(key)
 	}
 	return a.Getenv(key)
+}
+
+// addCompletions completes app keys and question IDs where commands take them.
+func (a *App) addCompletions(root *cobra.Command) {
+	oneKey := map[string]bool{"check": true, "savepoint": true, "history": true, "diff": true, "revert": true,
+		"discard": true, "rm": true, "pull": true, "push": true, "status": true, "preview": true, "export": true}
+	for _, c := range root.Commands() {
+		switch {
+		case c.Name() == "set" || c.Name() == "unset":
+			c.ValidArgsFunction = a.completeKeyThenQuestion()
+		case c.Name() == "copy":
+			c.ValidArgsFunction = a.completeKeys(2)
+		case c.Name() == "import":
+			keys := a.completeKeys(1)
+			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, tc string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) == 1 {
+					return nil, cobra.ShellCompDirectiveDefault // FILE
+				}
+				return keys(cmd, args, tc)
+			}
+		case oneKey[c.Name()]:
+			c.ValidArgsFunction = a.completeKeys(1)
+		}
+	}
 }
