@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"sync"
 	"time"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -15,69 +14,6 @@ import (
 // errNoChange, returned by a transaction's function, rolls the transaction back without
 // error: there was nothing to write.
 var errNoChange = errors.New("no change")
-
-// The queries of the save path, prepared once per store (prepare) rather than parsed on
-// every save: SQL parsing was a quarter of an autosave's CPU time.
-const (
-	qFindDraft = `SELECT (SELECT count(*) FROM apps WHERE key = ?1), d.id, d.version, d.revision, d.extra, d.envelope,
-		d.status, d.form_status, d.resume_section, d.resume_question, d.created_at, d.updated_at
-		FROM (SELECT 1) LEFT JOIN drafts d ON d.subject = ?1 AND d.questionnaire = ?2`
-	qAnswers      = "SELECT question, value FROM answers WHERE draft_id = ?"
-	qUpsertAnswer = `INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at
-		WHERE value IS NOT excluded.value`
-	qDeleteAnswer = "DELETE FROM answers WHERE draft_id = ? AND question = ?"
-	qBump         = "UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?"
-	qSnapshot     = "SELECT snapshot FROM revisions WHERE draft_id = ? AND number = ?"
-	qInsertEvent  = "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)"
-	qCreateDraft  = `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`
-)
-
-var hotQueries = []string{qFindDraft, qAnswers, qUpsertAnswer, qDeleteAnswer, qBump, qSnapshot, qInsertEvent, qCreateDraft}
-
-// prepare prepares the hot queries on the store's connection. It runs in Open, before
-// any transaction: with one connection, preparing inside one would wait for itself.
-func (s *Store) prepare(ctx context.Context) error {
-	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
-	for _, q := range hotQueries {
-		st, err := s.db.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("prepare %q: %w", q, err)
-		}
-		s.stmts[q] = st
-	}
-	return nil
-}
-
-// stmtTx runs queries in a transaction, through the prepared statement when there is one.
-type stmtTx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-}
-
-func (s *Store) on(tx *sql.Tx) stmtTx { return stmtTx{tx: tx, stmts: s.stmts} }
-
-func (t stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.stmts[query]; st != nil {
-		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return t.tx.QueryContext(ctx, query, args...)
-}
-
-func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.stmts[query]; st != nil {
-		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
-	}
-	return t.tx.QueryRowContext(ctx, query, args...)
-}
-
-func (t stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.stmts[query]; st != nil {
-		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return t.tx.ExecContext(ctx, query, args...)
-}
 
 // withTx runs fn in one immediate transaction (the DSN's _txlock) and commits it. It
 // returns only after COMMIT has returned, so a nil error means the change is on disk.
@@ -419,43 +355,4 @@ func (dt *draftTx) keepUnsaved(why string) error {
 	}
 	_, err = dt.savePoint(EventSavePoint, why)
 	return err
-}
-
-// progressCache keeps, per draft, the answers (decoded for counting) as of the version
-// this process last committed, so that an autosave need not read and decode them all.
-// An entry is used only when the draft's id, creation time and version all match what the
-// transaction found: every change to the answers, by any process, bumps the version.
-type progressCache struct {
-	mu sync.Mutex
-	m  map[int64]progressEntry
-}
-
-type progressEntry struct {
-	created, version int64
-	answers          questionnaire.Answers
-}
-
-func (c *progressCache) get(id, created, version int64) (progressEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[id]
-	return e, ok && e.created == created && e.version == version
-}
-
-func (c *progressCache) put(id int64, e progressEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[int64]progressEntry{}
-	}
-	if old, ok := c.m[id]; ok && old.created == e.created && old.version > e.version {
-		return // a later commit got here first
-	}
-	c.m[id] = e
-}
-
-func (c *progressCache) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m = nil
 }
