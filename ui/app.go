@@ -82,6 +82,9 @@ const (
 	screenSubmit
 )
 
+// pasteCutMsg says the input guard cut a very long paste.
+type pasteCutMsg struct{}
+
 // Model is the root model: it owns the screens, the size, the global keys and the frame.
 type Model struct {
 	ui     *shared
@@ -162,6 +165,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case renderedMsg:
 		if m.preview != nil {
 			return m, m.preview.Update(msg)
+		}
+		return m, nil
+	case pasteCutMsg:
+		// The paste itself arrives right after this message: the wizard says so then.
+		if m.wizard != nil {
+			m.wizard.pasteCut = true
 		}
 		return m, nil
 	case credsMsg, preparedMsg, sentMsg:
@@ -460,12 +469,13 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if cfg.Out == nil {
 		cfg.Out = os.Stderr
 	}
-	m := New(ctx, cfg)
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(cfg.Out)}
-	if cfg.In != nil {
-		opts = append(opts, tea.WithInput(cfg.In))
+	if cfg.In == nil {
+		cfg.In = os.Stdin
 	}
-	p := tea.NewProgram(m, opts...)
+	m := New(ctx, cfg)
+	var p *tea.Program
+	in := guardInput(cfg.In, func() { p.Send(pasteCutMsg{}) })
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(cfg.Out), tea.WithInput(in))
 
 	// A closed terminal (SIGHUP) ends the program like a quit, so the last answers are saved.
 	hup := make(chan os.Signal, 1)

@@ -115,13 +115,24 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 	if l.editing {
 		switch {
 		case km.Paste && strings.ContainsAny(string(km.Runes), "\n\r"):
+			// A pasted block of lines: one item per line. Pasted over an item being edited,
+			// the first line replaces it and the rest follow it.
+			var lines []string
 			for _, line := range strings.FieldsFunc(string(km.Runes), func(r rune) bool { return r == '\n' || r == '\r' }) {
-				if t := strings.TrimSpace(questionnaire.CleanText(line, false)); t != "" && len(l.items) < l.q.ItemLimit() {
-					l.items = append(l.items, t)
+				if t := strings.TrimSpace(questionnaire.CleanText(line, false)); t != "" {
+					lines = append(lines, t)
 				}
 			}
-			l.cursor = max(0, len(l.items)-1)
-			return nil
+			at := len(l.items)
+			if l.editAt < len(l.items) && len(lines) > 0 {
+				l.items[l.editAt] = lines[0]
+				lines, at = lines[1:], l.editAt+1
+			}
+			room := max(0, l.q.ItemLimit()-len(l.items))
+			lines = lines[:min(len(lines), room)]
+			l.items = append(l.items[:at], append(lines, l.items[at:]...)...)
+			l.cursor = max(0, at+len(lines)-1)
+			return l.startEdit(len(l.items))
 		case km.Type == tea.KeyEnter:
 			adding := l.editAt >= len(l.items)
 			empty := strings.TrimSpace(l.input.Value()) == ""

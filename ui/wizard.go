@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -51,6 +52,7 @@ type wizard struct {
 	conflict *store.ConflictError
 	quitting bool
 	notice   string // a quiet one-line message (save point made, reloaded...)
+	pasteCut bool   // the input guard cut the paste that is arriving
 
 	// Dialogs.
 	askSavePoint bool
@@ -622,6 +624,11 @@ func (w *wizard) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	w.notice = ""
+	if w.pasteCut && msg.Paste {
+		w.pasteCut = false
+		w.notice = fmt.Sprintf("A very long paste was cut at %d KB; no answer takes more than %d characters.",
+			maxPasteBytes>>10, questionnaire.DefaultLongTextLimit)
+	}
 	wd := w.currentWidget()
 	capturing := wd != nil && wd.Capturing()
 	typing := wd != nil && wd.Typing()
@@ -687,8 +694,15 @@ func (w *wizard) handleKey(msg tea.KeyMsg) tea.Cmd {
 		// next answer's first letters would land in this field. Move on here and now.
 		return tea.Batch(w.noteChange(w.current()), w.next())
 	}
+	b := w.current()
+	before := utf8.RuneCountInString(b.str)
 	cmd := wd.Update(msg)
-	return tea.Batch(cmd, w.noteChange(w.current()))
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && wd.Typing() && b.choice == wd {
+		if limit := b.q.TextLimit(); before+len(msg.Runes) > limit && utf8.RuneCountInString(b.str) >= limit {
+			w.notice = fmt.Sprintf("The pasted text was cut: this answer takes at most %d characters.", limit)
+		}
+	}
+	return tea.Batch(cmd, w.noteChange(b))
 }
 
 func (w *wizard) sidebarKey(msg tea.KeyMsg) tea.Cmd {
