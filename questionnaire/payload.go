@@ -153,7 +153,8 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 // API paths, or a read-only TrustInfo key, so that it can be taken for a TrustInfo object.
 func (c *Catalogue) knowsAnyTopKey(obj map[string]any) bool {
 	for k := range obj {
-		if k == "properties" {
+		switch k {
+		case "properties", "hasRestAPIExtension", "supportsConfigurableEgress": // read-only server keys
 			return true
 		}
 		for _, q := range c.Questions {

@@ -146,13 +146,18 @@ func visibleChanges(chs []questionnaire.Change) []questionnaire.Change {
 }
 
 // MismatchError says the Marketplace accepted a draft but its copy differs from what was
-// sent, in Fields.
+// sent, in Fields, or (Missing) that it has no draft at all when asked right after.
 type MismatchError struct {
-	Key    string
-	Fields []string
+	Key     string
+	Fields  []string
+	Missing bool
 }
 
 func (e *MismatchError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("the Marketplace said it accepted the draft of %s, but has no draft when asked right after; run pstab status %s, and send it again",
+			e.Key, e.Key)
+	}
 	return fmt.Sprintf("the Marketplace accepted the draft of %s, but its copy differs in %s; compare with pstab diff %s --remote draft",
 		e.Key, strings.Join(e.Fields, ", "), e.Key)
 }
@@ -177,6 +182,10 @@ func (t *Target) Send(ctx context.Context, plan Plan) error {
 		back, err = t.Client.GetV3(ctx, product, marketplace.Draft)
 	} else {
 		back, err = t.Client.GetV2(ctx, t.App.Key, marketplace.Draft)
+	}
+	if errors.Is(err, marketplace.ErrNoDraft) {
+		_ = t.Store.Record(ctx, t.Ref, store.EventSubmit, fmt.Sprintf("sent via %s; no draft when read back", t.api()))
+		return &MismatchError{Key: t.App.Key, Missing: true}
 	}
 	if err != nil {
 		_ = t.Store.Record(ctx, t.Ref, store.EventSubmit, fmt.Sprintf("sent via %s; reading it back failed", t.api()))
