@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -314,32 +313,11 @@ const (
 	actionQuit
 )
 
-// appKeyPattern is what pstab accepts as an app key: the Marketplace's keys are reverse
-// domain names such as com.example.app.
-var appKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+// ValidateAppKey says what is wrong with an app key, or returns nil (store.ValidateAppKey).
+func ValidateAppKey(s string) error { return store.ValidateAppKey(s) }
 
-// ValidateAppKey says what is wrong with an app key, or returns nil.
-func ValidateAppKey(s string) error {
-	switch {
-	case s == "":
-		return errors.New("enter the app key, e.g. com.example.app")
-	case !appKeyPattern.MatchString(s):
-		return errors.New("an app key has letters, digits, dots, dashes and underscores only, e.g. com.example.app")
-	}
-	return nil
-}
-
-// ValidateAppName says what is wrong with an app name, or returns nil.
-func ValidateAppName(s string) error {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return errors.New("enter the app's name as it appears on its listing")
-	case len([]rune(s)) > 100:
-		return errors.New("keep the name under 100 characters")
-	}
-	return nil
-}
+// ValidateAppName says what is wrong with an app name, or returns nil (store.ValidateAppName).
+func ValidateAppName(s string) error { return store.ValidateAppName(s) }
 
 // newAppForm asks for a new app's key and name.
 type newAppForm struct {

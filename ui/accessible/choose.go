@@ -9,7 +9,6 @@ import (
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/ui"
 )
 
 // errNoChoice ends a session whose input never chose an app.
@@ -114,7 +113,7 @@ func (s *session) choose() (*draft, error) {
 				return s.openApp(a.App)
 			}
 		}
-		if err := ui.ValidateAppKey(line); err != nil {
+		if err := store.ValidateAppKey(line); err != nil {
 			s.out.say(fmt.Sprintf("%s is neither a number in the list nor an app key: %s.", quote(line), err))
 			continue
 		}
@@ -149,7 +148,7 @@ func (s *session) create(key string) (*draft, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := ui.ValidateAppKey(line); err != nil {
+		if err := store.ValidateAppKey(line); err != nil {
 			s.out.say(sentence(err.Error()))
 			continue
 		}
@@ -164,7 +163,7 @@ func (s *session) create(key string) (*draft, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := ui.ValidateAppName(name); err != nil {
+		if err := store.ValidateAppName(name); err != nil {
 			s.out.say(sentence(err.Error()))
 			continue
 		}
@@ -175,7 +174,7 @@ func (s *session) create(key string) (*draft, error) {
 
 // createNamed creates an app whose key and name have been typed, and opens it.
 func (s *session) createNamed(key, name string) (*draft, error) {
-	if err := ui.ValidateAppName(name); err != nil {
+	if err := store.ValidateAppName(name); err != nil {
 		s.out.say(sentence(err.Error()))
 		return s.create(key)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/ui"
 	"github.com/pstab/pstab/ui/termsafe/termsafetest"
 )
 
@@ -24,7 +23,7 @@ func TestEmptyDatabaseCreatesTheFirstApp(t *testing.T) {
 	if !strings.HasPrefix(out, intro+"\n") {
 		t.Errorf("the first line does not say what pstab does:\n%s", out)
 	}
-	keyErr, nameErr := ui.ValidateAppKey("bad key!"), ui.ValidateAppName("")
+	keyErr, nameErr := store.ValidateAppKey("bad key!"), store.ValidateAppName("")
 	for _, want := range []string{sentence(keyErr.Error()), sentence(nameErr.Error()), "Created Example App (com.example.app)."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/ui"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
@@ -122,10 +121,10 @@ func (a *App) newCmd() *cobra.Command {
 		Args:    exactArgs(1, "new takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key := args[0]
-			if err := ui.ValidateAppKey(key); err != nil {
+			if err := store.ValidateAppKey(key); err != nil {
 				return usageErr("%q is not an app key: %v", key, err)
 			}
-			if err := ui.ValidateAppName(name); err != nil {
+			if err := store.ValidateAppName(name); err != nil {
 				return usageErr("--name: %v", err)
 			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store, _, _ *questionnaire.Catalogue) error {
@@ -401,7 +400,7 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 					if appName == "" {
 						appName = key
 					}
-					if err := ui.ValidateAppKey(key); err != nil {
+					if err := store.ValidateAppKey(key); err != nil {
 						return usageErr("%q is not an app key: %v", key, err)
 					}
 					if err := s.CreateApp(ctx, store.App{Key: key, Name: appName, Hosting: "cloud"}); err != nil {
@@ -844,7 +843,7 @@ variants of one app.`,
 					if !create {
 						return problemsErr("there is no app %s; create it with pstab new, or add --create", to)
 					}
-					if err := ui.ValidateAppKey(to); err != nil {
+					if err := store.ValidateAppKey(to); err != nil {
 						return usageErr("%q is not an app key: %v", to, err)
 					}
 					if name == "" {
