@@ -383,19 +383,7 @@ func (q *Question) forDisplay(v Value) (Value, string) {
 }
 
 // textLimit returns the most characters a field of a record may hold.
-func (f Field) textLimit() int {
-	switch {
-	case f.MaxLength > 0:
-		return f.MaxLength
-	case f.Kind == KindURL:
-		return maxURLLength
-	case f.Kind == KindEmail:
-		return maxEmailLength
-	case f.Kind == KindList:
-		return DefaultItemLimit
-	}
-	return DefaultTextLimit
-}
+func (f Field) textLimit() int { return textLimit(f.Kind, f.MaxLength) }
 
 // shorten returns s cut to limit characters, saying so, or s itself when it fits.
 func shorten(s string, limit int) string {

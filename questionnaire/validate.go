@@ -64,17 +64,21 @@ const (
 )
 
 // TextLimit returns the most characters an answer to q (or one of its list items) may hold.
-func (q *Question) TextLimit() int {
+func (q *Question) TextLimit() int { return textLimit(q.Kind, q.MaxLength) }
+
+// textLimit is the most characters a text of this kind may hold: the catalogue's
+// max_length when set, else the kind's default.
+func textLimit(kind Kind, maxLength int) int {
 	switch {
-	case q.MaxLength > 0:
-		return q.MaxLength
-	case q.Kind == KindLongText:
+	case maxLength > 0:
+		return maxLength
+	case kind == KindLongText:
 		return DefaultLongTextLimit
-	case q.Kind == KindURL:
+	case kind == KindURL:
 		return maxURLLength
-	case q.Kind == KindEmail:
+	case kind == KindEmail:
 		return maxEmailLength
-	case q.Kind == KindList:
+	case kind == KindList:
 		return DefaultItemLimit
 	}
 	return DefaultTextLimit

@@ -27,6 +27,18 @@ func (a *App) draftCommands() []*cobra.Command {
 	}
 }
 
+// withSubject runs fn with the drafts file open and KEY resolved to its draft: an app's
+// Privacy & Security draft, or @partner's Security Self-Assessment.
+func (a *App) withSubject(cmd *cobra.Command, key string, fn func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, app store.App) error) error {
+	return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
+		ref, cat, app, err := a.subject(ctx, s, ps, ssa, key)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, s, ref, cat, app)
+	})
+}
+
 // withStore runs fn with the drafts file open, closing it afterwards.
 func (a *App) withStore(cmd *cobra.Command, fn func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error) error {
 	ctx := cmd.Context()
@@ -175,11 +187,7 @@ nothing is saved. Use @partner as KEY for your Security Self-Assessment.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				q, err := questionFor(cat, args[1])
 				if err != nil {
 					return err
@@ -274,11 +282,7 @@ func (a *App) unsetCmd() *cobra.Command {
 		Example: "  pstab unset com.example.app security-policy",
 		Args:    exactArgs(2, "unset takes KEY QUESTION-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				q, err := questionFor(cat, args[1])
 				if err != nil {
 					return err
@@ -458,11 +462,7 @@ For @partner, each self-assessment answer is judged against its passing criterio
 		Example: "  pstab check com.example.app\n  pstab check com.example.app --strict --json",
 		Args:    exactArgs(1, "check takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				d, err := s.Load(ctx, ref)
 				if err != nil {
 					return storeErr(err)
@@ -539,11 +539,7 @@ func (a *App) savepointCmd() *cobra.Command {
 		Example: `  pstab savepoint com.example.app -m "after legal review"`,
 		Args:    exactArgs(1, "savepoint takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, _, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				rev, _, err := s.SavePoint(ctx, ref, message, store.AnyVersion)
 				if err != nil {
 					return storeErr(err)
@@ -565,11 +561,7 @@ func (a *App) historyCmd() *cobra.Command {
 		Example: "  pstab history com.example.app",
 		Args:    exactArgs(1, "history takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, _, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				revs, err := s.Revisions(ctx, ref)
 				if err != nil {
 					return storeErr(err)
@@ -651,11 +643,7 @@ func (a *App) diffCmd() *cobra.Command {
 			if cmd.Flags().Changed("remote") {
 				return a.remoteDiff(cmd, args, remote)
 			}
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				revs := make([]int, 0, 2)
 				for _, r := range args[1:] {
 					n, err := strconv.Atoi(r)
@@ -757,11 +745,7 @@ func (a *App) revertCmd() *cobra.Command {
 			if err != nil || n < 1 {
 				return usageErr("%q is not a save point number; see pstab history %s", args[1], args[0])
 			}
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, _, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				rev, _, err := s.Revert(ctx, ref, n, store.AnyVersion)
 				if errors.Is(err, store.ErrNotFound) {
 					return problemsErr("%s has no save point %d; see pstab history %s", args[0], n, args[0])
@@ -784,11 +768,7 @@ func (a *App) discardCmd() *cobra.Command {
 		Example: "  pstab discard com.example.app --yes",
 		Args:    exactArgs(1, "discard takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, _, err := a.subject(ctx, s, ps, ssa, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				d, err := s.Load(ctx, ref)
 				if err != nil {
 					return storeErr(err)
