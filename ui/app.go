@@ -385,6 +385,9 @@ func (m *Model) resize() tea.Cmd {
 	if m.submit != nil {
 		m.submit.SetSize(m.width-2, h)
 	}
+	if m.newApp != nil {
+		m.newApp.SetSize(m.width - 2)
+	}
 	if m.preview != nil {
 		return m.preview.SetSize(m.width-2, h)
 	}

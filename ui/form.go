@@ -49,6 +49,14 @@ func (f *smallForm) add(title, desc, value string, limit int, password bool, val
 
 func (f *smallForm) value(i int) string { return f.fields[i].input.Value() }
 
+// SetWidth fits the form to width columns.
+func (f *smallForm) SetWidth(width int) {
+	f.width = width
+	for _, fl := range f.fields {
+		fl.input.Width = max(10, min(width, 72)-7)
+	}
+}
+
 // Init focuses the first field.
 func (f *smallForm) Init() tea.Cmd {
 	f.focus = 0

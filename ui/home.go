@@ -344,6 +344,12 @@ func newNewAppForm(ui *shared, first bool, width int) *newAppForm {
 
 func (f *newAppForm) Init() tea.Cmd { return f.form.Init() }
 
+// SetSize fits the form to the window (it may be built before the window's size is known).
+func (f *newAppForm) SetSize(width int) {
+	f.width = width
+	f.form.SetWidth(width)
+}
+
 // Update returns a command, and whether the form is finished (done) or abandoned.
 func (f *newAppForm) Update(msg tea.Msg) (cmd tea.Cmd, done, cancelled bool) {
 	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyEsc {

@@ -61,11 +61,18 @@ func (l *listEditor) Keys() []key.Binding {
 	if l.editing {
 		return []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep, add next")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter on an empty line", "done")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop adding")),
 		}
 	}
 	return []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove,
 		key.NewBinding(key.WithKeys("alt+up"), key.WithHelp("alt+↑↓", "move"))}
+}
+
+// finishing reports whether enter would end the list: an empty new line after at least
+// one item. The wizard then moves on to the next question itself.
+func (l *listEditor) finishing() bool {
+	return l.editing && l.editAt >= len(l.items) && len(l.items) > 0 && strings.TrimSpace(l.input.Value()) == ""
 }
 
 func (l *listEditor) startEdit(at int) tea.Cmd {
@@ -207,7 +214,7 @@ func (l *listEditor) View() string {
 		b.WriteString(st.Faint.Render("  "+hint) + "\n")
 	}
 	if l.focused && len(l.examples) > 0 && len(l.items) == 0 {
-		b.WriteString(st.Faint.Render(wrapText("  e.g. "+strings.Join(l.examples, ", "), l.width-2)) + "\n")
+		b.WriteString(st.Faint.Render(indent(wrapText("e.g. "+strings.Join(l.examples, ", "), l.width-6), "  ")) + "\n")
 	}
 	return frame(st, l.focused, strings.TrimRight(b.String(), "\n"))
 }

@@ -92,7 +92,12 @@ func newSubmitScreen(ui *shared, w *wizard, width, height int) (*submitScreen, t
 	})
 }
 
-func (s *submitScreen) SetSize(w, h int) { s.width, s.height = w, h }
+func (s *submitScreen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	if s.form != nil {
+		s.form.SetWidth(w)
+	}
+}
 
 func (s *submitScreen) credentialsForm(note string) tea.Cmd {
 	s.state, s.note = submitCredentials, note

@@ -689,6 +689,11 @@ func (w *wizard) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return w.noteChange(b)
 		}
 	}
+	if l, isList := wd.(*listEditor); isList && msg.Type == tea.KeyEnter && l.finishing() {
+		// enter on an empty new line ends the list: on to the next question, at once.
+		l.commit()
+		return tea.Batch(w.noteChange(w.current()), w.next())
+	}
 	if _, isHuh := wd.(*huhWidget); isHuh && msg.Type == tea.KeyEnter {
 		// huh would move on through a NextField command, after keys already typed: the
 		// next answer's first letters would land in this field. Move on here and now.

@@ -52,7 +52,20 @@ func (w *wizard) helpLines(help string) string {
 }
 
 // Status is the quiet save status shown in the header, or a loud one when saving failed.
+// Without the section list (a narrow terminal) it also carries the overall progress.
 func (w *wizard) Status() string {
+	s := w.saveStatus()
+	if !w.showSidebar() && !w.readOnly() {
+		pct := w.ui.styles.Muted.Render(fmt.Sprintf("%d%% done", w.progress.Percent()))
+		if s == "" {
+			return pct
+		}
+		return pct + w.ui.styles.Faint.Render(" · ") + s
+	}
+	return s
+}
+
+func (w *wizard) saveStatus() string {
 	st := w.ui.styles
 	switch {
 	case w.readOnly():
