@@ -74,7 +74,7 @@ func (r *Renderer) Render(md string, width int) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render preview: %w", err)
 	}
-	return termsafe.Filter(strings.TrimRight(out, "\n") + "\n"), nil
+	return termsafe.Filter(trimBlankLines(out)), nil
 }
 
 func (r *Renderer) forWidth(width int) (*widthRenderer, error) {
@@ -95,3 +95,19 @@ func (r *Renderer) forWidth(width int) (*widthRenderer, error) {
 	r.byWid[width] = wr
 	return wr, nil
 }
+
+// trimBlankLines drops the blank lines glamour puts before and after the document, so the
+// preview starts at its first line.
+func trimBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	first, last := 0, len(lines)-1
+	for first < last && strings.TrimSpace(ansiStrip(lines[first])) == "" {
+		first++
+	}
+	for last > first && strings.TrimSpace(ansiStrip(lines[last])) == "" {
+		last--
+	}
+	return strings.Join(lines[first:last+1], "\n") + "\n"
+}
+
+func ansiStrip(s string) string { return termsafe.Strip(s) }
