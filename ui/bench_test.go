@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/pstab/pstab/questionnaire"
 )
@@ -12,6 +14,7 @@ import (
 // Benchmarks of what the partner feels: one keystroke in the largest section (Update, then
 // View, as bubbletea does for every message; the aim is under 1 ms), and the time from
 // nothing to the first frame. Run with: go test ./ui -run '^$' -bench . -benchmem
+// (.ci/perf runs them with the other comparisons of the README's "Performance" section).
 
 // largestSection returns the catalogue's section with the most questions.
 func largestSection(tb testing.TB) *questionnaire.Section {
@@ -88,7 +91,24 @@ func keystrokes(b *testing.B, d *driver, keys ...tea.KeyMsg) {
 	}
 }
 
+// BenchmarkKeystroke runs each case twice: in colour (true colour, as most terminals
+// report; every styled run then carries its escape sequences, which lipgloss measures and
+// pads around) and plain (colour off, as the other UI tests run). Colour is the one that
+// counts against the aim.
 func BenchmarkKeystroke(b *testing.B) {
+	for _, p := range []struct {
+		name    string
+		profile termenv.Profile
+	}{{"colour", termenv.TrueColor}, {"plain", termenv.Ascii}} {
+		b.Run(p.name, func(b *testing.B) {
+			lipgloss.SetColorProfile(p.profile)
+			defer lipgloss.SetColorProfile(termenv.Ascii)
+			keystrokeCases(b)
+		})
+	}
+}
+
+func keystrokeCases(b *testing.B) {
 	down, up := tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyUp}
 	// ↓ then ↑ in a select: each one changes the answer (saved at once).
 	b.Run("select-down", func(b *testing.B) {
