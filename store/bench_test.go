@@ -164,9 +164,21 @@ var (
 
 // appsFixture builds the fixture once per process, in batched transactions through the
 // store's own draft code (replace, save point, progress), and returns its path.
+//
+// With PSTAB_BENCH_FIXTURE set to a file path, the fixture is built there (or reused if
+// that file exists) and kept: .ci/perf measures the real binary on it.
 func appsFixture(b *testing.B) string {
 	fixtureOnce.Do(func() {
 		start := time.Now()
+		if p := os.Getenv("PSTAB_BENCH_FIXTURE"); p != "" {
+			fixturePath = p
+			if _, err := os.Stat(p); err == nil {
+				return
+			}
+			fixtureErr = buildFixture(b, p)
+			fixtureTime = time.Since(start)
+			return
+		}
 		dir, err := os.MkdirTemp("", "pstab-bench-")
 		if err != nil {
 			fixtureErr = err
