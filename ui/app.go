@@ -456,7 +456,17 @@ func (m *Model) view() string {
 	if m.fullHelp {
 		footer = fitLines(m.help.FullHelpView(keys.FullHelp()), 5)
 	}
-	return st.App.Render(truncateLines(header, m.width-2) + "\n\n" + body + "\n" + footer)
+	return padScreen(st.App, truncateLines(header, m.width-2)+"\n\n"+body+"\n"+footer)
+}
+
+// padScreen gives every line of the screen the app's left padding, as app.Render did,
+// without its right padding: that padded each line to the widest, which measured every
+// line of the screen on every keystroke (a sixth of one, in colour) and showed nothing,
+// since bubbletea clears the rest of each line it draws.
+func padScreen(app lipgloss.Style, s string) string {
+	pad := strings.Repeat(" ", app.GetPaddingLeft())
+	s = strings.ReplaceAll(s, "\t", "    ") // as lipgloss does
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }
 
 func truncateLines(s string, width int) string {

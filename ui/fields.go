@@ -86,6 +86,11 @@ type block struct {
 	touched  bool   // left at least once: problems are shown from then on
 	problem  string // the first blocking problem, in the engine's words
 	readOnly bool
+
+	// compactKey and compactOut keep compactView's last drawing and what it was drawn
+	// from. Every unfocused choice is drawn on every keystroke, yet changes only with its
+	// answer or width; styling them anew was a fifth of a keystroke in colour.
+	compactKey, compactOut string
 }
 
 // yes/no answers as select values.
@@ -380,11 +385,21 @@ func (b *block) compactView(focused bool) string {
 	if !b.q.Required {
 		title += " (optional)"
 	}
+	v := b.value()
+	shown := ""
+	if !v.IsEmpty() {
+		shown = b.q.Display(v)
+	}
+	halfRange := b.q.Kind == questionnaire.KindDayRange && b.mode == "days" && (b.minS == "" || b.maxS == "")
+	key := strconv.Itoa(b.width) + "|" + strconv.FormatBool(v.IsEmpty()) + "|" + strconv.FormatBool(halfRange) + "|" + shown
+	if key == b.compactKey {
+		return b.compactOut
+	}
 	answer := st.Faint.Render("Not answered")
-	if v := b.value(); !v.IsEmpty() {
-		answer = st.Text.Render(wrapText(b.q.Display(v), b.width-6))
-		if b.q.Kind == questionnaire.KindDayRange && b.mode == "days" && (b.minS == "" || b.maxS == "") {
-			answer = st.Text.Render("For a number of days: " + b.q.Display(v))
+	if !v.IsEmpty() {
+		answer = st.Text.Render(wrapText(shown, b.width-6))
+		if halfRange {
+			answer = st.Text.Render("For a number of days: " + shown)
 		}
 	}
 	lines := strings.Split(answer, "\n")
@@ -396,5 +411,6 @@ func (b *block) compactView(focused bool) string {
 		lines[i] = prefix + lines[i]
 	}
 	body := st.Huh.Blurred.Title.Render(wrapText(title, b.width-2)) + "\n" + strings.Join(lines, "\n")
-	return st.Huh.Blurred.Base.Render(body)
+	b.compactKey, b.compactOut = key, st.Huh.Blurred.Base.Render(body)
+	return b.compactOut
 }

@@ -61,6 +61,10 @@ type wizard struct {
 
 	width, height int
 	scroll        int
+
+	// sideText and sideOut keep the section list's last text and its bordered drawing: it
+	// changes only with progress or the cursor, not on every keystroke.
+	sideText, sideOut string
 }
 
 // openDraftMsg carries a loaded draft to open in the wizard.

@@ -88,8 +88,37 @@ func (w *wizard) View() string {
 	if !w.showSidebar() {
 		return main
 	}
-	side := w.ui.styles.Sidebar.Height(w.height).Render(fitLines(w.sidebarView(), w.height))
-	return lipgloss.JoinHorizontal(lipgloss.Top, side, " ", main)
+	if text := fitLines(w.sidebarView(), w.height); text != w.sideText {
+		w.sideText, w.sideOut = text, w.ui.styles.Sidebar.Height(w.height).Render(text)
+	}
+	return sideBySide(w.sideOut, main)
+}
+
+// sideBySide sets the section list left of the questions, line by line. It does what
+// lipgloss.JoinHorizontal(lipgloss.Top, side, " ", main) did, without padding the
+// questions' lines to the widest: that measured every line on every keystroke and showed
+// nothing, since bubbletea clears the rest of each line it draws. The list's lines all
+// have its width (its style pads them).
+func sideBySide(side, main string) string {
+	sl, ml := strings.Split(side, "\n"), strings.Split(main, "\n")
+	blank := strings.Repeat(" ", lipgloss.Width(sl[0]))
+	var b strings.Builder
+	b.Grow(len(side) + len(main) + 2*len(ml))
+	for i := range max(len(sl), len(ml)) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(sl) {
+			b.WriteString(sl[i])
+		} else {
+			b.WriteString(blank)
+		}
+		b.WriteByte(' ')
+		if i < len(ml) {
+			b.WriteString(ml[i])
+		}
+	}
+	return b.String()
 }
 
 func (w *wizard) sidebarView() string {
