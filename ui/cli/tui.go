@@ -69,6 +69,12 @@ func (a *App) startTUI(ctx context.Context, cfg ui.Config) error {
 		}
 	}
 	renderer := lipgloss.NewRenderer(out)
+	if a.OutIsTerminal {
+		// bubbletea's init has already asked the terminal for its background, on standard
+		// output: the same terminal. Asking again on out would cost another round trip to
+		// it before the first frame (over ssh, a network one).
+		renderer.SetHasDarkBackground(lipgloss.HasDarkBackground())
+	}
 	noColor := a.env("NO_COLOR") != ""
 	if noColor {
 		renderer.SetColorProfile(termenv.Ascii)
