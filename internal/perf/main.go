@@ -2,7 +2,7 @@
 // pseudo-terminal, against gum, and its peak memory. .ci/perf runs it and prints the table
 // of the README's "Performance" section; it is not a test and never fails on a slow result.
 //
-//	perf firstframe -pstab BIN -gum BIN -db FILE [-runs 30] [-marker TEXT]
+//	perf firstframe -pstab BIN -gum BIN -db FILE -marker TEXT [-runs 30] [-latency 0]
 //	perf memory -pstab BIN -db FILE -app KEY
 //
 // Results are printed one per line as "RESULT name value" for the script to read, with a
@@ -70,6 +70,7 @@ func firstFrame(args []string) error {
 	db := fs.String("db", "", "drafts file with a few apps")
 	marker := fs.String("marker", "", "text of pstab's home screen that marks its first frame (an app's name)")
 	runs := fs.Int("runs", 30, "runs of each program")
+	fs.DurationVar(&latency, "latency", 0, "delay before answering the terminal's queries (a remote terminal)")
 	fs.Parse(args)
 	if *pstabBin == "" || *gumBin == "" || *db == "" || *marker == "" {
 		return errors.New("firstframe needs -pstab, -gum, -db and -marker")
@@ -193,17 +194,20 @@ var (
 	dsrAnswer = []byte("\x1b[1;1R")
 )
 
+// latency delays the answers to queries, as a terminal at the end of an ssh connection
+// would: one round trip per batch of queries.
+var latency time.Duration
+
 // answerQueries answers, like a terminal, every query that has arrived complete.
 func (s *session) answerQueries() error {
+	var answers []byte
 	for {
 		i := bytes.Index(s.all[s.osc:], oscQuery)
 		if i < 0 {
 			break
 		}
 		s.osc += i + len(oscQuery)
-		if _, err := s.ptmx.Write(oscAnswer); err != nil {
-			return err
-		}
+		answers = append(answers, oscAnswer...)
 	}
 	for {
 		i := bytes.Index(s.all[s.dsr:], dsrQuery)
@@ -211,11 +215,14 @@ func (s *session) answerQueries() error {
 			break
 		}
 		s.dsr += i + len(dsrQuery)
-		if _, err := s.ptmx.Write(dsrAnswer); err != nil {
-			return err
-		}
+		answers = append(answers, dsrAnswer...)
 	}
-	return nil
+	if len(answers) == 0 {
+		return nil
+	}
+	time.Sleep(latency)
+	_, err := s.ptmx.Write(answers)
+	return err
 }
 
 // waitFor reads until the screen text (escape sequences removed) contains marker, and
