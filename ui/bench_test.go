@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -156,10 +157,29 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	d.wantScreen("Benchmark Cloud", "Other app")
 }
 
-// BenchmarkOpenDraft measures enter on home until the wizard's first frame: loading the
-// draft and building the section's widgets.
+// BenchmarkOpenDraft measures enter on home until the wizard's first frame, in colour:
+// loading the draft and building the section's widgets. With PSTAB_BENCH_FIXTURE set to
+// the store benchmarks' file of 1,000 apps with 30 save points each (.ci/perf sets it),
+// it also opens an app of that store (aim: under 10 ms).
 func BenchmarkOpenDraft(b *testing.B) {
-	d := benchWizard(b, "dpa")
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	b.Run("largest-section", func(b *testing.B) {
+		openLoop(b, benchWizard(b, "dpa"))
+	})
+	b.Run("1000-apps", func(b *testing.B) {
+		path := os.Getenv("PSTAB_BENCH_FIXTURE")
+		if path == "" {
+			b.Skip("set PSTAB_BENCH_FIXTURE to the 1,000-app store the store benchmarks build (.ci/perf does)")
+		}
+		d := newDriver(b, openStore(b, path), 120, 40)
+		d.openApp()
+		openLoop(b, d)
+	})
+}
+
+// openLoop goes back home and presses enter on the same app, b.N times.
+func openLoop(b *testing.B, d *driver) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
