@@ -75,10 +75,11 @@ func firstFrame(args []string) error {
 	if *pstabBin == "" || *gumBin == "" || *db == "" || *marker == "" {
 		return errors.New("firstframe needs -pstab, -gum, -db and -marker")
 	}
-	env, err := cleanEnv(*db)
+	env, home, err := cleanEnv(*db)
 	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(home)
 	progs := []program{
 		{name: "pstab", args: []string{*pstabBin}, marker: *marker},
 		// gum input draws its prompt and placeholder; the cursor styles the first letter of
@@ -116,12 +117,12 @@ func firstFrame(args []string) error {
 	return nil
 }
 
-// cleanEnv is the environment both programs run in: a fresh home, a colour terminal, and
-// the drafts file.
-func cleanEnv(db string) ([]string, error) {
-	home, err := os.MkdirTemp("", "pstab-perf-home-")
+// cleanEnv is the environment both programs run in: a fresh home (the caller removes it),
+// a colour terminal, and the drafts file.
+func cleanEnv(db string) (env []string, home string, err error) {
+	home, err = os.MkdirTemp("", "pstab-perf-home-")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	return []string{
 		"PATH=" + os.Getenv("PATH"),
@@ -132,7 +133,7 @@ func cleanEnv(db string) ([]string, error) {
 		"TERM=" + termName,
 		"LANG=C.UTF-8",
 		"PSTAB_DB=" + db,
-	}, nil
+	}, home, nil
 }
 
 // session is a program running under a pty, with everything it wrote so far.
@@ -310,10 +311,11 @@ func memory(args []string) error {
 	if *pstabBin == "" || *db == "" || *app == "" {
 		return errors.New("memory needs -pstab, -db and -app")
 	}
-	env, err := cleanEnv(*db)
+	env, home, err := cleanEnv(*db)
 	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(home)
 
 	// pstab apps, output to a pipe as in a script.
 	cmd := exec.Command(*pstabBin, "apps")
@@ -328,6 +330,7 @@ func memory(args []string) error {
 	fmt.Printf("pstab apps: %d lines in %s (whole process), max RSS %.1f MB\n",
 		bytes.Count(out.Bytes(), []byte("\n")), ms(took), maxRSS(cmd.ProcessState))
 	fmt.Printf("RESULT memory.apps %.1f\n", maxRSS(cmd.ProcessState))
+	fmt.Printf("RESULT apps.process %.1f\n", msf(took))
 
 	// The wizard: home with every app, enter on the first, its first section on screen,
 	// then ctrl+c, which saves and exits.
