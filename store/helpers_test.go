@@ -10,40 +10,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 )
 
-var (
-	catOnce sync.Once
-	catPS   *questionnaire.Catalogue
-	catSA   *questionnaire.Catalogue
-	catErr  error
-)
-
-// catalogues loads the embedded questionnaires once.
+// catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (ps, sa *questionnaire.Catalogue) {
 	tb.Helper()
-	catOnce.Do(func() {
-		load := func(name string) *questionnaire.Catalogue {
-			data, err := assets.Read(name)
-			if err != nil {
-				catErr = err
-				return nil
-			}
-			c, err := questionnaire.Load(name, data)
-			if err != nil {
-				catErr = err
-			}
-			return c
-		}
-		catPS = load(assets.PrivacySecurity)
-		catSA = load(assets.SelfAssessment)
-	})
-	if catErr != nil {
-		tb.Fatal(catErr)
+	ps, sa, err := embedded.Catalogues()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return catPS, catSA
+	return ps, sa
 }
 
 // clock is a fake time source that moves one second per call, so orderings by time are

@@ -149,6 +149,7 @@ func TestApps(t *testing.T) {
 		t.Errorf("SetProductID(missing): %v", err)
 	}
 	// The partner's self-assessment is not an app.
+	_, catSA := catalogues(t)
 	if _, err := s.SaveAnswer(ctx, DraftRef{Subject: PartnerKey, Questionnaire: "self-assessment"},
 		catSA.Questions[0].ID, sampleValue(catSA.Questions[0], 0), AnyVersion); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/ui/render"
@@ -31,35 +30,14 @@ func init() {
 // testNow is the moment every test clock starts at.
 var testNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
-var (
-	catOnce      sync.Once
-	catPS, catSA *questionnaire.Catalogue
-	catErr       error
-)
-
-// catalogues loads the embedded questionnaires once.
+// catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (ps, sa *questionnaire.Catalogue) {
 	tb.Helper()
-	catOnce.Do(func() {
-		load := func(name string) *questionnaire.Catalogue {
-			data, err := assets.Read(name)
-			if err != nil {
-				catErr = err
-				return nil
-			}
-			c, err := questionnaire.Load(name, data)
-			if err != nil {
-				catErr = err
-			}
-			return c
-		}
-		catPS = load(assets.PrivacySecurity)
-		catSA = load(assets.SelfAssessment)
-	})
-	if catErr != nil {
-		tb.Fatal(catErr)
+	ps, sa, err := embedded.Catalogues()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return catPS, catSA
+	return ps, sa
 }
 
 // openStore opens a drafts file in a temporary folder, with a clock that stands still at

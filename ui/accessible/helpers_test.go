@@ -6,18 +6,11 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-)
-
-var (
-	catOnce       sync.Once
-	catPS, catSSA *questionnaire.Catalogue
-	catErr        error
 )
 
 const (
@@ -27,29 +20,14 @@ const (
 
 var psRef = store.DraftRef{Subject: testAppKey, Questionnaire: "privacy-security"}
 
-// catalogues loads the embedded questionnaires once.
+// catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (*questionnaire.Catalogue, *questionnaire.Catalogue) {
 	tb.Helper()
-	catOnce.Do(func() {
-		load := func(name string) *questionnaire.Catalogue {
-			data, err := assets.Read(name)
-			if err != nil {
-				catErr = err
-				return nil
-			}
-			c, err := questionnaire.Load(name, data)
-			if err != nil {
-				catErr = err
-			}
-			return c
-		}
-		catPS = load(assets.PrivacySecurity)
-		catSSA = load(assets.SelfAssessment)
-	})
-	if catErr != nil {
-		tb.Fatal(catErr)
+	ps, ssa, err := embedded.Catalogues()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return catPS, catSSA
+	return ps, ssa
 }
 
 // env is one test's drafts file.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 )
 
@@ -40,11 +41,14 @@ func (a *App) loadCatalogue(flag, envKey, builtin, wantID string) (*questionnair
 	var c *questionnaire.Catalogue
 	var err error
 	if path == "" {
-		var data []byte
-		if data, err = assets.Read(builtin); err != nil {
-			return nil, err
+		ps, ssa, err := embedded.Catalogues()
+		if err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("the built-in catalogue is refused: %w", err)}
 		}
-		c, err = questionnaire.Load("built-in "+builtin, data)
+		if builtin == assets.SelfAssessment {
+			return ssa, nil
+		}
+		return ps, nil
 	} else {
 		c, err = questionnaire.LoadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -1,0 +1,34 @@
+// Package embedded parses pstab's built-in questionnaires once per process.
+package embedded
+
+import (
+	"sync"
+
+	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/questionnaire"
+)
+
+var (
+	once     sync.Once
+	ps, ssa  *questionnaire.Catalogue
+	parseErr error
+)
+
+// Catalogues returns the built-in questionnaires: the Privacy & Security tab and the
+// Security Self-Assessment.
+func Catalogues() (*questionnaire.Catalogue, *questionnaire.Catalogue, error) {
+	once.Do(func() {
+		if ps, parseErr = parse(assets.PrivacySecurity); parseErr == nil {
+			ssa, parseErr = parse(assets.SelfAssessment)
+		}
+	})
+	return ps, ssa, parseErr
+}
+
+func parse(name string) (*questionnaire.Catalogue, error) {
+	data, err := assets.Read(name)
+	if err != nil {
+		return nil, err
+	}
+	return questionnaire.Load("built-in "+name, data)
+}
