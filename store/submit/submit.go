@@ -122,7 +122,9 @@ func (t *Target) Prepare(ctx context.Context, answers questionnaire.Answers) (Pl
 		return plan, err
 	}
 	plan.Info = info
-	if plan.Live, err = t.Fetch(ctx, marketplace.Live); err != nil && !(t.API == "v3" && errors.Is(err, marketplace.ErrNotFound)) {
+	// A 404 for the live version means nothing is live yet (on v3 certainly; on v2 it may
+	// also mean an unknown app, which the PUT then says in its own words).
+	if plan.Live, err = t.Fetch(ctx, marketplace.Live); err != nil && !errors.Is(err, marketplace.ErrNotFound) {
 		return plan, err
 	}
 	plan.Changes = visibleChanges(t.Cat.Diff(plan.Live.Answers, answers))

@@ -192,3 +192,15 @@ func TestFetchRefusesHostileServerText(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal naming the field", err)
 	}
 }
+
+func TestPrepareTreatsAMissingLiveVersionAsNothingLive(t *testing.T) {
+	e := setup(t, "v2", nil)
+	e.fake.Inject(fakemarket.Fault{Method: "GET", Status: 404, Body: `{"message":"not found"}`})
+	plan, err := e.target.Prepare(context.Background(), readyAnswers())
+	if err != nil {
+		t.Fatalf("a 404 for the live version stopped the push: %v", err)
+	}
+	if plan.Live.Found || len(plan.Changes) == 0 {
+		t.Fatalf("live found %v, %d changes; want nothing live and every answer new", plan.Live.Found, len(plan.Changes))
+	}
+}
