@@ -119,3 +119,28 @@ func (c *Catalogue) Assessment(a Answers, now time.Time) Assessment {
 	}
 	return out
 }
+
+// Problems lists what the assessment still lacks, as problems that point at their
+// questions: a failed criterion is blocking, an answer that needs details is advice, and
+// an approval that is due (advice) or expired (blocking) points at the approval date.
+func (as Assessment) Problems() []Problem {
+	var out []Problem
+	for _, j := range as.Judgements {
+		switch j.Verdict {
+		case VerdictFail:
+			out = append(out, Problem{Question: j.Question, Path: j.Question.ID, Item: -1, Severity: Blocking,
+				Message: "Fails the passing criterion: " + j.Because})
+		case VerdictNeedsDetails:
+			out = append(out, Problem{Question: j.Question, Path: j.Question.ID, Item: -1, Severity: Advice,
+				Message: "Needs details: " + j.Because})
+		}
+	}
+	if r := as.Renewal; r.Question != nil && (r.State == RenewalDue || r.State == RenewalExpired) {
+		sev := Advice
+		if r.State == RenewalExpired {
+			sev = Blocking
+		}
+		out = append(out, Problem{Question: r.Question, Path: r.Question.ID, Item: -1, Severity: sev, Message: r.Message})
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package questionnaire
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,13 @@ func HasBlocking(ps []Problem) bool {
 		}
 	}
 	return false
+}
+
+// SortBySeverity orders problems blocking first, then advice, then unanswered questions,
+// keeping their order within each.
+func SortBySeverity(ps []Problem) {
+	rank := map[Severity]int{Blocking: 0, Advice: 1, Unanswered: 2}
+	sort.SliceStable(ps, func(i, j int) bool { return rank[ps[i].Severity] < rank[ps[j].Severity] })
 }
 
 // Limits that apply when a catalogue sets none.

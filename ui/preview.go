@@ -140,23 +140,13 @@ func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnair
 	c := &checklist{ui: ui, cat: cat, width: width, height: height}
 	c.items = cat.Readiness(answers)
 	if cat.Level != "partner" {
-		sortBySeverity(c.items)
+		questionnaire.SortBySeverity(c.items)
 		return c
 	}
 	// The Security Self-Assessment: each answer judged against its passing criterion, and
 	// where Atlassian's yearly approval stands.
 	as := cat.Assessment(answers, ui.now())
-	for _, j := range as.Judgements {
-		if j.Verdict == questionnaire.VerdictPass || j.Verdict == questionnaire.VerdictUnanswered {
-			continue
-		}
-		sev := questionnaire.Advice
-		if j.Verdict == questionnaire.VerdictFail {
-			sev = questionnaire.Blocking
-		}
-		c.items = append(c.items, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
-			Severity: sev, Message: verdictWord(j.Verdict) + ": " + j.Because})
-	}
+	c.items = append(c.items, as.Problems()...)
 	st := ui.styles
 	verdict := st.OK
 	switch as.Overall {
@@ -176,7 +166,7 @@ func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnair
 		}
 		c.extra = append(c.extra, style.Render(wrapText(r.Message, width-2)))
 	}
-	sortBySeverity(c.items)
+	questionnaire.SortBySeverity(c.items)
 	return c
 }
 
@@ -192,15 +182,6 @@ func verdictWord(v questionnaire.Verdict) string {
 		return "not answered yet"
 	}
 	return string(v)
-}
-
-func sortBySeverity(ps []questionnaire.Problem) {
-	rank := map[questionnaire.Severity]int{questionnaire.Blocking: 0, questionnaire.Advice: 1, questionnaire.Unanswered: 2}
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && rank[ps[j].Severity] < rank[ps[j-1].Severity]; j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
 }
 
 func (c *checklist) SetSize(w, h int) { c.width, c.height = w, h }

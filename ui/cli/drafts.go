@@ -472,24 +472,7 @@ For @partner, each self-assessment answer is judged against its passing criterio
 				if len(cat.Checks) == 0 && cat.Level == "partner" {
 					as := cat.Assessment(d.Answers, time.Now())
 					assessment = &as
-					for _, j := range as.Judgements {
-						switch j.Verdict {
-						case questionnaire.VerdictFail:
-							problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
-								Severity: questionnaire.Blocking, Message: "Fails the passing criterion: " + j.Because})
-						case questionnaire.VerdictNeedsDetails:
-							problems = append(problems, questionnaire.Problem{Question: j.Question, Path: j.Question.ID, Item: -1,
-								Severity: questionnaire.Advice, Message: "Needs details: " + j.Because})
-						}
-					}
-					if as.Renewal.State == questionnaire.RenewalDue || as.Renewal.State == questionnaire.RenewalExpired {
-						sev := questionnaire.Advice
-						if as.Renewal.State == questionnaire.RenewalExpired {
-							sev = questionnaire.Blocking
-						}
-						problems = append(problems, questionnaire.Problem{Question: as.Renewal.Question, Path: as.Renewal.Question.ID,
-							Item: -1, Severity: sev, Message: as.Renewal.Message})
-					}
+					problems = append(problems, as.Problems()...)
 				}
 				progress := cat.Progress(d.Answers)
 				if asJSON {

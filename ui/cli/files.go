@@ -88,7 +88,9 @@ type reportJSONOut struct {
 func reportJSON(source string, problems []questionnaire.Problem, p questionnaire.Progress) reportJSONOut {
 	out := reportJSONOut{Source: source, Complete: p.Complete(), Answered: p.Answered, Total: p.Total,
 		Percent: p.Percent(), Problems: []problemJSON{}}
-	for _, pr := range sortProblems(problems) {
+	sorted := append([]questionnaire.Problem(nil), problems...)
+	questionnaire.SortBySeverity(sorted)
+	for _, pr := range sorted {
 		if pr.Severity == questionnaire.Blocking {
 			out.Blocking++
 		}
@@ -98,20 +100,6 @@ func reportJSON(source string, problems []questionnaire.Problem, p questionnaire
 		}
 		out.Problems = append(out.Problems, problemJSON{Path: pr.Path, Question: qid,
 			Severity: pr.Severity.String(), Message: pr.Message})
-	}
-	return out
-}
-
-// sortProblems puts blocking problems first, then advice, then unanswered questions,
-// keeping catalogue order within each.
-func sortProblems(ps []questionnaire.Problem) []questionnaire.Problem {
-	out := make([]questionnaire.Problem, 0, len(ps))
-	for _, sev := range []questionnaire.Severity{questionnaire.Blocking, questionnaire.Advice, questionnaire.Unanswered} {
-		for _, p := range ps {
-			if p.Severity == sev {
-				out = append(out, p)
-			}
-		}
 	}
 	return out
 }
