@@ -45,12 +45,7 @@ func (a *App) marketplaceCommands() []*cobra.Command {
 // keyring, then a masked prompt on a terminal); without them, reads of live versions
 // still work.
 func (a *App) client(f apiFlags, needAuth bool) (*marketplace.Client, error) {
-	cfg := marketplace.Config{
-		V2URL:     firstNonEmpty(f.v2URL, a.env("PSTAB_API_URL")),
-		V3URL:     firstNonEmpty(f.v3URL, a.env("PSTAB_API_V3_URL")),
-		Logger:    a.logger(),
-		UserAgent: "pstab/" + a.version(),
-	}
+	cfg := a.clientConfig(f)
 	if f.api != "" && f.api != "v2" && f.api != "v3" {
 		return nil, usageErr("--api must be v2 or v3, not %q", f.api)
 	}
@@ -67,6 +62,17 @@ func (a *App) client(f apiFlags, needAuth bool) (*marketplace.Client, error) {
 		return nil, usageErr("%v", err)
 	}
 	return c, nil
+}
+
+// clientConfig is the Marketplace client's configuration without credentials: the API
+// URLs from the flags, else PSTAB_API_URL and PSTAB_API_V3_URL, and the debug log.
+func (a *App) clientConfig(f apiFlags) marketplace.Config {
+	return marketplace.Config{
+		V2URL:     firstNonEmpty(f.v2URL, a.env("PSTAB_API_URL")),
+		V3URL:     firstNonEmpty(f.v3URL, a.env("PSTAB_API_V3_URL")),
+		Logger:    a.logger(),
+		UserAgent: "pstab/" + a.version(),
+	}
 }
 
 // credentials finds the account email and API token: ATLASSIAN_EMAIL and
@@ -270,7 +276,7 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 	if err != nil {
 		return err
 	}
-	f := apiFlags{v2URL: a.env("PSTAB_API_URL"), v3URL: a.env("PSTAB_API_V3_URL"), api: "v2"}
+	f := apiFlags{api: "v2"}
 	return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
 		ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
 		if err != nil {

@@ -34,17 +34,11 @@ func (a *App) runTUI(cmd *cobra.Command) error {
 // tuiMarketplace lets the wizard submit: credentials from the environment or the keyring
 // (the wizard prompts for them otherwise), API URLs from the environment.
 func (a *App) tuiMarketplace() *ui.Marketplace {
-	f := apiFlags{api: "v2"}
 	return &ui.Marketplace{
 		LoadCredentials: func() (marketplace.Credentials, error) { return marketplace.LoadCredentials(a.env) },
 		NewClient: func(creds marketplace.Credentials) (*marketplace.Client, error) {
-			cfg := marketplace.Config{
-				Credentials: creds,
-				V2URL:       firstNonEmpty(f.v2URL, a.env("PSTAB_API_URL")),
-				V3URL:       firstNonEmpty(f.v3URL, a.env("PSTAB_API_V3_URL")),
-				Logger:      a.logger(),
-				UserAgent:   "pstab/" + a.version(),
-			}
+			cfg := a.clientConfig(apiFlags{})
+			cfg.Credentials = creds
 			return marketplace.New(cfg)
 		},
 		DefaultEmail: a.env(marketplace.EnvEmail),

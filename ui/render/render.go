@@ -101,13 +101,11 @@ func (r *Renderer) forWidth(width int) (*widthRenderer, error) {
 func trimBlankLines(s string) string {
 	lines := strings.Split(s, "\n")
 	first, last := 0, len(lines)-1
-	for first < last && strings.TrimSpace(ansiStrip(lines[first])) == "" {
+	for first < last && strings.TrimSpace(termsafe.Strip(lines[first])) == "" {
 		first++
 	}
-	for last > first && strings.TrimSpace(ansiStrip(lines[last])) == "" {
+	for last > first && strings.TrimSpace(termsafe.Strip(lines[last])) == "" {
 		last--
 	}
 	return strings.Join(lines[first:last+1], "\n") + "\n"
 }
-
-func ansiStrip(s string) string { return termsafe.Strip(s) }
