@@ -98,23 +98,6 @@ func matches(q *Question, v Value, lit Literal) bool {
 	return !lit.IsBool && v.Text == lit.Str
 }
 
-// refs calls fn for every question the condition refers to, with the line it is named on.
-func (c *Condition) refs(fn func(id string, line int)) {
-	if c == nil {
-		return
-	}
-	for _, sub := range c.All {
-		sub.refs(fn)
-	}
-	for _, sub := range c.Any {
-		sub.refs(fn)
-	}
-	c.Not.refs(fn)
-	if c.Question != "" {
-		fn(c.Question, c.Line)
-	}
-}
-
 // leaves calls fn for every single-question test in the condition.
 func (c *Condition) leaves(fn func(leaf *Condition)) {
 	if c == nil {

@@ -31,17 +31,6 @@ func assertJSONEqual(t testing.TB, got, want []byte) {
 	}
 }
 
-// roundTrip decodes a payload and encodes it back in the shape it came in.
-func roundTrip(t testing.TB, in []byte) (Answers, []byte) {
-	t.Helper()
-	a, shape := decode(t, in)
-	out, err := ps(t).EncodePayload(a, shape)
-	if err != nil {
-		t.Fatalf("EncodePayload: %v", err)
-	}
-	return a, out
-}
-
 func TestPayloadRoundTrip(t *testing.T) {
 	reference := readTestdata(t, "reference-example.json")
 	var refBody map[string]json.RawMessage

@@ -68,8 +68,7 @@ func autosaveStore(b *testing.B) (*Store, DraftRef, *questionnaire.Question, int
 // bareInsert is the floor an autosave is measured against: one INSERT committed in an
 // immediate transaction on a file with the store's very DSN.
 type bareInsert struct {
-	db   *sql.DB
-	stmt *sql.Stmt
+	db *sql.DB
 }
 
 func newBareInsert(b *testing.B) *bareInsert {

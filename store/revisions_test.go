@@ -361,8 +361,13 @@ func TestProgressAcrossProcesses(t *testing.T) {
 	}
 	ref := psRef("a")
 	yes, no := questionnaire.Bool(true), questionnaire.Bool(false)
-	v, _ := s1.SaveAnswer(ctx, ref, "stores-eud", no, AnyVersion)
-	v, _ = s1.SaveAnswer(ctx, ref, "processes-eud", no, v)
+	v, err := s1.SaveAnswer(ctx, ref, "stores-eud", no, AnyVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.SaveAnswer(ctx, ref, "processes-eud", no, v); err != nil {
+		t.Fatal(err)
+	}
 	checkProgress(t, s1, "a")
 	// Another process shows the follow-up questions by answering yes.
 	if _, err := s2.SaveAnswer(ctx, ref, "stores-eud", yes, AnyVersion); err != nil {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -66,27 +68,14 @@ func livePayload() map[string]any {
 		"security":{"securityContact":"security@example.com"},"properties":{"formStatus":"APPROVED"}}`)
 }
 
-// examplePayload is the TrustInfo of the reference's example body (§1.5).
+// examplePayload is the TrustInfo of the reference's example body (§1.5), kept once in
+// the questionnaire's test data.
 func examplePayload() map[string]any {
-	return decodeTree(`{
-  "dataAccessAndStorage":{"appStoresEUDOutsideAtlassian":true,"typesOfDataStored":["Issue keys"],
-    "appProcessEUDOutsideAtlassian":true,"typesOfDataAccessed":["Issue keys"],"isSameDataProcessedAndStored":true},
-  "thirdPartyInformation":{"isEndUserDataShared":true,"thirdPartyDetails":[
-    {"name":"Cloudflare, Inc.","link":"https://www.cloudflare.com","purpose":"Hosting","thirdPartyCountries":["United States"]}]},
-  "logDetails":{"logEndUserData":false,"logProcessAndOrStoreEUDOutsideAtlassian":false,
-    "logEUDShareWithThirdParty":false,"logsIntegralForAppFunctionality":false},
-  "dataResidency":{"isDataResidencySupported":"APP_DOES_NOT_SUPPORT_DR"},
-  "dataRetention":{"isDataRetentionSupported":true,"retentionDurationInDays":{"min":0,"max":30},
-    "isCustomRetentionPeriodAllowed":false,"isRetentionDurationIndefinite":false},
-  "privacy":{"privacyEnhancingTechniques":{"arePrivacyEnhancingTechniquesSupported":false},
-    "gdpr":{"dataController":{"isAppDataController":"FALSE"},
-            "dataProcessor":{"isAppDataProcessor":"TRUE","endUserDataTypes":["Issue keys"]},
-            "dataTransfer":{"isEndUserDataTransferredOutsideEEA":true,"isTransferComplianceMechanismsAdhered":true}},
-    "ccpa":{"business":{"isAppBusiness":"NOT_APPLICABLE"},"serviceProvider":{"isAppServiceProvider":"TRUE","endUserDataTypes":["Issue keys"]}},
-    "dataProcessingAgreement":{"isDPASupported":"FALSE"}},
-  "security":{"isDiskEncryptionSupported":true,"securityContact":"security@example.com",
-    "publicSecurityPoliciesLink":"https://example.com/security","permissionsJustification":"Reads issue keys only.",
-    "requiresUsersToProvidePATs":false}}`)
+	data, err := os.ReadFile(filepath.Join("..", "..", "questionnaire", "testdata", "reference-example.json"))
+	if err != nil {
+		panic(err)
+	}
+	return decodeTree(string(data))["appTrustInformation"].(map[string]any)
 }
 
 func decodeTree(s string) map[string]any {
@@ -116,9 +105,6 @@ func withTimeout(d time.Duration) option { return func(cfg *Config) { cfg.Timeou
 func withRealSleep() option              { return func(cfg *Config) { cfg.Sleep = nil } }
 func withURLs(v2, v3 string) option      { return func(cfg *Config) { cfg.V2URL, cfg.V3URL = v2, v3 } }
 func withLogger(l *slog.Logger) option   { return func(cfg *Config) { cfg.Logger = l } }
-func withSleep(f func(context.Context, time.Duration) error) option {
-	return func(cfg *Config) { cfg.Sleep = f }
-}
 
 func newEnv(t *testing.T, opts ...option) *env {
 	t.Helper()
