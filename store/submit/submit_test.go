@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/store/marketplace"
@@ -30,11 +30,7 @@ type env struct {
 
 func setup(t *testing.T, api string, live map[string]any) *env {
 	t.Helper()
-	data, err := assets.Read(assets.PrivacySecurity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := questionnaire.Load(assets.PrivacySecurity, data)
+	cat, _, err := embedded.Catalogues()
 	if err != nil {
 		t.Fatal(err)
 	}

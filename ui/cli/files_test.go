@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/ui/cli"
 )
@@ -77,11 +77,7 @@ func assertOneSentence(t *testing.T, stderr string, mustSay ...string) {
 
 func catalogue(t *testing.T) *questionnaire.Catalogue {
 	t.Helper()
-	data, err := assets.Read(assets.PrivacySecurity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := questionnaire.Load(assets.PrivacySecurity, data)
+	c, _, err := embedded.Catalogues()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/glamour"
 	"github.com/muesli/termenv"
 
-	"github.com/pstab/pstab/assets"
+	"github.com/pstab/pstab/assets/embedded"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/ui/render"
 	"github.com/pstab/pstab/ui/termsafe"
@@ -20,11 +20,7 @@ var styles = []render.Style{render.Dark, render.Light, render.Plain, "ascii"}
 
 func catalogue(t testing.TB) *questionnaire.Catalogue {
 	t.Helper()
-	data, err := assets.Read(assets.PrivacySecurity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := questionnaire.Load(assets.PrivacySecurity, data)
+	c, _, err := embedded.Catalogues()
 	if err != nil {
 		t.Fatal(err)
 	}
