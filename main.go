@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/pstab/pstab/ui/cli"
+	"github.com/pstab/pstab/cli"
 )
 
 func main() {

@@ -17,7 +17,8 @@ import (
 // Golden screens at 100×30 with colour off. Each test runs the real tea.Program through
 // teatest, waits for what it expects in the output stream, quits, and compares the final
 // model's View (without escape codes) with testdata/<TestName>.golden. The byte stream is
-// not compared: how frames merge depends on timing (tui-notes §3.3). go test ./ui -update
+// not compared: bubbletea's 60 fps renderer merges frames, so text typed just before enter
+// may never appear in it. go test ./ui -update
 // rewrites the files.
 
 const goldenW, goldenH = 100, 30

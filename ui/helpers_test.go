@@ -21,7 +21,8 @@ import (
 )
 
 func init() {
-	// Colour off, so that screens are the same on every machine (tui-notes §3.2), and times
+	// Colour off, so that screens are the same on every machine (teatest goldens are
+	// compared as text; a colour profile would differ between terminals), and times
 	// shown as 15:04:05 are the same in every time zone.
 	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC
@@ -103,7 +104,7 @@ func testConfig(tb testing.TB, s *store.Store) Config {
 
 // driver runs the root model without a terminal: it calls Update and View directly, runs
 // the commands Update returns and feeds their messages back, the way tea.Program would but
-// on the test's goroutine and in a fixed order (tui-notes §3.1).
+// on the test's goroutine and in a fixed order, as huh's own tests drive its forms.
 type driver struct {
 	tb    testing.TB
 	m     *Model

@@ -60,7 +60,7 @@ type Styles struct {
 
 // NewStyles builds the styles from the palette. It is called once per program: building
 // huh themes is expensive, and a field without an explicit theme rebuilds one on every
-// render (tui-notes §1.9).
+// render and, for a select, on every option.
 func NewStyles() *Styles {
 	p := newPalette()
 	s := &Styles{}

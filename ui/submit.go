@@ -10,10 +10,10 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/store/marketplace"
-	"github.com/pstab/pstab/store/submit"
+	"github.com/pstab/pstab/submit"
 )
 
 // Marketplace is how the TUI reaches the Marketplace: credentials from the environment or

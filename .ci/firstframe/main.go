@@ -187,7 +187,7 @@ func startSession(args []string, env []string) (*session, error) {
 
 // The queries termenv sends from bubbletea's init to learn the background colour (OSC 11)
 // and to tell a terminal that does not answer OSC 11 apart from a slow one (DSR), and the
-// answers a dark terminal gives. A program waits up to 5 s for them (tui-notes §1.10).
+// answers a dark terminal gives. A program waits up to 5 s for them (termenv's OSCTimeout).
 var (
 	oscQuery  = []byte("\x1b]11;?")
 	dsrQuery  = []byte("\x1b[6n")

@@ -6,7 +6,7 @@
 // never redraws, so what a screen reader reads is the order in which things happened. It
 // reads every line through one shared bufio.Reader, so a file of answers piped in is read
 // line after line (huh's accessible mode makes a new scanner per prompt and loses the rest
-// of piped input after the first field; see tui-notes §1.8).
+// of piped input after the first field).
 package accessible
 
 import (

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/ui/cli"
+	"github.com/pstab/pstab/cli"
 )
 
 // app is the real command tree on buffers, with its own drafts file.

@@ -15,7 +15,8 @@ import (
 )
 
 // Style is the glamour style to render with, decided before any program starts: asking
-// the terminal for its background inside a running program stalls it (see tui-notes §4.3).
+// the terminal for its background inside a running program stalls it for termenv's 5 s
+// timeout, and the terminal's reply arrives as stray key messages.
 type Style string
 
 // The styles pstab uses.

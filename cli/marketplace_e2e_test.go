@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 const (

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 // inRange checks a backoff wait: 2^(n-1) s × U(0.7, 1.3).

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/pstab/pstab/assets/embedded"
+	"github.com/pstab/pstab/cli"
 	"github.com/pstab/pstab/questionnaire"
-	"github.com/pstab/pstab/ui/cli"
 )
 
 // answers is where the questionnaire's golden answer sets live.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 // Each refused request is made once, and says what went wrong in one sentence.

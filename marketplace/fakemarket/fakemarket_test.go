@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 const (

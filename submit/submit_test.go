@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/pstab/pstab/assets/embedded"
+	"github.com/pstab/pstab/marketplace"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/store/marketplace"
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
-	"github.com/pstab/pstab/store/submit"
+	"github.com/pstab/pstab/submit"
 )
 
 const (

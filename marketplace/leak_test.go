@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 	"github.com/zalando/go-keyring"
 )
 

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pstab/pstab/store/marketplace"
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 // How the CLI uses the client: credentials from the environment or the keyring, a PUT of

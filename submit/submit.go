@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/store/marketplace"
 )
 
 // Recorder is what a submission writes to the drafts store.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/ui/cli"
+	"github.com/pstab/pstab/cli"
 )
 
 // dbEnv runs pstab in-process on one drafts file.

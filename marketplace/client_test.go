@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 func TestV2GetPutRoundTrip(t *testing.T) {

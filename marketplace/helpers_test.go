@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pstab/pstab/store/marketplace/fakemarket"
+	"github.com/pstab/pstab/marketplace/fakemarket"
 )
 
 // The token has characters that URL-encoding changes (+ / =), so its raw, base64 and

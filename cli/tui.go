@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
-	"github.com/pstab/pstab/store/marketplace"
 	"github.com/pstab/pstab/ui"
 )
 

@@ -13,10 +13,10 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
-	"github.com/pstab/pstab/store/marketplace"
-	"github.com/pstab/pstab/store/submit"
+	"github.com/pstab/pstab/submit"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
