@@ -71,7 +71,7 @@ func livePayload() map[string]any {
 // examplePayload is the TrustInfo of the reference's example body (§1.5), kept once in
 // the questionnaire's test data.
 func examplePayload() map[string]any {
-	data, err := os.ReadFile(filepath.Join("..", "..", "questionnaire", "testdata", "reference-example.json"))
+	data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", "reference-example.json"))
 	if err != nil {
 		panic(err)
 	}
