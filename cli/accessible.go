@@ -12,18 +12,17 @@ import (
 // standard output kept clean, and works without a terminal.
 func (a *App) runAccessible(cmd *cobra.Command) error {
 	ctx := cmd.Context()
-	s, ps, ssa, err := a.openStore(ctx)
+	s, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	code, err := accessible.Run(ctx, accessible.Config{
-		In:              cmd.InOrStdin(),
-		Out:             cmd.OutOrStdout(),
-		Drafts:          s,
-		PrivacySecurity: ps,
-		SelfAssessment:  ssa,
-		Echo:            !a.InIsTerminal,
+		In:         cmd.InOrStdin(),
+		Out:        cmd.OutOrStdout(),
+		Drafts:     s,
+		Catalogues: s.Catalogues(),
+		Echo:       !a.InIsTerminal,
 	})
 	switch {
 	case err != nil:

@@ -18,7 +18,7 @@ func (a *App) completeKeys(n int) cobra.CompletionFunc {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2e9)
 		defer cancel()
-		s, _, _, err := a.openStore(ctx)
+		s, err := a.openStore(ctx)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -50,13 +50,13 @@ func (a *App) completeKeyThenQuestion() cobra.CompletionFunc {
 		if len(args) > 1 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		ps, ssa, err := a.catalogues()
+		cats, err := a.catalogues()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		cat := ps
+		cat := cats.PrivacySecurity
 		if args[0] == store.PartnerKey {
-			cat = ssa
+			cat = cats.SelfAssessment
 		}
 		var out []cobra.Completion
 		for _, q := range cat.Questions {

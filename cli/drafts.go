@@ -30,24 +30,25 @@ func (a *App) draftCommands() []*cobra.Command {
 // withSubject runs fn with the drafts file open and KEY resolved to its draft: an app's
 // Privacy & Security draft, or @partner's Security Self-Assessment.
 func (a *App) withSubject(cmd *cobra.Command, key string, fn func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, app store.App) error) error {
-	return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-		ref, cat, app, err := a.subject(ctx, s, ps, ssa, key)
+	return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+		sub, err := a.subject(ctx, s, key)
 		if err != nil {
 			return err
 		}
-		return fn(ctx, s, ref, cat, app)
+		return fn(ctx, s, sub.Ref, sub.Catalogue, sub.App)
 	})
 }
 
-// withStore runs fn with the drafts file open, closing it afterwards.
-func (a *App) withStore(cmd *cobra.Command, fn func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error) error {
+// withStore runs fn with the drafts file open, closing it afterwards. The catalogues it
+// was opened with are s.Catalogues().
+func (a *App) withStore(cmd *cobra.Command, fn func(ctx context.Context, s *store.Store) error) error {
 	ctx := cmd.Context()
-	s, ps, ssa, err := a.openStore(ctx)
+	s, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return fn(ctx, s, ps, ssa)
+	return fn(ctx, s)
 }
 
 func (a *App) appsCmd() *cobra.Command {
@@ -58,7 +59,7 @@ func (a *App) appsCmd() *cobra.Command {
 		Example: "  pstab apps\n  pstab apps --json | jq -r '.[] | select(.percent < 100) | .key'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, _, _ *questionnaire.Catalogue) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 				apps, err := s.Apps(ctx)
 				if err != nil {
 					return storeErr(err)
@@ -139,7 +140,7 @@ func (a *App) newCmd() *cobra.Command {
 			if err := store.ValidateAppName(name); err != nil {
 				return usageErr("--name: %v", err)
 			}
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, _, _ *questionnaire.Catalogue) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 				err := s.CreateApp(ctx, store.App{Key: key, Name: strings.TrimSpace(name), Hosting: hosting})
 				if errors.Is(err, store.ErrExists) {
 					return problemsErr("an app with key %s already exists in %s; nothing was changed", key, s.Path())
@@ -301,13 +302,13 @@ func (a *App) questionsCmd() *cobra.Command {
 		Example: "  pstab questions\n  pstab questions --ssa --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ps, ssa, err := a.catalogues()
+			cats, err := a.catalogues()
 			if err != nil {
 				return err
 			}
-			cat := ps
+			cat := cats.PrivacySecurity
 			if ssaFlag {
-				cat = ssa
+				cat = cats.SelfAssessment
 			}
 			if asJSON {
 				type qJSON struct {
@@ -378,10 +379,10 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 		Args: exactArgs(2, "import takes KEY FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key, file := args[0], args[1]
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				cat := ps
-				if key == store.PartnerKey {
-					cat = ssa
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				cat, err := s.CatalogueFor(key)
+				if err != nil {
+					return err
 				}
 				doc, err := a.readDocument(cat, file)
 				if err != nil {
@@ -798,8 +799,8 @@ variants of one app.`,
 			if from == to {
 				return usageErr("FROM and TO are the same app")
 			}
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				if _, _, _, err := a.subject(ctx, s, ps, ssa, from); err != nil {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				if _, err := a.subject(ctx, s, from); err != nil {
 					return err
 				}
 				if _, err := s.App(ctx, to); errors.Is(err, store.ErrNotFound) {
@@ -838,14 +839,15 @@ func (a *App) rmCmd() *cobra.Command {
 		Example: "  pstab rm com.example.old --yes",
 		Args:    exactArgs(1, "rm takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 				if args[0] == store.PartnerKey {
 					return usageErr("@partner is not an app; clear its answers with pstab unset")
 				}
-				_, _, app, err := a.subject(ctx, s, ps, ssa, args[0])
+				sub, err := a.subject(ctx, s, args[0])
 				if err != nil {
 					return err
 				}
+				app := sub.App
 				if err := a.confirm(yes, fmt.Sprintf("Delete %s (%s) with its drafts, save points and history? This cannot be undone.", app.Name, app.Key)); err != nil {
 					return err
 				}

@@ -16,16 +16,16 @@ import (
 // catalogues returns the Privacy & Security catalogue and the Security Self-Assessment
 // catalogue: the built-in ones, or the files named by --catalogue / PSTAB_CATALOGUE and
 // --ssa-catalogue / PSTAB_SSA_CATALOGUE.
-func (a *App) catalogues() (ps, ssa *questionnaire.Catalogue, err error) {
-	ps, err = a.loadCatalogue(a.flags.catalogue, "PSTAB_CATALOGUE", assets.PrivacySecurity, "privacy-security")
+func (a *App) catalogues() (questionnaire.Catalogues, error) {
+	ps, err := a.loadCatalogue(a.flags.catalogue, "PSTAB_CATALOGUE", assets.PrivacySecurity, "privacy-security")
 	if err != nil {
-		return nil, nil, err
+		return questionnaire.Catalogues{}, err
 	}
-	ssa, err = a.loadCatalogue(a.flags.ssaCatalogue, "PSTAB_SSA_CATALOGUE", assets.SelfAssessment, "self-assessment")
+	ssa, err := a.loadCatalogue(a.flags.ssaCatalogue, "PSTAB_SSA_CATALOGUE", assets.SelfAssessment, "self-assessment")
 	if err != nil {
-		return nil, nil, err
+		return questionnaire.Catalogues{}, err
 	}
-	return ps, ssa, nil
+	return questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: ssa}, nil
 }
 
 // catalogue returns the Privacy & Security catalogue.
@@ -41,14 +41,14 @@ func (a *App) loadCatalogue(flag, envKey, builtin, wantID string) (*questionnair
 	var c *questionnaire.Catalogue
 	var err error
 	if path == "" {
-		ps, ssa, err := embedded.Catalogues()
+		cats, err := embedded.Catalogues()
 		if err != nil {
 			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("the built-in catalogue is refused: %w", err)}
 		}
 		if builtin == assets.SelfAssessment {
-			return ssa, nil
+			return cats.SelfAssessment, nil
 		}
-		return ps, nil
+		return cats.PrivacySecurity, nil
 	} else {
 		c, err = questionnaire.LoadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {

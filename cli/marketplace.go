@@ -209,8 +209,9 @@ control characters is refused, naming the field.`,
 			if err != nil {
 				return err
 			}
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				sub, err := a.appSubject(ctx, s, args[0])
+				ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 				if err != nil {
 					return err
 				}
@@ -260,11 +261,11 @@ func (f apiFlags) apiName() string {
 }
 
 // appSubject is subject for commands that need an app (not @partner).
-func (a *App) appSubject(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue, key string) (store.DraftRef, *questionnaire.Catalogue, store.App, error) {
+func (a *App) appSubject(ctx context.Context, s *store.Store, key string) (store.Subject, error) {
 	if key == store.PartnerKey {
-		return store.DraftRef{}, nil, store.App{}, usageErr("the Security Self-Assessment is not on the Marketplace API; give an app KEY")
+		return store.Subject{}, usageErr("the Security Self-Assessment is not on the Marketplace API; give an app KEY")
 	}
-	return a.subject(ctx, s, ps, ssa, key)
+	return a.subject(ctx, s, key)
 }
 
 // remoteDiff compares a draft with the Marketplace's version, question by question.
@@ -277,8 +278,9 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 		return err
 	}
 	f := apiFlags{api: "v2"}
-	return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-		ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+	return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+		sub, err := a.appSubject(ctx, s, args[0])
+		ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 		if err != nil {
 			return err
 		}
@@ -315,8 +317,9 @@ func (a *App) statusCmd() *cobra.Command {
 		Example: "  pstab status com.example.app",
 		Args:    exactArgs(1, "status takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, args[0])
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				sub, err := a.appSubject(ctx, s, args[0])
+				ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 				if err != nil {
 					return err
 				}

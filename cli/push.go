@@ -40,8 +40,8 @@ API refuses you, pstab export KEY --format sheet writes everything for the web f
   pstab push com.example.app --api v3 --publish --yes`,
 		Args: exactArgs(1, "push takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue) error {
-				return a.push(ctx, s, ps, ssa, args[0], f, dryRun, publish, yes)
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				return a.push(ctx, s, args[0], f, dryRun, publish, yes)
 			})
 		},
 	}
@@ -52,11 +52,12 @@ API refuses you, pstab export KEY --format sheet writes everything for the web f
 	return cmd
 }
 
-func (a *App) push(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue, key string, f apiFlags, dryRun, publish, yes bool) error {
-	ref, cat, app, err := a.appSubject(ctx, s, ps, ssa, key)
+func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, dryRun, publish, yes bool) error {
+	sub, err := a.appSubject(ctx, s, key)
 	if err != nil {
 		return err
 	}
+	ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 	d, err := s.Load(ctx, ref)
 	if err != nil {
 		return storeErr(err)

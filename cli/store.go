@@ -25,24 +25,24 @@ func (a *App) dbPath() (string, error) {
 	return p, nil
 }
 
-// openStore opens the drafts file with both catalogues.
-func (a *App) openStore(ctx context.Context) (*store.Store, *questionnaire.Catalogue, *questionnaire.Catalogue, error) {
-	ps, ssa, err := a.catalogues()
+// openStore opens the drafts file with both catalogues (s.Catalogues()).
+func (a *App) openStore(ctx context.Context) (*store.Store, error) {
+	cats, err := a.catalogues()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	path, err := a.dbPath()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	s, err := store.Open(ctx, path, store.Options{
-		Catalogues: []*questionnaire.Catalogue{ps, ssa},
+		Catalogues: cats,
 		Warn:       func(msg string) { fmt.Fprintln(a.Err, "pstab: note: "+msg) },
 	})
 	if err != nil {
-		return nil, nil, nil, storeErr(err)
+		return nil, storeErr(err)
 	}
-	return s, ps, ssa, nil
+	return s, nil
 }
 
 // storeErr maps store errors to exit codes: a drafts file pstab cannot use is unreadable
@@ -71,33 +71,30 @@ func storeErr(err error) error {
 
 // subject resolves a KEY argument: an existing app, or @partner for the partner's Security
 // Self-Assessment. It returns the draft reference and the catalogue it answers.
-func (a *App) subject(ctx context.Context, s *store.Store, ps, ssa *questionnaire.Catalogue, key string) (store.DraftRef, *questionnaire.Catalogue, store.App, error) {
-	if key == store.PartnerKey {
-		return store.DraftRef{Subject: store.PartnerKey, Questionnaire: ssa.ID}, ssa,
-			store.App{Key: store.PartnerKey, Name: "Security Self-Assessment"}, nil
-	}
-	app, err := s.App(ctx, key)
+func (a *App) subject(ctx context.Context, s *store.Store, key string) (store.Subject, error) {
+	sub, err := s.Subject(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.DraftRef{}, nil, store.App{}, problemsErr("there is no app %s in %s; create it with pstab new %s --name NAME, or list apps with pstab apps", key, s.Path(), key)
+		return store.Subject{}, problemsErr("there is no app %s in %s; create it with pstab new %s --name NAME, or list apps with pstab apps", key, s.Path(), key)
 	}
 	if err != nil {
-		return store.DraftRef{}, nil, store.App{}, storeErr(err)
+		return store.Subject{}, storeErr(err)
 	}
-	return store.DraftRef{Subject: key, Questionnaire: ps.ID}, ps, app, nil
+	return sub, nil
 }
 
 // draftDocument loads an app's draft as a document for preview and export.
 func (a *App) draftDocument(_ *questionnaire.Catalogue, key string) (*document, error) {
 	ctx := context.Background()
-	s, ps, ssa, err := a.openStore(ctx)
+	s, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	ref, cat, app, err := a.subject(ctx, s, ps, ssa, key)
+	sub, err := a.subject(ctx, s, key)
 	if err != nil {
 		return nil, err
 	}
+	ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 	d, err := s.Load(ctx, ref)
 	if err != nil {
 		return nil, storeErr(err)
@@ -112,7 +109,7 @@ func (a *App) draftDocument(_ *questionnaire.Catalogue, key string) (*document, 
 	doc.bundle = &questionnaire.Bundle{AppKey: app.Key, AppName: app.Name, Revision: d.Revision,
 		SavedAt: d.UpdatedAt, Answers: d.Answers}
 	doc.afterExport = func(format, path string) error {
-		s, _, _, err := a.openStore(ctx)
+		s, err := a.openStore(ctx)
 		if err != nil {
 			return err
 		}

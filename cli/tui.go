@@ -23,12 +23,12 @@ func (a *App) runTUI(cmd *cobra.Command) error {
 		return usageErr("the wizard needs a terminal; pipe answers with pstab --accessible, or use pstab set (see pstab --help)")
 	}
 	ctx := cmd.Context()
-	s, ps, ssa, err := a.openStore(ctx)
+	s, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return a.startTUI(ctx, ui.Config{Drafts: s, PrivacySecurity: ps, SelfAssessment: ssa, Marketplace: a.tuiMarketplace()})
+	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace()})
 }
 
 // tuiMarketplace lets the wizard submit: credentials from the environment or the keyring
@@ -97,17 +97,17 @@ partner sees. It writes nothing anywhere: no database is opened.`,
 		Example: "  pstab review for-review.json",
 		Args:    exactArgs(1, "review takes one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ps, ssa, err := a.catalogues()
+			cats, err := a.catalogues()
 			if err != nil {
 				return err
 			}
-			cat := ps
+			cat := cats.PrivacySecurity
 			data, err := a.readInput(args[0])
 			if err != nil {
 				return err
 			}
-			if questionnaire.IsBundle(data) && bundleQuestionnaire(data) == ssa.ID {
-				cat = ssa
+			if questionnaire.IsBundle(data) && bundleQuestionnaire(data) == cats.SelfAssessment.ID {
+				cat = cats.SelfAssessment
 			}
 			doc, err := a.readDocument(cat, args[0])
 			if err != nil {
@@ -117,8 +117,8 @@ partner sees. It writes nothing anywhere: no database is opened.`,
 				return usageErr("review needs a terminal; for plain output use pstab preview --file %s and pstab validate %s", args[0], args[0])
 			}
 			return a.startTUI(cmd.Context(), ui.Config{
-				PrivacySecurity: ps, SelfAssessment: ssa,
-				Review: &ui.ReviewDoc{Catalogue: cat, Answers: doc.answers, Title: doc.title, Note: doc.note},
+				Catalogues: cats,
+				Review:     &ui.ReviewDoc{Catalogue: cat, Answers: doc.answers, Title: doc.title, Note: doc.note},
 			})
 		},
 	}

@@ -32,3 +32,13 @@ func ValidateAppName(s string) error {
 	}
 	return nil
 }
+
+// ErrInvalidApp marks an app key or name that ValidateAppKey or ValidateAppName refuses.
+var ErrInvalidApp = errors.New("invalid app")
+
+// invalidApp wraps a refusal so that errors.Is(err, ErrInvalidApp) holds while the message
+// stays the validator's sentence.
+type invalidApp struct{ err error }
+
+func (e invalidApp) Error() string   { return e.err.Error() }
+func (e invalidApp) Unwrap() []error { return []error{e.err, ErrInvalidApp} }

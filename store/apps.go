@@ -12,9 +12,15 @@ import (
 // CreateApp adds an app. Hosting defaults to "cloud". An app with the same key gives
 // ErrExists.
 func (s *Store) CreateApp(ctx context.Context, app App) error {
-	if app.Key == "" || strings.HasPrefix(app.Key, "@") || strings.TrimSpace(app.Key) != app.Key {
-		return fmt.Errorf("create app: %q is not an app key", app.Key)
+	// The same rules as the forms that ask for a key and a name, so that no path makes an
+	// app a form would refuse.
+	if err := ValidateAppKey(app.Key); err != nil {
+		return invalidApp{err}
 	}
+	if err := ValidateAppName(app.Name); err != nil {
+		return invalidApp{err}
+	}
+	app.Name = strings.TrimSpace(app.Name)
 	if app.Hosting == "" {
 		app.Hosting = "cloud"
 	}

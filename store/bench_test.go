@@ -197,7 +197,7 @@ func appsFixture(b *testing.B) string {
 func buildFixture(b *testing.B, path string) error {
 	ps, sa := catalogues(b)
 	clk := newClock()
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}, Now: clk.Now})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}, Now: clk.Now})
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func buildFixture(b *testing.B, path string) error {
 func openFixture(b *testing.B) *Store {
 	path := appsFixture(b)
 	ps, sa := catalogues(b)
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func BenchmarkOpen(b *testing.B) {
 	ps, sa := catalogues(b)
 	b.ResetTimer()
 	for b.Loop() {
-		s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}})
+		s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -31,7 +31,7 @@ const (
 func writerChild() error {
 	ctx := context.Background()
 	key := os.Getenv("PSTAB_CHILD_APP")
-	opts := Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(saves)}, txLock: os.Getenv("PSTAB_CHILD_TXLOCK")}
+	opts := Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(saves)}, txLock: os.Getenv("PSTAB_CHILD_TXLOCK")}
 	busy, other := 0, 0
 	count := func(err error) {
 		var fe *FileError
@@ -142,7 +142,7 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("%d lock errors and %d other errors reached the writers", busy, other)
 	}
 	// Every save is in the file, whole.
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(saves)}})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(saves)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestConcurrentWritersDeferredControl(t *testing.T) {
 // held in q000, retrying on conflict).
 func editorChild() error {
 	ctx := context.Background()
-	s, err := Open(ctx, os.Getenv("PSTAB_CHILD_DB"), Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(3)}})
+	s, err := Open(ctx, os.Getenv("PSTAB_CHILD_DB"), Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(3)}})
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func (e *editor) ask(t *testing.T, line string) string {
 func TestTwoProcessesOneDraft(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "pstab.db")
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(3)}})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(3)}})
 	if err != nil {
 		t.Fatal(err)
 	}

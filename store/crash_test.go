@@ -39,7 +39,7 @@ var crashRef = DraftRef{Subject: "crash.app", Questionnaire: "test"}
 func crashChild() error {
 	ctx := context.Background()
 	mode := os.Getenv("PSTAB_CHILD_MODE")
-	s, err := Open(ctx, os.Getenv("PSTAB_CHILD_DB"), Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(crashQuestions)}})
+	s, err := Open(ctx, os.Getenv("PSTAB_CHILD_DB"), Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(crashQuestions)}})
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func runCrash(t *testing.T, mode string) crashStats {
 
 func openCrashStore(t *testing.T, path string) *Store {
 	t.Helper()
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{testCatalogue(crashQuestions)}})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: testCatalogue(crashQuestions)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func refuse(t *testing.T, path string, want Problem, words ...string) *FileError
 	dir := filepath.Dir(path)
 	before := folder(t, dir)
 	ps, sa := catalogues(t)
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}})
 	if err == nil {
 		s.Close()
 		t.Fatalf("Open(%s) succeeded", path)

@@ -17,7 +17,8 @@ import (
 // catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (ps, sa *questionnaire.Catalogue) {
 	tb.Helper()
-	ps, sa, err := embedded.Catalogues()
+	cats, err := embedded.Catalogues()
+	ps, sa = cats.PrivacySecurity, cats.SelfAssessment
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func openTest(tb testing.TB) (*Store, string) {
 func openAt(tb testing.TB, path string) *Store {
 	tb.Helper()
 	ps, sa := catalogues(tb)
-	s, err := Open(context.Background(), path, Options{Catalogues: []*questionnaire.Catalogue{ps, sa}, Now: newClock().Now})
+	s, err := Open(context.Background(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}, Now: newClock().Now})
 	if err != nil {
 		tb.Fatal(err)
 	}

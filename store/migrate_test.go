@@ -15,7 +15,7 @@ import (
 func openWith(t *testing.T, path string, ms []migration) (*Store, error) {
 	t.Helper()
 	ps, _ := catalogues(t)
-	s, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps}, migrations: ms})
+	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps}, migrations: ms})
 	if err == nil {
 		t.Cleanup(func() { s.Close() })
 	}

@@ -19,8 +19,9 @@ import (
 // Options configures a Store.
 type Options struct {
 	// Catalogues are the questionnaires drafts may answer. The store needs them to keep
-	// answers as JSON per question and each draft's progress up to date.
-	Catalogues []*questionnaire.Catalogue
+	// answers as JSON per question and each draft's progress up to date, and to say which
+	// questionnaire a key answers (Subject).
+	Catalogues questionnaire.Catalogues
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Warn receives one-sentence notices about things Open fixed on its own, such as a
@@ -41,8 +42,10 @@ type Store struct {
 	path string
 	now  func() time.Time
 	cats map[string]*questionnaire.Catalogue
-	// appCat is the app-level questionnaire the app list reports progress of.
-	appCat *questionnaire.Catalogue
+	// catalogues are the questionnaires as given; appCat is the app-level one, whose
+	// progress the app list reports.
+	catalogues questionnaire.Catalogues
+	appCat     *questionnaire.Catalogue
 	// emptyTotal is its number of required questions shown for an empty draft.
 	emptyTotal int
 
@@ -83,15 +86,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
 	}
-	s := &Store{path: abs, now: opts.Now, cats: map[string]*questionnaire.Catalogue{}}
+	s := &Store{path: abs, now: opts.Now, cats: map[string]*questionnaire.Catalogue{},
+		catalogues: opts.Catalogues, appCat: opts.Catalogues.PrivacySecurity}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	for _, c := range opts.Catalogues {
+	for _, c := range opts.Catalogues.All() {
 		s.cats[c.ID] = c
-		if s.appCat == nil && c.Level == "app" {
-			s.appCat = c
-		}
 	}
 	if s.appCat != nil {
 		s.emptyTotal = s.appCat.Progress(questionnaire.NewAnswers()).Total

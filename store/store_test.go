@@ -55,7 +55,7 @@ func TestOpenTightensAWideFile(t *testing.T) {
 	}
 	ps, _ := catalogues(t)
 	var warnings []string
-	s2, err := Open(ctxb(), path, Options{Catalogues: []*questionnaire.Catalogue{ps}, Warn: func(m string) { warnings = append(warnings, m) }})
+	s2, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps}, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}

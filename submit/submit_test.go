@@ -30,7 +30,8 @@ type env struct {
 
 func setup(t *testing.T, api string, live map[string]any) *env {
 	t.Helper()
-	cat, _, err := embedded.Catalogues()
+	cats, err := embedded.Catalogues()
+	cat := cats.PrivacySecurity
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func setup(t *testing.T, api string, live map[string]any) *env {
 	t.Cleanup(fake.Close)
 	fake.AddAccount(fakemarket.Account{Email: email, Token: token})
 	fake.AddApp(fakemarket.App{Key: key, Live: live})
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "pstab.db"), store.Options{Catalogues: []*questionnaire.Catalogue{cat}})
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "pstab.db"), store.Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: cat}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,10 @@ const (
 
 // Config is what the TUI needs.
 type Config struct {
-	Drafts          Drafts
-	PrivacySecurity *questionnaire.Catalogue
-	SelfAssessment  *questionnaire.Catalogue
+	Drafts Drafts
+	// Catalogues are the questionnaires; the Self-Assessment may be nil, and is then not
+	// offered on home.
+	Catalogues questionnaire.Catalogues
 	// Style is the preview's glamour style, decided before the program starts.
 	Style   render.Style
 	Profile termenv.Profile
@@ -65,7 +66,7 @@ type shared struct {
 	huhKeys  *huh.KeyMap
 	renderer *render.Renderer
 	drafts   Drafts
-	ps, ssa  *questionnaire.Catalogue
+	cats     questionnaire.Catalogues
 	now      func() time.Time
 
 	marketplace *Marketplace
@@ -123,7 +124,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	ui := &shared{
 		ctx: ctx, styles: styles, keys: DefaultKeyMap(), huhKeys: hk,
 		renderer: render.New(cfg.Style, cfg.Profile),
-		drafts:   cfg.Drafts, ps: cfg.PrivacySecurity, ssa: cfg.SelfAssessment, now: now,
+		drafts:   cfg.Drafts, cats: cfg.Catalogues, now: now,
 		marketplace: cfg.Marketplace,
 	}
 	h := help.New()
@@ -267,7 +268,7 @@ func (m *Model) updateScreen(msg tea.Msg) tea.Cmd {
 			return nil
 		case done:
 			created := msg.(appCreatedMsg)
-			return loadDraftCmd(m.ui, m.ui.ps, store.DraftRef{Subject: created.app.Key, Questionnaire: m.ui.ps.ID}, created.app.Name)
+			return loadDraftCmd(m.ui, created.app.Key, created.app.Name)
 		}
 		return cmd
 	case screenWizard:
@@ -306,11 +307,7 @@ func (m *Model) homeAction(act homeAction) tea.Cmd {
 		m.screen = screenNewApp
 		return m.newApp.Init()
 	case actionOpen, actionPreview:
-		cat, ref := m.ui.ps, store.DraftRef{Subject: act.entry.key, Questionnaire: m.ui.ps.ID}
-		if act.entry.ssa {
-			cat, ref = m.ui.ssa, store.DraftRef{Subject: store.PartnerKey, Questionnaire: m.ui.ssa.ID}
-		}
-		load := loadDraftCmd(m.ui, cat, ref, act.entry.name)
+		load := loadDraftCmd(m.ui, act.entry.subjectKey(), act.entry.name)
 		if act.kind == actionPreview {
 			return func() tea.Msg {
 				msg := load().(openDraftMsg)

@@ -34,7 +34,8 @@ var testNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 // catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (ps, sa *questionnaire.Catalogue) {
 	tb.Helper()
-	ps, sa, err := embedded.Catalogues()
+	cats, err := embedded.Catalogues()
+	ps, sa = cats.PrivacySecurity, cats.SelfAssessment
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func openStore(tb testing.TB, path string) *store.Store {
 		path = filepath.Join(tb.TempDir(), "pstab.db")
 	}
 	s, err := store.Open(context.Background(), path, store.Options{
-		Catalogues: []*questionnaire.Catalogue{ps, sa},
+		Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa},
 		Now:        func() time.Time { return testNow },
 	})
 	if err != nil {
@@ -96,7 +97,7 @@ func savedAnswer(tb testing.TB, s *store.Store, key, id string) (questionnaire.V
 func testConfig(tb testing.TB, s *store.Store) Config {
 	ps, sa := catalogues(tb)
 	return Config{
-		Drafts: s, PrivacySecurity: ps, SelfAssessment: sa,
+		Drafts: s, Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa},
 		Style: render.Plain, Profile: termenv.Ascii,
 		Now: func() time.Time { return testNow },
 	}

@@ -23,6 +23,14 @@ type homeEntry struct {
 	changed         time.Time
 }
 
+// subjectKey is the key the store knows the entry by.
+func (e homeEntry) subjectKey() string {
+	if e.ssa {
+		return store.PartnerKey
+	}
+	return e.key
+}
+
 func (e homeEntry) percent() int {
 	if e.total == 0 {
 		return 0
@@ -78,13 +86,15 @@ func loadAppsCmd(ui *shared) tea.Cmd {
 			entries = append(entries, homeEntry{key: a.Key, name: a.Name, answered: a.Answered, total: a.Total,
 				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt})
 		}
-		if ui.ssa != nil {
-			e := homeEntry{key: "partner", name: "Security Self-Assessment", ssa: true, status: store.StatusDraft}
-			if d, err := ui.drafts.Load(ui.ctx, store.DraftRef{Subject: store.PartnerKey, Questionnaire: ui.ssa.ID}); err == nil {
-				p := ui.ssa.Progress(d.Answers)
-				e.answered, e.total, e.changed = p.Answered, p.Total, d.UpdatedAt
-				if d.Status != "" {
-					e.status = d.Status
+		if ui.cats.SelfAssessment != nil {
+			e := homeEntry{key: "partner", name: store.PartnerName, ssa: true, status: store.StatusDraft}
+			if sub, err := ui.drafts.Subject(ui.ctx, store.PartnerKey); err == nil {
+				if d, err := ui.drafts.Load(ui.ctx, sub.Ref); err == nil {
+					p := sub.Catalogue.Progress(d.Answers)
+					e.answered, e.total, e.changed = p.Answered, p.Total, d.UpdatedAt
+					if d.Status != "" {
+						e.status = d.Status
+					}
 				}
 			}
 			entries = append(entries, e)

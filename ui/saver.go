@@ -13,6 +13,7 @@ import (
 // Drafts is what the TUI needs from the draft store; *store.Store provides it.
 type Drafts interface {
 	Apps(ctx context.Context) ([]store.AppSummary, error)
+	Subject(ctx context.Context, key string) (store.Subject, error)
 	CreateApp(ctx context.Context, app store.App) error
 	DeleteApp(ctx context.Context, key string) error
 	Load(ctx context.Context, ref store.DraftRef) (store.Draft, error)

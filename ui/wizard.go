@@ -98,10 +98,14 @@ type reloadedMsg struct {
 }
 
 // loadDraftCmd loads a draft in a command.
-func loadDraftCmd(ui *shared, cat *questionnaire.Catalogue, ref store.DraftRef, title string) tea.Cmd {
+func loadDraftCmd(ui *shared, key, title string) tea.Cmd {
 	return func() tea.Msg {
-		d, err := ui.drafts.Load(ui.ctx, ref)
-		return openDraftMsg{cat: cat, ref: ref, title: title, draft: d, err: err}
+		sub, err := ui.drafts.Subject(ui.ctx, key)
+		if err != nil {
+			return openDraftMsg{title: title, err: err}
+		}
+		d, err := ui.drafts.Load(ui.ctx, sub.Ref)
+		return openDraftMsg{cat: sub.Catalogue, ref: sub.Ref, title: title, draft: d, err: err}
 	}
 }
 

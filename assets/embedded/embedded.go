@@ -16,13 +16,13 @@ var (
 
 // Catalogues returns the built-in questionnaires: the Privacy & Security tab and the
 // Security Self-Assessment.
-func Catalogues() (*questionnaire.Catalogue, *questionnaire.Catalogue, error) {
+func Catalogues() (questionnaire.Catalogues, error) {
 	once.Do(func() {
 		if ps, parseErr = parse(assets.PrivacySecurity); parseErr == nil {
 			ssa, parseErr = parse(assets.SelfAssessment)
 		}
 	})
-	return ps, ssa, parseErr
+	return questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: ssa}, parseErr
 }
 
 func parse(name string) (*questionnaire.Catalogue, error) {

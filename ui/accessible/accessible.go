@@ -24,6 +24,7 @@ import (
 type Drafts interface {
 	Apps(ctx context.Context) ([]store.AppSummary, error)
 	App(ctx context.Context, key string) (store.App, error)
+	Subject(ctx context.Context, key string) (store.Subject, error)
 	CreateApp(ctx context.Context, app store.App) error
 	Load(ctx context.Context, ref store.DraftRef) (store.Draft, error)
 	SaveAnswer(ctx context.Context, ref store.DraftRef, questionID string, v questionnaire.Value, expect int64) (int64, error)
@@ -36,10 +37,9 @@ type Config struct {
 	In     io.Reader // default: standard input
 	Out    io.Writer // default: standard output
 	Drafts Drafts
-	// PrivacySecurity is the app-level questionnaire; SelfAssessment, the partner's, may be
-	// nil, and is then not offered.
-	PrivacySecurity *questionnaire.Catalogue
-	SelfAssessment  *questionnaire.Catalogue
+	// Catalogues are the store's questionnaires. The partner's Self-Assessment may be nil,
+	// and is then not offered.
+	Catalogues questionnaire.Catalogues
 	// Echo writes each line read back after its prompt. Set it when the input is not a
 	// terminal, so that the transcript reads as a conversation; a terminal echoes by itself.
 	Echo bool
@@ -64,7 +64,7 @@ var errQuit = errors.New("quit")
 // answered. Every accepted answer is saved at once. It returns the exit code and, when the
 // code is not 0 or 130, an error whose message is one sentence saying what failed.
 func Run(ctx context.Context, cfg Config) (int, error) {
-	if cfg.Drafts == nil || cfg.PrivacySecurity == nil {
+	if cfg.Drafts == nil || cfg.Catalogues.PrivacySecurity == nil {
 		return ExitFailed, errors.New("the accessible prompter needs a drafts store and a catalogue")
 	}
 	if cfg.In == nil {

@@ -78,10 +78,11 @@ func (s *session) choose() (*draft, error) {
 		s.out.say(fmt.Sprintf("%d. %s (%s): %s.", i+1, a.Name, a.Key, answeredPhrase(a.Answered, a.Total)))
 	}
 	ssa := len(apps) + 1
-	if s.cfg.SelfAssessment != nil {
+	if s.cfg.Catalogues.SelfAssessment != nil {
 		phrase := "not started"
-		if d, err := s.cfg.Drafts.Load(s.ctx, s.ssaRef()); err == nil {
-			p := s.cfg.SelfAssessment.Progress(d.Answers)
+		ref := store.DraftRef{Subject: store.PartnerKey, Questionnaire: s.cfg.Catalogues.SelfAssessment.ID}
+		if d, err := s.cfg.Drafts.Load(s.ctx, ref); err == nil {
+			p := s.cfg.Catalogues.SelfAssessment.Progress(d.Answers)
 			phrase = answeredPhrase(p.Answered, p.Total)
 		}
 		s.out.say(fmt.Sprintf("%d. Security Self-Assessment (%s): %s.", ssa, store.PartnerKey, phrase))
@@ -99,8 +100,8 @@ func (s *session) choose() (*draft, error) {
 			continue
 		case numErr == nil && n >= 1 && n <= len(apps):
 			return s.openApp(apps[n-1].App)
-		case numErr == nil && n == ssa && s.cfg.SelfAssessment != nil,
-			s.cfg.SelfAssessment != nil && (line == store.PartnerKey || strings.EqualFold(line, "partner")):
+		case numErr == nil && n == ssa && s.cfg.Catalogues.SelfAssessment != nil,
+			s.cfg.Catalogues.SelfAssessment != nil && (line == store.PartnerKey || strings.EqualFold(line, "partner")):
 			return s.openSSA()
 		case strings.EqualFold(line, "new"):
 			return s.create("")
@@ -195,26 +196,25 @@ func (s *session) createNamed(key, name string) (*draft, error) {
 	return s.openApp(app)
 }
 
-func (s *session) ssaRef() store.DraftRef {
-	return store.DraftRef{Subject: store.PartnerKey, Questionnaire: s.cfg.SelfAssessment.ID}
-}
-
 func (s *session) openApp(app store.App) (*draft, error) {
-	ref := store.DraftRef{Subject: app.Key, Questionnaire: s.cfg.PrivacySecurity.ID}
-	return s.open(ref, s.cfg.PrivacySecurity, app.Key, fmt.Sprintf("%s (%s)", app.Name, app.Key))
+	return s.open(app.Key, fmt.Sprintf("%s (%s)", app.Name, app.Key))
 }
 
 func (s *session) openSSA() (*draft, error) {
-	return s.open(s.ssaRef(), s.cfg.SelfAssessment, store.PartnerKey, "your company ("+store.PartnerKey+")")
+	return s.open(store.PartnerKey, "your company ("+store.PartnerKey+")")
 }
 
-// open loads a draft.
-func (s *session) open(ref store.DraftRef, cat *questionnaire.Catalogue, key, title string) (*draft, error) {
-	d, err := s.cfg.Drafts.Load(s.ctx, ref)
+// open loads the draft a key names, in the questionnaire the store says it answers.
+func (s *session) open(key, title string) (*draft, error) {
+	sub, err := s.cfg.Drafts.Subject(s.ctx, key)
 	if err != nil {
 		return nil, failure("the draft of %s could not be read: %s", title, storeProblem(err))
 	}
-	return &draft{cat: cat, ref: ref, key: key, title: title, answers: d.Answers, version: d.Version,
+	d, err := s.cfg.Drafts.Load(s.ctx, sub.Ref)
+	if err != nil {
+		return nil, failure("the draft of %s could not be read: %s", title, storeProblem(err))
+	}
+	return &draft{cat: sub.Catalogue, ref: sub.Ref, key: key, title: title, answers: d.Answers, version: d.Version,
 		resume: [2]string{d.ResumeSection, d.ResumeQuestion}}, nil
 }
 

@@ -23,7 +23,8 @@ var psRef = store.DraftRef{Subject: testAppKey, Questionnaire: "privacy-security
 // catalogues returns the built-in questionnaires.
 func catalogues(tb testing.TB) (*questionnaire.Catalogue, *questionnaire.Catalogue) {
 	tb.Helper()
-	ps, ssa, err := embedded.Catalogues()
+	cats, err := embedded.Catalogues()
+	ps, ssa := cats.PrivacySecurity, cats.SelfAssessment
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func newEnv(t *testing.T) *env {
 // open opens the drafts file; the caller closes it.
 func (e *env) open() *store.Store {
 	e.t.Helper()
-	s, err := store.Open(context.Background(), e.path, store.Options{Catalogues: []*questionnaire.Catalogue{e.ps, e.ssa}})
+	s, err := store.Open(context.Background(), e.path, store.Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: e.ps, SelfAssessment: e.ssa}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func (e *env) runWith(ctx context.Context, in io.Reader, wrap func(Drafts) Draft
 		drafts = wrap(s)
 	}
 	var out bytes.Buffer
-	code, err := Run(ctx, Config{In: in, Out: &out, Drafts: drafts, PrivacySecurity: e.ps, SelfAssessment: e.ssa, Echo: true})
+	code, err := Run(ctx, Config{In: in, Out: &out, Drafts: drafts, Catalogues: questionnaire.Catalogues{PrivacySecurity: e.ps, SelfAssessment: e.ssa}, Echo: true})
 	return out.String(), code, err
 }
 
