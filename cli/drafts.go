@@ -226,7 +226,6 @@ func (a *App) saveOne(ctx context.Context, s *store.Store, ref store.DraftRef, c
 	if err != nil {
 		return storeErr(err)
 	}
-	visBefore := cat.Visible(before.Answers)
 	if v.IsEmpty() {
 		_, err = s.ClearAnswer(ctx, ref, q.ID, store.AnyVersion)
 	} else {
@@ -237,24 +236,22 @@ func (a *App) saveOne(ctx context.Context, s *store.Store, ref store.DraftRef, c
 	}
 	after := before.Answers.Clone()
 	after.Set(q.ID, v)
-	visAfter := cat.Visible(after)
 	var b strings.Builder
 	if v.IsEmpty() {
 		fmt.Fprintf(&b, "Cleared %s.", q.ID)
 	} else {
 		fmt.Fprintf(&b, "Saved %s: %s.", q.ID, oneLine(q.Display(v), 60))
 	}
-	if !visAfter.Shows(q) {
+	if !cat.Visible(after).Shows(q) {
 		b.WriteString(" It is hidden by your other answers, so it is kept but not shown or sent.")
 	}
 	var shown, hidden []string
-	for _, other := range cat.Questions {
-		switch {
-		case !visBefore.Shows(other) && visAfter.Shows(other):
-			shown = append(shown, other.ID)
-		case visBefore.Shows(other) && !visAfter.Shows(other):
-			hidden = append(hidden, other.ID)
-		}
+	r := cat.Reveals(before.Answers, after)
+	for _, other := range r.Shown {
+		shown = append(shown, other.ID)
+	}
+	for _, other := range r.Hidden {
+		hidden = append(hidden, other.ID)
 	}
 	if len(shown) > 0 {
 		fmt.Fprintf(&b, " Now shown: %s.", strings.Join(shown, ", "))

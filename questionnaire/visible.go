@@ -153,3 +153,27 @@ func (c *Catalogue) progress(a Answers, vis Visibility) Progress {
 	}
 	return p
 }
+
+// Revealed is what one change of answers did to the follow-up questions: the questions
+// it brought in and the ones it took away, in catalogue order.
+type Revealed struct {
+	Shown  []*Question
+	Hidden []*Question
+}
+
+// Reveals compares which questions two sets of answers show: what a change from before
+// to after revealed or hid. The front-ends that report a saved answer's effect use it, so
+// that they agree.
+func (c *Catalogue) Reveals(before, after Answers) Revealed {
+	vb, va := c.Visible(before), c.Visible(after)
+	var r Revealed
+	for _, q := range c.Questions {
+		switch {
+		case !vb.Shows(q) && va.Shows(q):
+			r.Shown = append(r.Shown, q)
+		case vb.Shows(q) && !va.Shows(q):
+			r.Hidden = append(r.Hidden, q)
+		}
+	}
+	return r
+}

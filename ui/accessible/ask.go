@@ -232,7 +232,7 @@ func linesValue(q *questionnaire.Question, lines []string) questionnaire.Value {
 func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 	d := s.d
 	ctx := s.writeCtx()
-	before := d.cat.Visible(d.answers)
+	before := d.answers.Clone()
 	reloaded := false
 	for try := 1; ; try++ {
 		var version int64
@@ -249,7 +249,7 @@ func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 				return failure("the answer to %s was not saved: the draft changed elsewhere and could not be read again: %s", q.ID, storeProblem(lerr))
 			}
 			d.answers, d.version = fresh.Answers, fresh.Version
-			before = d.cat.Visible(d.answers)
+			before = d.answers.Clone()
 			reloaded = true
 			continue
 		}
@@ -267,17 +267,11 @@ func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 	if reloaded {
 		msg = "Another pstab changed this draft while you were answering, so pstab loaded its changes and then saved your answer."
 	}
-	after := d.cat.Visible(d.answers)
-	var added, removed, kept int
-	for _, other := range d.cat.Questions {
-		switch {
-		case after.Shows(other) && !before.Shows(other):
-			added++
-		case before.Shows(other) && !after.Shows(other):
-			removed++
-			if _, ok := d.answers.Get(other.ID); ok {
-				kept++
-			}
+	r := d.cat.Reveals(before, d.answers)
+	added, removed, kept := len(r.Shown), len(r.Hidden), 0
+	for _, other := range r.Hidden {
+		if _, ok := d.answers.Get(other.ID); ok {
+			kept++
 		}
 	}
 	switch added {
