@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// The commands over the list of apps: apps, new, copy and rm.
+
+func (a *App) appsCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "apps",
+		Short:   "List your apps with completeness, status and last change",
+		Example: "  pstab apps\n  pstab apps --json | jq -r '.[] | select(.percent < 100) | .key'",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				apps, err := s.Apps(ctx)
+				if err != nil {
+					return storeErr(err)
+				}
+				if asJSON {
+					type appJSON struct {
+						Key        string    `json:"key"`
+						Name       string    `json:"name"`
+						Hosting    string    `json:"hosting"`
+						ProductID  string    `json:"productId,omitempty"`
+						Answered   int       `json:"answered"`
+						Total      int       `json:"total"`
+						Percent    int       `json:"percent"`
+						Status     string    `json:"status"`
+						FormStatus string    `json:"formStatus,omitempty"`
+						Changed    time.Time `json:"changed"`
+					}
+					out := make([]appJSON, 0, len(apps))
+					for _, ap := range apps {
+						out = append(out, appJSON{ap.Key, ap.Name, ap.Hosting, ap.ProductID, ap.Answered, ap.Total,
+							ap.Percent(), ap.Status, ap.FormStatus, ap.ChangedAt.UTC()})
+					}
+					return writeJSON(a.Out, out)
+				}
+				if len(apps) == 0 {
+					fmt.Fprintf(a.Err, "No apps in %s yet. Create one with pstab new KEY --name NAME, or run pstab.\n", s.Path())
+					return nil
+				}
+				var b strings.Builder
+				tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "KEY\tNAME\tCOMPLETE\tSTATUS\tCHANGED")
+				now := time.Now()
+				for _, ap := range apps {
+					status := ap.Status
+					if ap.FormStatus != "" {
+						status += " (" + ap.FormStatus + ")"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%d%% (%d/%d)\t%s\t%s\n", ap.Key, oneLine(ap.Name, 40), ap.Percent(),
+						ap.Answered, ap.Total, status, agoText(now, ap.ChangedAt))
+				}
+				tw.Flush()
+				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))
+				return err
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func agoText(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case t.IsZero():
+		return "-"
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+func (a *App) newCmd() *cobra.Command {
+	var name, hosting string
+	cmd := &cobra.Command{
+		Use:     "new KEY --name NAME",
+		Short:   "Create an app",
+		Example: `  pstab new com.example.app --name "Example for Jira"`,
+		Args:    exactArgs(1, "new takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key := args[0]
+			if err := store.ValidateAppKey(key); err != nil {
+				return usageErr("%q is not an app key: %v", key, err)
+			}
+			if err := store.ValidateAppName(name); err != nil {
+				return usageErr("--name: %v", err)
+			}
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				err := s.CreateApp(ctx, store.App{Key: key, Name: strings.TrimSpace(name), Hosting: hosting})
+				if errors.Is(err, store.ErrExists) {
+					return problemsErr("an app with key %s already exists in %s; nothing was changed", key, s.Path())
+				}
+				if err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Created %s (%s). Answer its questions with pstab, or pstab set %s QUESTION VALUE.\n", key, name, key)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the app's name as it appears on its listing (required)")
+	cmd.Flags().StringVar(&hosting, "hosting", "cloud", "the app's hosting")
+	return cmd
+}
+
+func (a *App) copyCmd() *cobra.Command {
+	var create bool
+	var name string
+	cmd := &cobra.Command{
+		Use:   "copy FROM TO",
+		Short: "Copy every answer of one app into another, as a save point",
+		Long: `Copy every answer of app FROM into app TO, as a new save point in TO: TO's previous
+answers stay in its history (pstab revert brings them back). Useful for lite and full
+variants of one app.`,
+		Example: "  pstab copy com.example.app com.example.lite\n  pstab copy com.example.app com.example.dc --create --name \"Example DC\"",
+		Args:    exactArgs(2, "copy takes FROM TO"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			from, to := args[0], args[1]
+			if from == to {
+				return usageErr("FROM and TO are the same app")
+			}
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				if _, err := a.subject(ctx, s, from); err != nil {
+					return err
+				}
+				if _, err := s.App(ctx, to); errors.Is(err, store.ErrNotFound) {
+					if !create {
+						return problemsErr("there is no app %s; create it with pstab new, or add --create", to)
+					}
+					if err := store.ValidateAppKey(to); err != nil {
+						return usageErr("%q is not an app key: %v", to, err)
+					}
+					if name == "" {
+						name = to
+					}
+					if err := s.CreateApp(ctx, store.App{Key: to, Name: name, Hosting: "cloud"}); err != nil {
+						return storeErr(err)
+					}
+				}
+				rev, err := s.Copy(ctx, from, to)
+				if err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Copied %s into %s as save point %d.\n", from, to, rev.Number)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&create, "create", false, "create TO if it does not exist")
+	cmd.Flags().StringVar(&name, "name", "", "with --create: TO's name")
+	return cmd
+}
+
+func (a *App) rmCmd() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:     "rm KEY --yes",
+		Short:   "Delete an app with its drafts, save points and history",
+		Example: "  pstab rm com.example.old --yes",
+		Args:    exactArgs(1, "rm takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				if args[0] == store.PartnerKey {
+					return usageErr("@partner is not an app; clear its answers with pstab unset")
+				}
+				sub, err := a.subject(ctx, s, args[0])
+				if err != nil {
+					return err
+				}
+				app := sub.App
+				if err := a.confirm(yes, fmt.Sprintf("Delete %s (%s) with its drafts, save points and history? This cannot be undone.", app.Name, app.Key)); err != nil {
+					return err
+				}
+				if err := s.DeleteApp(ctx, app.Key); err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Deleted %s.\n", app.Key)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask")
+	return cmd
+}

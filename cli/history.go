@@ -1,0 +1,357 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// The commands over a draft's save points and history: import, savepoint, history, diff,
+// revert and discard.
+
+func (a *App) importCmd() *cobra.Command {
+	var create bool
+	var name, message string
+	cmd := &cobra.Command{
+		Use:   "import KEY FILE [--create]",
+		Short: "Make a payload or bundle file the app's draft, as a save point",
+		Long: `Read a payload (either shape) or a review bundle and make it the app's draft, as a new
+save point: nothing is lost, pstab revert brings back the draft as it was. The file is
+checked first: a wrong value, or text with control characters, refuses the whole import
+with the field named, and nothing is saved. Fields pstab does not know are kept.`,
+		Example: `  pstab import com.example.app listing.json
+  pstab import com.example.lite full-app-bundle.json --create --name "Example Lite"`,
+		Args: exactArgs(2, "import takes KEY FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key, file := args[0], args[1]
+			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
+				cat, err := s.CatalogueFor(key)
+				if err != nil {
+					return err
+				}
+				doc, err := a.readDocument(cat, file)
+				if err != nil {
+					return err
+				}
+				for _, n := range doc.notes {
+					fmt.Fprintln(a.Err, "pstab: note: "+n)
+				}
+				if err := refuseBlocking(file, append(cat.Validate(doc.answers), questionnaire.UnsafeExtra(cat, doc.answers)...)); err != nil {
+					return err
+				}
+				if _, err := s.App(ctx, key); errors.Is(err, store.ErrNotFound) && key != store.PartnerKey {
+					if !create {
+						return problemsErr("there is no app %s in %s; add --create to create it from the file", key, s.Path())
+					}
+					appName := name
+					if appName == "" && doc.bundle != nil {
+						appName = doc.bundle.AppName
+					}
+					if appName == "" {
+						appName = key
+					}
+					if err := store.ValidateAppKey(key); err != nil {
+						return usageErr("%q is not an app key: %v", key, err)
+					}
+					if err := s.CreateApp(ctx, store.App{Key: key, Name: appName, Hosting: "cloud"}); err != nil {
+						return storeErr(err)
+					}
+				}
+				ref := store.DraftRef{Subject: key, Questionnaire: cat.ID}
+				if message == "" {
+					message = "imported " + file
+				}
+				rev, _, err := s.Replace(ctx, ref, doc.answers, store.EventImport, message, store.AnyVersion)
+				if err != nil {
+					return storeErr(err)
+				}
+				p := cat.Progress(doc.answers)
+				fmt.Fprintf(a.Err, "Imported %s into %s as save point %d (%d of %d answered, %d%%).\n",
+					file, key, rev.Number, p.Answered, p.Total, p.Percent())
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&create, "create", false, "create the app if it does not exist")
+	cmd.Flags().StringVar(&name, "name", "", "with --create: the app's name (default: the bundle's, or the key)")
+	cmd.Flags().StringVarP(&message, "message", "m", "", "the save point's message")
+	return cmd
+}
+
+func (a *App) savepointCmd() *cobra.Command {
+	var message string
+	cmd := &cobra.Command{
+		Use:     "savepoint KEY [-m MESSAGE]",
+		Short:   "Make a save point of a draft",
+		Example: `  pstab savepoint com.example.app -m "after legal review"`,
+		Args:    exactArgs(1, "savepoint takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
+				rev, _, err := s.SavePoint(ctx, ref, message, store.AnyVersion)
+				if err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Made save point %d of %s.\n", rev.Number, args[0])
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&message, "message", "m", "", "what changed")
+	return cmd
+}
+
+func (a *App) historyCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "history KEY",
+		Short:   "Show a draft's save points and events",
+		Example: "  pstab history com.example.app",
+		Args:    exactArgs(1, "history takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
+				revs, err := s.Revisions(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				events, err := s.History(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				if asJSON {
+					type revJSON struct {
+						Number  int       `json:"number"`
+						At      time.Time `json:"at"`
+						Kind    string    `json:"kind"`
+						Message string    `json:"message,omitempty"`
+					}
+					type evJSON struct {
+						At     time.Time `json:"at"`
+						Kind   string    `json:"kind"`
+						Detail string    `json:"detail,omitempty"`
+					}
+					out := struct {
+						SavePoints []revJSON `json:"savePoints"`
+						Events     []evJSON  `json:"events"`
+					}{[]revJSON{}, []evJSON{}}
+					for _, r := range revs {
+						out.SavePoints = append(out.SavePoints, revJSON{r.Number, r.At.UTC(), r.Kind, r.Message})
+					}
+					for _, e := range events {
+						out.Events = append(out.Events, evJSON{e.At.UTC(), e.Kind, e.Detail})
+					}
+					return writeJSON(a.Out, out)
+				}
+				var b strings.Builder
+				if len(revs) == 0 {
+					b.WriteString("No save points yet.\n")
+				} else {
+					b.WriteString("Save points:\n")
+					for _, r := range revs {
+						msg := r.Message
+						if msg != "" {
+							msg = "  " + oneLine(msg, 60)
+						}
+						fmt.Fprintf(&b, "  %3d  %s  %-10s%s\n", r.Number, r.At.Local().Format("2006-01-02 15:04"), r.Kind, msg)
+					}
+				}
+				if len(events) > 0 {
+					b.WriteString("\nEvents:\n")
+					for _, e := range events {
+						fmt.Fprintf(&b, "  %s  %-10s  %s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, oneLine(e.Detail, 70))
+					}
+				}
+				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))
+				return err
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *App) diffCmd() *cobra.Command {
+	var remote string
+	cmd := &cobra.Command{
+		Use:   "diff KEY [REV [REV]]",
+		Short: "Show what changed, question by question, in words",
+		Long: `Compare, question by question:
+  pstab diff KEY            the latest save point with the working draft
+  pstab diff KEY REV        save point REV with the working draft
+  pstab diff KEY REV1 REV2  two save points
+  pstab diff KEY --remote   the working draft with the live listing (see pstab pull)`,
+		Example: "  pstab diff com.example.app\n  pstab diff com.example.app 3 5",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 3 {
+				return usageErr("diff takes KEY [REV [REV]]; see pstab diff --help")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("remote") {
+				return a.remoteDiff(cmd, args, remote)
+			}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
+				revs := make([]int, 0, 2)
+				for _, r := range args[1:] {
+					n, err := strconv.Atoi(r)
+					if err != nil || n < 1 {
+						return usageErr("%q is not a save point number; see pstab history %s", r, args[0])
+					}
+					revs = append(revs, n)
+				}
+				d, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				var before, after questionnaire.Answers
+				var fromLabel, toLabel string
+				switch len(revs) {
+				case 0:
+					if d.Revision == 0 {
+						fmt.Fprintln(a.Err, "There is no save point yet; showing every answer as new.")
+						before = questionnaire.NewAnswers()
+						fromLabel = "empty"
+					} else {
+						before, err = s.RevisionAnswers(ctx, ref, d.Revision)
+						fromLabel = fmt.Sprintf("save point %d", d.Revision)
+					}
+					after, toLabel = d.Answers, "working draft"
+				case 1:
+					before, err = s.RevisionAnswers(ctx, ref, revs[0])
+					after, fromLabel, toLabel = d.Answers, fmt.Sprintf("save point %d", revs[0]), "working draft"
+				default:
+					before, err = s.RevisionAnswers(ctx, ref, revs[0])
+					if err == nil {
+						after, err = s.RevisionAnswers(ctx, ref, revs[1])
+					}
+					fromLabel, toLabel = fmt.Sprintf("save point %d", revs[0]), fmt.Sprintf("save point %d", revs[1])
+				}
+				if errors.Is(err, store.ErrNotFound) {
+					return problemsErr("%s has no such save point; see pstab history %s", args[0], args[0])
+				}
+				if err != nil {
+					return storeErr(err)
+				}
+				a.printDiff(cat, before, after, fromLabel, toLabel)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&remote, "remote", "live", "compare with the Marketplace's live or draft version")
+	cmd.Flags().Lookup("remote").NoOptDefVal = "live"
+	return cmd
+}
+
+// printDiff prints a per-question diff in words.
+func (a *App) printDiff(cat *questionnaire.Catalogue, before, after questionnaire.Answers, fromLabel, toLabel string) {
+	changes := cat.Diff(before, after)
+	extra := questionnaire.DiffExtra(before.Extra, after.Extra)
+	var b strings.Builder
+	if len(changes) == 0 && len(extra) == 0 {
+		fmt.Fprintf(&b, "No differences between %s and %s.\n", fromLabel, toLabel)
+		io.WriteString(a.Out, termsafe.Filter(b.String()))
+		return
+	}
+	fmt.Fprintf(&b, "From %s to %s: %d %s changed.\n", fromLabel, toLabel, len(changes), plural(len(changes), "answer", "answers"))
+	section := ""
+	for _, ch := range changes {
+		if ch.Question.Section.Title != section {
+			section = ch.Question.Section.Title
+			fmt.Fprintf(&b, "\n%s\n", section)
+		}
+		hidden := ""
+		if ch.Hidden {
+			hidden = " (hidden by other answers: kept, not sent)"
+		}
+		fmt.Fprintf(&b, "  %s%s\n    %s\n", ch.Question.ID, hidden, ch.Summary)
+	}
+	if len(extra) > 0 {
+		b.WriteString("\nFields pstab does not ask about:\n")
+		for _, e := range extra {
+			switch {
+			case e.Before == "":
+				fmt.Fprintf(&b, "  %s: added %s\n", e.Path, oneLine(e.After, 60))
+			case e.After == "":
+				fmt.Fprintf(&b, "  %s: removed (was %s)\n", e.Path, oneLine(e.Before, 60))
+			default:
+				fmt.Fprintf(&b, "  %s: %s → %s\n", e.Path, oneLine(e.Before, 40), oneLine(e.After, 40))
+			}
+		}
+	}
+	io.WriteString(a.Out, termsafe.Filter(b.String()))
+}
+
+func (a *App) revertCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "revert KEY REV",
+		Short:   "Bring back a save point, as a new save point (nothing is destroyed)",
+		Example: "  pstab revert com.example.app 3",
+		Args:    exactArgs(2, "revert takes KEY REV"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := strconv.Atoi(args[1])
+			if err != nil || n < 1 {
+				return usageErr("%q is not a save point number; see pstab history %s", args[1], args[0])
+			}
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
+				rev, _, err := s.Revert(ctx, ref, n, store.AnyVersion)
+				if errors.Is(err, store.ErrNotFound) {
+					return problemsErr("%s has no save point %d; see pstab history %s", args[0], n, args[0])
+				}
+				if err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Brought back save point %d of %s as save point %d.\n", n, args[0], rev.Number)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *App) discardCmd() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:     "discard KEY [--yes]",
+		Short:   "Throw away the changes since the latest save point",
+		Example: "  pstab discard com.example.app --yes",
+		Args:    exactArgs(1, "discard takes one app KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
+				d, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				if !d.Dirty {
+					fmt.Fprintln(a.Err, "Nothing to discard: the draft is as its latest save point left it.")
+					return nil
+				}
+				var last questionnaire.Answers
+				if d.Revision > 0 {
+					if last, err = s.RevisionAnswers(ctx, ref, d.Revision); err != nil {
+						return storeErr(err)
+					}
+				}
+				n := len(cat.Diff(last, d.Answers))
+				if err := a.confirm(yes, fmt.Sprintf("Discard %d changed %s in %s since save point %d?", n, plural(n, "answer", "answers"), args[0], d.Revision)); err != nil {
+					return err
+				}
+				if _, err := s.Discard(ctx, ref, d.Version); err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Discarded %d %s; %s is back to save point %d.\n", n, plural(n, "change", "changes"), args[0], d.Revision)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask")
+	return cmd
+}
