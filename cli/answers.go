@@ -66,7 +66,7 @@ nothing is saved. Use @partner as KEY for your Security Self-Assessment.`,
 				if ps := q.Check(v); len(ps) > 0 {
 					var msgs []string
 					for _, p := range ps {
-						msgs = append(msgs, lowerFirst(p.Message))
+						msgs = append(msgs, questionnaire.LowerFirst(p.Message))
 					}
 					return problemsErr("%s was not saved: %s", q.ID, strings.TrimSuffix(strings.Join(msgs, "; "), "."))
 				}
@@ -224,7 +224,7 @@ func refuseBlocking(source string, problems []questionnaire.Problem) error {
 	var lines []string
 	for _, p := range problems {
 		if p.Severity == questionnaire.Blocking {
-			lines = append(lines, p.Path+": "+lowerFirst(p.Message))
+			lines = append(lines, p.Path+": "+questionnaire.LowerFirst(p.Message))
 		}
 	}
 	switch len(lines) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/ui/termsafe"
 )
@@ -64,7 +65,7 @@ func (a *App) appsCmd() *cobra.Command {
 						status += " (" + ap.FormStatus + ")"
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%d%% (%d/%d)\t%s\t%s\n", ap.Key, oneLine(ap.Name, 40), ap.Percent(),
-						ap.Answered, ap.Total, status, agoText(now, ap.ChangedAt))
+						ap.Answered, ap.Total, status, questionnaire.Ago(now, ap.ChangedAt))
 				}
 				tw.Flush()
 				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))
@@ -74,21 +75,6 @@ func (a *App) appsCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func agoText(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case t.IsZero():
-		return "-"
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
-	}
-	return t.Local().Format("2006-01-02")
 }
 
 func (a *App) newCmd() *cobra.Command {

@@ -68,14 +68,6 @@ func (a *App) confirm(yes bool, question string) error {
 	return &ExitError{Code: ExitProblems, Err: errors.New("nothing was changed")}
 }
 
-// lowerFirst lowers a message's first letter so it can follow a colon in a sentence.
-func lowerFirst(s string) string {
-	if s == "" || strings.HasPrefix(s, "I ") {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
 func dateOrEmpty(t time.Time) string {
 	if t.IsZero() {
 		return ""

@@ -145,25 +145,18 @@ func (a *App) printReport(w io.Writer, source string, problems []questionnaire.P
 	}
 	verdict := "nothing is blocking"
 	if len(blocking) > 0 {
-		verdict = fmt.Sprintf("%d blocking %s", len(blocking), plural(len(blocking), "problem", "problems"))
+		verdict = fmt.Sprintf("%d blocking %s", len(blocking), questionnaire.PluralWord(len(blocking), "problem", "problems"))
 	}
 	fmt.Fprintf(&b, "%s: %d of %d questions answered (%d%%, %s); %s.\n", source, p.Answered, p.Total, p.Percent(), status, verdict)
 	io.WriteString(w, termsafe.Filter(b.String()))
 }
 
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = questionnaire.OneLine(s)
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max-1]) + "…"
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -262,7 +262,7 @@ func (a *App) printDiff(cat *questionnaire.Catalogue, before, after questionnair
 		io.WriteString(a.Out, termsafe.Filter(b.String()))
 		return
 	}
-	fmt.Fprintf(&b, "From %s to %s: %d %s changed.\n", fromLabel, toLabel, len(changes), plural(len(changes), "answer", "answers"))
+	fmt.Fprintf(&b, "From %s to %s: %d %s changed.\n", fromLabel, toLabel, len(changes), questionnaire.PluralWord(len(changes), "answer", "answers"))
 	section := ""
 	for _, ch := range changes {
 		if ch.Question.Section.Title != section {
@@ -341,13 +341,13 @@ func (a *App) discardCmd() *cobra.Command {
 					}
 				}
 				n := len(cat.Diff(last, d.Answers))
-				if err := a.confirm(yes, fmt.Sprintf("Discard %d changed %s in %s since save point %d?", n, plural(n, "answer", "answers"), args[0], d.Revision)); err != nil {
+				if err := a.confirm(yes, fmt.Sprintf("Discard %d changed %s in %s since save point %d?", n, questionnaire.PluralWord(n, "answer", "answers"), args[0], d.Revision)); err != nil {
 					return err
 				}
 				if _, err := s.Discard(ctx, ref, d.Version); err != nil {
 					return storeErr(err)
 				}
-				fmt.Fprintf(a.Err, "Discarded %d %s; %s is back to save point %d.\n", n, plural(n, "change", "changes"), args[0], d.Revision)
+				fmt.Fprintf(a.Err, "Discarded %d %s; %s is back to save point %d.\n", n, questionnaire.PluralWord(n, "change", "changes"), args[0], d.Revision)
 				return nil
 			})
 		},

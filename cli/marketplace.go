@@ -243,7 +243,7 @@ control characters is refused, naming the field.`,
 				}
 				n := len(cat.Diff(before.Answers, remote.Answers))
 				fmt.Fprintf(a.Err, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
-					st, app.Key, rev.Number, n, plural(n, "answer", "answers"), app.Key, rev.Number)
+					st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer", "answers"), app.Key, rev.Number)
 				return nil
 			})
 		},
@@ -367,7 +367,7 @@ func (a *App) statusCmd() *cobra.Command {
 						b.WriteString("The live version matches your draft.\n")
 					} else {
 						fmt.Fprintf(&b, "The live version differs from your draft in %d %s; pstab diff %s --remote shows them.\n",
-							len(diffs), plural(len(diffs), "answer", "answers"), app.Key)
+							len(diffs), questionnaire.PluralWord(len(diffs), "answer", "answers"), app.Key)
 					}
 				}
 				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))

@@ -84,7 +84,7 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 	case len(plan.Changes) == 0:
 		fmt.Fprintf(&b, "The live version of %s already matches your draft.\n", key)
 	default:
-		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s change:\n", key, len(plan.Changes), plural(len(plan.Changes), "answer", "answers"))
+		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s change:\n", key, len(plan.Changes), questionnaire.PluralWord(len(plan.Changes), "answer", "answers"))
 		for _, ch := range plan.Changes {
 			fmt.Fprintf(&b, "  %s: %s\n", ch.Question.ID, ch.Summary)
 		}
@@ -165,14 +165,14 @@ func refuseToPush(key string, blockers []questionnaire.Problem) error {
 	}
 	var lines []string
 	for _, p := range blockers {
-		lines = append(lines, p.Path+": "+lowerFirst(strings.TrimSuffix(p.Message, ".")))
+		lines = append(lines, p.Path+": "+questionnaire.LowerFirst(strings.TrimSuffix(p.Message, ".")))
 	}
 	n := len(lines)
 	if n > 5 {
 		lines = append(lines[:5], fmt.Sprintf("and %d more (pstab check %s)", n-5, key))
 	}
 	return problemsErr("%s was not sent: %d blocking %s must be fixed first:\n  %s", key, n,
-		plural(n, "problem", "problems"), strings.Join(lines, "\n  "))
+		questionnaire.PluralWord(n, "problem", "problems"), strings.Join(lines, "\n  "))
 }
 
 // pushFailed explains a failed request and the way around it: the web form.
@@ -184,7 +184,7 @@ func (a *App) pushFailed(key string, err error) error {
 	if !errors.As(err, &ee) {
 		err = apiErr(err)
 	}
-	fmt.Fprintf(a.Err, "pstab: %s\n", sentence(err.Error()))
+	fmt.Fprintf(a.Err, "pstab: %s\n", questionnaire.Sentence(err.Error()))
 	fmt.Fprintf(a.Err, "Your draft is unchanged. To enter it by hand instead: pstab export %s --format sheet\n", key)
 	return &ExitError{Code: ExitProblems, Err: errSilent}
 }

@@ -10,9 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"strings"
-	"unicode"
 
+	"github.com/pstab/pstab/questionnaire"
 	"github.com/spf13/cobra"
 )
 
@@ -100,26 +99,9 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		code = ExitCancelled
 	}
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(a.Err, "pstab: "+sentence(msg))
+		fmt.Fprintln(a.Err, "pstab: "+questionnaire.Sentence(msg))
 	}
 	return code
-}
-
-// sentence makes an error message read as one sentence: capital first letter, full stop.
-func sentence(msg string) string {
-	msg = strings.TrimSpace(msg)
-	if msg == "" {
-		return msg
-	}
-	// Capitalise a plain first word, not an identifier such as security-policy or a path.
-	first, _, _ := strings.Cut(msg, " ")
-	if strings.IndexFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
-	}
-	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
-		msg += "."
-	}
-	return msg
 }
 
 // NewRoot builds the command tree.

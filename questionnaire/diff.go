@@ -39,10 +39,10 @@ func (c *Catalogue) Diff(before, after Answers) []Change {
 		}
 		ch := Change{Question: q, Hidden: !vis.shown[q.Index]}
 		if bok {
-			ch.Before = oneLine(q.Display(b))
+			ch.Before = OneLine(q.Display(b))
 		}
 		if aok {
-			ch.After = oneLine(q.Display(a))
+			ch.After = OneLine(q.Display(a))
 		}
 		switch {
 		case !bok:
@@ -60,8 +60,6 @@ func (c *Catalogue) Diff(before, after Answers) []Change {
 	}
 	return out
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(CleanText(s, true)), " ") }
 
 func listChange(q *Question, before, after []string) string {
 	label := func(s string) string {

@@ -266,22 +266,15 @@ func displayDays(d *DayRange) string {
 		return "Indefinitely"
 	case d.Min != nil && d.Max != nil:
 		if *d.Min == *d.Max {
-			return plural(*d.Max, "day")
+			return Plural(*d.Max, "day")
 		}
-		return strconv.Itoa(*d.Min) + " to " + plural(*d.Max, "day")
+		return strconv.Itoa(*d.Min) + " to " + Plural(*d.Max, "day")
 	case d.Max != nil:
-		return "Up to " + plural(*d.Max, "day")
+		return "Up to " + Plural(*d.Max, "day")
 	case d.Min != nil:
-		return "At least " + plural(*d.Min, "day")
+		return "At least " + Plural(*d.Min, "day")
 	}
 	return ""
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
 }
 
 // EscapeMarkdown makes text safe to embed in Markdown as plain words. It writes an & that

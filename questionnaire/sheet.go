@@ -82,7 +82,7 @@ func (q *Question) sheetAnswer(v Value) string {
 			fmt.Fprintf(&b, "%s\n", strings.TrimRight(in+"  | "+clean(line), " "))
 		}
 	case KindEntities:
-		fmt.Fprintf(&b, "%sAdd %d %s (Add more):\n", in, len(v.Entities), pluralWord(len(v.Entities), "entry", "entries"))
+		fmt.Fprintf(&b, "%sAdd %d %s (Add more):\n", in, len(v.Entities), PluralWord(len(v.Entities), "entry", "entries"))
 		width := 0
 		for _, f := range q.Fields {
 			width = max(width, runeLen(f.Label))
@@ -118,13 +118,6 @@ func (q *Question) sheetAnswer(v Value) string {
 func clean(s string) string { return CleanText(s, false) }
 
 func runeLen(s string) int { return len([]rune(s)) }
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 // wrapIndent wraps text at about 88 columns, indenting continuation lines.
 func wrapIndent(s, indent string, first int) string {

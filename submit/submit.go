@@ -68,7 +68,7 @@ func (t *Target) Fetch(ctx context.Context, state marketplace.State) (Remote, er
 		return Remote{}, fmt.Errorf("the Marketplace's %s version of %s cannot be read: %w", state, t.App.Key, err)
 	}
 	if ps := questionnaire.UnsafeText(t.Cat, answers); len(ps) > 0 {
-		return Remote{}, fmt.Errorf("the Marketplace's %s version of %s was refused: %s: %s", state, t.App.Key, ps[0].Path, lowerFirst(ps[0].Message))
+		return Remote{}, fmt.Errorf("the Marketplace's %s version of %s was refused: %s: %s", state, t.App.Key, ps[0].Path, questionnaire.LowerFirst(ps[0].Message))
 	}
 	return Remote{Answers: answers, FormStatus: doc.FormStatus(), Found: true}, nil
 }
@@ -197,7 +197,7 @@ func (t *Target) Send(ctx context.Context, plan Plan) error {
 		_ = t.Store.Record(ctx, t.Ref, store.EventSubmit, fmt.Sprintf("sent via %s; read back differs in %s", t.api(), strings.Join(miss, ", ")))
 		return &MismatchError{Key: t.App.Key, Fields: miss}
 	}
-	detail := fmt.Sprintf("sent via %s; %d %s changed from live", t.api(), len(plan.Changes), plural(len(plan.Changes), "answer", "answers"))
+	detail := fmt.Sprintf("sent via %s; %d %s changed from live", t.api(), len(plan.Changes), questionnaire.PluralWord(len(plan.Changes), "answer", "answers"))
 	if err := t.Store.Record(ctx, t.Ref, store.EventSubmit, detail); err != nil {
 		return err
 	}
@@ -257,18 +257,4 @@ func FormStatusMeaning(fs string) string {
 		return " (Atlassian approved these answers)"
 	}
 	return ""
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -406,7 +406,7 @@ func (m *Model) view() string {
 		return fitLines(placeCenter(m.width, m.height, st.Warn.Render(wrapText(msg, max(10, m.width-2)))), m.height)
 	}
 	if m.fatal != nil {
-		return placeCenter(m.width, m.height, st.Banner.Render(sentenceOf(m.fatal)))
+		return placeCenter(m.width, m.height, st.Banner.Render(questionnaire.Sentence(m.fatal.Error())))
 	}
 	var body, status string
 	var keys helpKeys

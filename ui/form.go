@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pstab/pstab/questionnaire"
 )
 
 // formField is one line of a small form.
@@ -130,7 +131,7 @@ func (f *smallForm) View() string {
 		}
 		block.WriteString(fl.input.View())
 		if fl.err != nil {
-			block.WriteString("\n" + st.Bad.Render(wrapText("✗ "+sentenceOf(fl.err), width-2)))
+			block.WriteString("\n" + st.Bad.Render(wrapText("✗ "+questionnaire.Sentence(fl.err.Error()), width-2)))
 		}
 		b.WriteString(frame(st, focused, block.String()))
 		if i < len(f.fields)-1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 )
 
@@ -237,7 +238,7 @@ func (h *home) View() string {
 		return b.String()
 	}
 	if h.err != nil {
-		b.WriteString(st.Banner.Render(sentenceOf(h.err)) + "\n\n")
+		b.WriteString(st.Banner.Render(questionnaire.Sentence(h.err.Error())) + "\n\n")
 	}
 	entries := h.visible()
 	nameW := max(12, min(32, h.width-58))
@@ -268,7 +269,7 @@ func (h *home) View() string {
 			keyText = "(partner)"
 		}
 		row := fmt.Sprintf("%-*s %-*s ", nameW, truncate(e.name, nameW), keyW, truncate(keyText, keyW))
-		rest := fmt.Sprintf(" %3d%%  %-10s %s", e.percent(), truncate(status, 10), ago(now, e.changed))
+		rest := fmt.Sprintf(" %3d%%  %-10s %s", e.percent(), truncate(status, 10), questionnaire.Ago(now, e.changed))
 		// At the narrowest widths the last column (Changed) is cut rather than overflow.
 		if i == h.cursor {
 			b.WriteString(truncate(st.Selected.Render("› "+row)+bar(st, e.percent(), 10)+st.Selected.Render(rest), h.width) + "\n")

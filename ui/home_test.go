@@ -132,7 +132,7 @@ func TestNewAppFormRefusesBadKeysAndNames(t *testing.T) {
 // sentence is how the form shows a validation error: as a sentence (capital first), of
 // which the first 40 characters are sure to be on one line.
 func sentence(err error) string {
-	s := sentenceOf(err)
+	s := questionnaire.Sentence(err.Error())
 	return s[:min(len(s), 40)]
 }
 

@@ -110,7 +110,7 @@ func (p *preview) View() string {
 	status := st.Accent.Render(view) + st.Faint.Render(fmt.Sprintf("  v switches · %3.0f%%", p.vp.ScrollPercent()*100))
 	switch {
 	case p.err != nil:
-		return st.Banner.Render(sentenceOf(p.err)) + "\n" + status
+		return st.Banner.Render(questionnaire.Sentence(p.err.Error())) + "\n" + status
 	case p.vp.TotalLineCount() == 0 || p.pending == p.renderKey() && p.rendered[p.renderKey()] == "":
 		return fitLines(st.Muted.Render("Rendering the preview…"), p.height-1) + "\n" + status
 	}

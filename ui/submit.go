@@ -177,7 +177,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 			note := ""
 			var ke *marketplace.KeyringError
 			if errors.As(msg.err, &ke) {
-				note = sentenceOf(ke)
+				note = questionnaire.Sentence(ke.Error())
 			}
 			return s.credentialsForm(note), false
 		}
@@ -309,7 +309,7 @@ func (s *submitScreen) View() string {
 			b.WriteString(st.OK.Render(wrapText("✓ "+line, width)) + "\n")
 		}
 	case submitFailed:
-		b.WriteString(st.Banner.Render(wrapText(sentenceOf(s.err), width-3)) + "\n\n")
+		b.WriteString(st.Banner.Render(wrapText(questionnaire.Sentence(s.err.Error()), width-3)) + "\n\n")
 		b.WriteString(st.Muted.Render(wrapText("Your draft is untouched. To enter it by hand in the web form instead, run pstab export "+
 			s.ref.Subject+" --format sheet.", width)) + "\n")
 	}
@@ -326,7 +326,7 @@ func (s *submitScreen) confirmView(width int) string {
 	case len(s.plan.Changes) == 0:
 		b.WriteString(st.Text.Render("The live listing already matches your draft.") + "\n")
 	default:
-		head := fmt.Sprintf("Compared with the live listing, %d %s change:", len(s.plan.Changes), plural(len(s.plan.Changes), "answer", "answers"))
+		head := fmt.Sprintf("Compared with the live listing, %d %s change:", len(s.plan.Changes), questionnaire.PluralWord(len(s.plan.Changes), "answer", "answers"))
 		if live.FormStatus != "" {
 			head += st.Faint.Render("  (live formStatus " + live.FormStatus + ")")
 		}
@@ -369,13 +369,6 @@ func (s *submitScreen) Help() helpKeys {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 	}
 	return helpKeys{short: short, full: [][]key.Binding{short}}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func firstNonEmptyString(s ...string) string {

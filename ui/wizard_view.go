@@ -322,7 +322,7 @@ func (w *wizard) bottomView(width int) string {
 		status = st.Banner.Render(wrapText(fmt.Sprintf("Another pstab changed this draft at %s. Press ctrl+r to reload it; your unsaved answers stay on screen and are saved on top.",
 			w.conflict.ChangedAt.Local().Format("15:04:05")), width-3))
 	case w.saveErr != nil:
-		status = st.Banner.Render(wrapText("Not saved: "+sentenceOf(w.saveErr)+" Your answers stay on screen.", width-3))
+		status = st.Banner.Render(wrapText("Not saved: "+questionnaire.Sentence(w.saveErr.Error())+" Your answers stay on screen.", width-3))
 	case w.notice != "":
 		status = st.Info.Render(wrapText(w.notice, width))
 	}
@@ -364,16 +364,4 @@ func (w *wizard) Help() helpKeys {
 	short = append(short, km.NextSection, km.Sections, preview, review, km.SavePoint)
 	full := [][]key.Binding{nav, fieldKeys, {preview, review, km.SavePoint, km.Discard, km.Reload, km.Quit}}
 	return helpKeys{short: short, full: full}
-}
-
-func sentenceOf(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

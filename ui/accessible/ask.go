@@ -286,7 +286,7 @@ func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 		if removed == 1 {
 			verb = "no longer applies"
 		}
-		msg += fmt.Sprintf(" %s %s", plural(removed, "question"), verb)
+		msg += fmt.Sprintf(" %s %s", questionnaire.Plural(removed, "question"), verb)
 		if kept > 0 {
 			msg += "; answers already given to them are kept"
 		}

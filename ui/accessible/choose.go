@@ -150,7 +150,7 @@ func (s *session) create(key string) (*draft, error) {
 			return nil, err
 		}
 		if err := store.ValidateAppKey(line); err != nil {
-			s.out.say(sentence(err.Error()))
+			s.out.say(questionnaire.Sentence(err.Error()))
 			continue
 		}
 		key = line
@@ -165,7 +165,7 @@ func (s *session) create(key string) (*draft, error) {
 			return nil, err
 		}
 		if err := store.ValidateAppName(name); err != nil {
-			s.out.say(sentence(err.Error()))
+			s.out.say(questionnaire.Sentence(err.Error()))
 			continue
 		}
 		return s.createNamed(key, name)
@@ -176,7 +176,7 @@ func (s *session) create(key string) (*draft, error) {
 // createNamed creates an app whose key and name have been typed, and opens it.
 func (s *session) createNamed(key, name string) (*draft, error) {
 	if err := store.ValidateAppName(name); err != nil {
-		s.out.say(sentence(err.Error()))
+		s.out.say(questionnaire.Sentence(err.Error()))
 		return s.create(key)
 	}
 	app := store.App{Key: key, Name: strings.TrimSpace(name), Hosting: "cloud"}
@@ -216,19 +216,6 @@ func (s *session) open(key, title string) (*draft, error) {
 	}
 	return &draft{cat: sub.Catalogue, ref: sub.Ref, key: key, title: title, answers: d.Answers, version: d.Version,
 		resume: [2]string{d.ResumeSection, d.ResumeQuestion}}, nil
-}
-
-// sentence makes a message read as a sentence: a capital first letter and a full stop.
-func sentence(msg string) string {
-	msg = strings.TrimSpace(msg)
-	if msg == "" {
-		return msg
-	}
-	msg = strings.ToUpper(msg[:1]) + msg[1:]
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return msg
 }
 
 // quote quotes text typed by the partner for a message, shortened and with any invisible

@@ -88,7 +88,7 @@ func (s *session) readEntry(q *questionnaire.Question, prev []questionnaire.Enti
 	e := questionnaire.Entity{Fields: map[string]questionnaire.Value{}}
 	s.out.say(fmt.Sprintf("Entry %d.", i+1))
 	for _, f := range q.Fields {
-		if help := oneLine(f.Help); withHelp && help != "" {
+		if help := questionnaire.OneLine(f.Help); withHelp && help != "" {
 			s.out.say(f.Label + ": " + help)
 		}
 		var notes []string

@@ -129,7 +129,7 @@ func asked(t *testing.T, cat *questionnaire.Catalogue, out string) []string {
 	t.Helper()
 	byPrompt := map[string]string{}
 	for _, q := range cat.Questions {
-		byPrompt[oneLine(q.Prompt)] = q.ID
+		byPrompt[questionnaire.OneLine(q.Prompt)] = q.ID
 	}
 	var ids []string
 	for _, l := range strings.Split(out, "\n") {
@@ -172,5 +172,5 @@ func after(t *testing.T, out, marker string) string {
 
 // promptOf returns the question line the output uses for id.
 func promptOf(cat *questionnaire.Catalogue, id string) string {
-	return ": " + oneLine(cat.Question(id).Prompt)
+	return ": " + questionnaire.OneLine(cat.Question(id).Prompt)
 }

@@ -27,12 +27,12 @@ func (s *session) printQuestion(q *questionnaire.Question) {
 		head += " (" + q.Number + ")"
 	}
 	s.out.blank()
-	s.out.say(head + ": " + oneLine(q.Prompt))
-	if help := oneLine(q.Help); help != "" {
+	s.out.say(head + ": " + questionnaire.OneLine(q.Prompt))
+	if help := questionnaire.OneLine(q.Help); help != "" {
 		s.out.say(help)
 	}
 	if len(q.Examples) > 0 {
-		s.out.say("Examples: " + oneLine(strings.Join(q.Examples, "; ")) + ".")
+		s.out.say("Examples: " + questionnaire.OneLine(strings.Join(q.Examples, "; ")) + ".")
 	}
 	for _, l := range instructions(q) {
 		s.out.say(l)
@@ -98,7 +98,7 @@ func short(opts []questionnaire.Option) bool {
 func numbered(opts []questionnaire.Option) []string {
 	out := make([]string, len(opts))
 	for i, o := range opts {
-		out[i] = fmt.Sprintf("%d. %s", i+1, oneLine(o.Label))
+		out[i] = fmt.Sprintf("%d. %s", i+1, questionnaire.OneLine(o.Label))
 	}
 	return out
 }
@@ -123,7 +123,7 @@ func (s *session) current(q *questionnaire.Question) string {
 		}
 		return "Not answered yet; press enter to leave it for now."
 	}
-	shown := endSentence(oneLine(q.Display(v)))
+	shown := questionnaire.EndSentence(questionnaire.OneLine(q.Display(v)))
 	switch q.Kind {
 	case questionnaire.KindList:
 		return "Current answer: " + shown + " Press enter to keep it, or type a new list to replace it."
@@ -131,22 +131,9 @@ func (s *session) current(q *questionnaire.Question) string {
 		return "Current answer: " + shown + " Press enter to keep it, or type new text to replace it."
 	case questionnaire.KindEntities:
 		return fmt.Sprintf("Current answer: %s: %s Press enter to keep them, type add to add entries, or type new to enter every entry again.",
-			plural(len(v.Entities), "entry"), shown)
+			questionnaire.Plural(len(v.Entities), "entry"), shown)
 	}
 	return "Current answer: " + shown + " Press enter to keep it."
-}
-
-// oneLine flattens text from the catalogue or an answer to one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(questionnaire.CleanText(s, true)), " ")
-}
-
-// endSentence ends text with a full stop unless it already ends a sentence.
-func endSentence(s string) string {
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
-		return s
-	}
-	return s + "."
 }
 
 // parseLine reads a one-line answer to q: a choice by number, label or the words pstab set

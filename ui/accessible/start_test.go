@@ -24,7 +24,7 @@ func TestEmptyDatabaseCreatesTheFirstApp(t *testing.T) {
 		t.Errorf("the first line does not say what pstab does:\n%s", out)
 	}
 	keyErr, nameErr := store.ValidateAppKey("bad key!"), store.ValidateAppName("")
-	for _, want := range []string{sentence(keyErr.Error()), sentence(nameErr.Error()), "Created Example App (com.example.app)."} {
+	for _, want := range []string{questionnaire.Sentence(keyErr.Error()), questionnaire.Sentence(nameErr.Error()), "Created Example App (com.example.app)."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

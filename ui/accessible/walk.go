@@ -150,7 +150,7 @@ func (s *session) announce(q *questionnaire.Question, last *questionnaire.Sectio
 	}
 	s.out.blank()
 	n := len(vis.SectionQuestions(sec))
-	s.out.say(fmt.Sprintf("Section %d of %d: %s. %s.", sec.Index+1, len(cat.Sections), sec.Title, plural(n, "question")))
+	s.out.say(fmt.Sprintf("Section %d of %d: %s. %s.", sec.Index+1, len(cat.Sections), sec.Title, questionnaire.Plural(n, "question")))
 	if intro := strings.TrimSpace(sec.Intro); intro != "" {
 		s.out.say(intro)
 	}
@@ -192,15 +192,4 @@ func (s *session) summary() {
 		return
 	}
 	s.out.say(fmt.Sprintf("Run pstab check %s to see what would stop the draft from being submitted, and pstab preview %s to read it as customers will see it.", d.key, d.key))
-}
-
-// plural writes a count with its noun: "1 question", "3 questions", "2 entries".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if stem, ok := strings.CutSuffix(noun, "y"); ok {
-		return fmt.Sprintf("%d %sies", n, stem)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

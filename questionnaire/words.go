@@ -1,0 +1,88 @@
+package questionnaire
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// The small helpers that word facts in English. The TUI, the prompter and the commands
+// all use these, so that one fact reads the same wherever it is shown.
+
+// Plural counts a noun: "1 question", "3 questions", "2 entries".
+func Plural(n int, noun string) string {
+	return strconv.Itoa(n) + " " + PluralWord(n, noun, pluralOf(noun))
+}
+
+// PluralWord picks the singular or the plural form for a count.
+func PluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// pluralOf is the regular English plural: "entry" -> "entries", "question" -> "questions".
+func pluralOf(noun string) string {
+	if stem, ok := strings.CutSuffix(noun, "y"); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "aeiou") {
+		return stem + "ies"
+	}
+	return noun + "s"
+}
+
+// Sentence makes a message read as a sentence: a capital first letter and a full stop. A
+// first word that is an identifier (security-policy, com.example.app, a path) keeps its
+// case, since its spelling is what the reader types.
+func Sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return msg
+	}
+	first, _, _ := strings.Cut(msg, " ")
+	if strings.IndexFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return EndSentence(msg)
+}
+
+// EndSentence adds a full stop unless the text already ends a sentence.
+func EndSentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
+}
+
+// LowerFirst lowers the first letter, so that a sentence can go on after a colon; "I"
+// stays as it is.
+func LowerFirst(s string) string {
+	if s == "" || s == "I" || strings.HasPrefix(s, "I ") {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// Ago says how long ago t was, as a list of recent changes shows it: "just now",
+// "12 min ago", "5 h ago", "3 days ago", then the date. A zero time is "never".
+func Ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	case d < 14*24*time.Hour:
+		return Plural(int(d.Hours()/24), "day") + " ago"
+	}
+	return t.Local().Format("2 Jan 2006")
+}
+
+// OneLine cleans text and puts it on one line, with single spaces.
+func OneLine(s string) string { return strings.Join(strings.Fields(CleanText(s, true)), " ") }

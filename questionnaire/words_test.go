@@ -1,0 +1,33 @@
+package questionnaire
+
+import (
+	"testing"
+	"time"
+)
+
+func TestWords(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ got, want string }{
+		{Plural(1, "question"), "1 question"},
+		{Plural(3, "question"), "3 questions"},
+		{Plural(2, "entry"), "2 entries"},
+		{Plural(2, "day"), "2 days"},
+		{Plural(0, "answer"), "0 answers"},
+		{Sentence("the file is damaged"), "The file is damaged."},
+		{Sentence("security-policy takes a link"), "security-policy takes a link."},
+		{Sentence("com.example.app has no draft"), "com.example.app has no draft."},
+		{Sentence("is it?"), "Is it?"},
+		{LowerFirst("The draft"), "the draft"},
+		{LowerFirst("I saved it"), "I saved it"},
+		{Ago(now, time.Time{}), "never"},
+		{Ago(now, now.Add(-30*time.Second)), "just now"},
+		{Ago(now, now.Add(-12*time.Minute)), "12 min ago"},
+		{Ago(now, now.Add(-5*time.Hour)), "5 h ago"},
+		{Ago(now, now.Add(-24*time.Hour)), "1 day ago"},
+		{Ago(now, now.Add(-72*time.Hour)), "3 days ago"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
