@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -255,11 +256,7 @@ func parseErrorBody(body []byte) (field, msg string) {
 			msg = m
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(errs))
-		for k := range errs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(errs))
 		if len(keys) > 0 {
 			if field == "" {
 				field = keys[0]

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -90,11 +90,7 @@ func softwareEntries(doc any) ([]softwareEntry, bool) {
 				}
 			}
 		}
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(v))
 		for _, k := range keys {
 			if list, ok := v[k].([]any); ok {
 				if out, ok := softwareEntries(list); ok && len(out) > 0 {

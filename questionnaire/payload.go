@@ -110,7 +110,7 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 	}
 	if shape == ShapeBare && len(top) > 0 && !c.knowsAnyTopKey(top) {
 		return Answers{}, 0, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is not a Privacy & Security payload: none of its keys (%s) is part of one", strings.Join(sortedKeys(top), ", "))}
+			Msg: fmt.Sprintf("the file is not a Privacy & Security payload: none of its keys (%s) is part of one", strings.Join(slices.Sorted(maps.Keys(top)), ", "))}
 	}
 
 	// Read every answer from a copy first: which fields are taken out of the document depends
@@ -499,13 +499,4 @@ func describeAny(v any) string {
 		return "a value"
 	}
 	return describeJSON(b)
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.Sort(keys)
-	if len(keys) > 5 {
-		keys = append(keys[:5], "...")
-	}
-	return keys
 }

@@ -1,7 +1,8 @@
 package questionnaire
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -59,11 +60,7 @@ func UnsafeExtra(c *Catalogue, a Answers) []Problem {
 		}
 		v, _ := a.Get(q.ID)
 		for i, e := range v.Entities {
-			keys := make([]string, 0, len(e.Extra))
-			for k := range e.Extra {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
+			keys := slices.Sorted(maps.Keys(e.Extra))
 			for _, key := range keys {
 				var tree any
 				if unmarshalNumber(e.Extra[key], &tree) == nil {
@@ -96,11 +93,7 @@ func unsafeInTree(q *Question, path string, v any, out *[]Problem) {
 			report(path, msg)
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(t))
 		for _, k := range keys {
 			if msg := TextProblem(k, false); msg != "" {
 				report(join(strconv.QuoteToASCII(k)), "names a field with a key that "+msg)

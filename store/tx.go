@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -270,7 +271,7 @@ func (dt *draftTx) replace(raw map[string]string, extra, envelope sql.NullString
 	if _, err := dt.q.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ?", dt.row.id); err != nil {
 		return err
 	}
-	for _, id := range sortedKeys(raw) {
+	for _, id := range slices.Sorted(maps.Keys(raw)) {
 		if _, err := dt.q.ExecContext(dt.ctx, "INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)",
 			dt.row.id, id, raw[id], dt.now); err != nil {
 			return err

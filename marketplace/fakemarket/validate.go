@@ -3,7 +3,8 @@ package fakemarket
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -114,7 +115,7 @@ func checkBody(doc any, wrapper string, v3 bool) *fieldError {
 	if !ok {
 		return &fieldError{"", "the body must be a JSON object"}
 	}
-	for _, k := range sortedKeys(top) {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		if k != wrapper {
 			return &fieldError{k, fmt.Sprintf("Unrecognized field %q; the body has only %q", k, wrapper)}
 		}
@@ -127,7 +128,7 @@ func checkBody(doc any, wrapper string, v3 bool) *fieldError {
 	if !ok {
 		return &fieldError{wrapper, kindText[kObject]}
 	}
-	for _, k := range sortedKeys(info) {
+	for _, k := range slices.Sorted(maps.Keys(info)) {
 		v := info[k]
 		path := wrapper + "." + k
 		switch {
@@ -157,7 +158,7 @@ func checkBody(doc any, wrapper string, v3 bool) *fieldError {
 
 // checkTree checks the fields of obj, found at schema path schema and JSON path path.
 func checkTree(obj map[string]any, schema, path string) *fieldError {
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		v := obj[k]
 		s, p := schema+"."+k, path+"."+k
 		if v == nil {
@@ -227,15 +228,6 @@ func hasKind(v any, k kind) bool {
 		return true
 	}
 	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func contains(list []string, s string) bool {
