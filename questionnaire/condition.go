@@ -40,6 +40,19 @@ func (l Literal) String() string {
 // answerLookup returns the answer to a question when it is shown and answered.
 type answerLookup func(id string) (*Question, Value, bool)
 
+// shownAnswers is the lookup of the answers a visibility shows: a hidden question's
+// answer counts as no answer, whatever the draft holds.
+func shownAnswers(c *Catalogue, a Answers, vis Visibility) answerLookup {
+	return func(id string) (*Question, Value, bool) {
+		q := c.byID[id]
+		if q == nil || !vis.shown[q.Index] {
+			return q, Value{}, false
+		}
+		v, ok := a.Get(id)
+		return q, v, ok
+	}
+}
+
 // eval evaluates the condition. A question that is hidden or unanswered matches neither
 // equals nor in, and counts as not answered.
 func (c *Condition) eval(lookup answerLookup) bool {

@@ -12,14 +12,7 @@ type Judgement struct {
 // result is in catalogue order; a catalogue without judge rules gives none.
 func (c *Catalogue) Judge(a Answers) []Judgement {
 	vis := c.Visible(a)
-	lookup := func(id string) (*Question, Value, bool) {
-		q := c.byID[id]
-		if q == nil || !vis.shown[q.Index] {
-			return q, Value{}, false
-		}
-		v, ok := a.Get(id)
-		return q, v, ok
-	}
+	lookup := shownAnswers(c, a, vis)
 	var out []Judgement
 	for _, q := range c.Questions {
 		if len(q.Judge) == 0 || !vis.shown[q.Index] {

@@ -8,14 +8,7 @@ package questionnaire
 func (c *Catalogue) Readiness(a Answers) []Problem {
 	vis := c.Visible(a)
 	problems := c.validate(a, vis)
-	lookup := func(id string) (*Question, Value, bool) {
-		q := c.byID[id]
-		if q == nil || !vis.shown[q.Index] {
-			return q, Value{}, false
-		}
-		v, ok := a.Get(id)
-		return q, v, ok
-	}
+	lookup := shownAnswers(c, a, vis)
 	var out []Problem
 	for _, p := range problems {
 		if p.Severity == Blocking {

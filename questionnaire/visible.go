@@ -13,14 +13,8 @@ type Visibility struct {
 // and the preview.
 func (c *Catalogue) Visible(a Answers) Visibility {
 	v := Visibility{c: c, shown: make([]bool, len(c.Questions))}
-	lookup := func(id string) (*Question, Value, bool) {
-		q := c.byID[id]
-		if q == nil || !v.shown[q.Index] {
-			return q, Value{}, false
-		}
-		val, ok := a.Get(id)
-		return q, val, ok
-	}
+	// The lookup sees v.shown as it is filled in, question by question.
+	lookup := shownAnswers(c, a, v)
 	sectionShown := make([]bool, len(c.Sections))
 	for _, q := range c.Questions {
 		if q.SectionRank == 0 {
