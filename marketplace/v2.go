@@ -38,18 +38,23 @@ func (c *Client) GetV2(ctx context.Context, appKey string, state State) (*Docume
 	if state == Draft {
 		rq.notFound = ErrNoDraft
 	}
-	body, err := c.do(ctx, call{request: rq, base: c.v2, query: url.Values{"state": {string(state)}}})
-	if err != nil {
-		return nil, err
-	}
-	obj, err := c.decodeObject(rq, body)
-	if err != nil {
-		return nil, err
-	}
 	// v2 returns the TrustInfo object itself; a body wrapped like the PUT is accepted too.
-	info, ok := unwrap(obj, v2PutKey)
+	return c.getDocument(ctx, call{request: rq, base: c.v2, query: url.Values{"state": {string(state)}}}, state, v2PutKey)
+}
+
+// getDocument sends a GET and reads its body as a TrustInfo object, bare or wrapped in key.
+func (c *Client) getDocument(ctx context.Context, cl call, state State, key string) (*Document, error) {
+	body, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := c.decodeObject(cl.request, body)
+	if err != nil {
+		return nil, err
+	}
+	info, ok := unwrap(obj, key)
 	if !ok {
-		return nil, c.shapeError(rq, v2PutKey)
+		return nil, c.shapeError(cl.request, key)
 	}
 	return &Document{State: state, TrustInfo: info, Raw: body}, nil
 }

@@ -181,19 +181,7 @@ func (c *Client) GetV3(ctx context.Context, p Product, state State) (*Document, 
 		q = url.Values{"state": {string(Draft)}}
 		rq.notFound = ErrNoDraft
 	}
-	body, err := c.do(ctx, call{request: rq, base: c.v3, query: q})
-	if err != nil {
-		return nil, err
-	}
-	obj, err := c.decodeObject(rq, body)
-	if err != nil {
-		return nil, err
-	}
-	info, ok := unwrap(obj, v3Key)
-	if !ok {
-		return nil, c.shapeError(rq, v3Key)
-	}
-	return &Document{State: state, TrustInfo: info, Raw: body}, nil
+	return c.getDocument(ctx, call{request: rq, base: c.v3, query: q}, state, v3Key)
 }
 
 // PutDraftV3 creates or replaces the whole draft on the v3 API (PUT with
