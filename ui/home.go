@@ -104,7 +104,17 @@ func loadAppsCmd(ui *shared) tea.Cmd {
 	}
 }
 
-func (h *home) SetSize(w, ht int) { h.width, h.height = w, ht }
+// SetSize gives home the body's size.
+func (h *home) SetSize(w, ht int) tea.Cmd {
+	h.width, h.height = w, ht
+	return nil
+}
+
+// Typing reports whether the filter is being typed.
+func (h *home) Typing() bool { return h.filtering }
+
+// Crumbs is empty: home is the top.
+func (h *home) Crumbs() []string { return nil }
 
 // visible returns the entries that pass the filter.
 func (h *home) visible() []homeEntry {
@@ -140,62 +150,62 @@ func (h *home) appCount() int {
 }
 
 // Update handles home's messages. It returns a command and, when the partner chose
-// something that leaves home, an action for the root.
-func (h *home) Update(msg tea.Msg) (tea.Cmd, homeAction) {
+// something that leaves home, an intent for the root.
+func (h *home) Update(msg tea.Msg) (tea.Cmd, intent) {
 	switch msg := msg.(type) {
 	case appsLoadedMsg:
 		h.loaded, h.err = true, msg.err
 		h.entries = msg.entries
 		h.cursor = min(h.cursor, max(0, len(h.visible())-1))
 		if msg.err == nil && h.appCount() == 0 {
-			return nil, homeAction{kind: actionNewApp, first: true}
+			return nil, newAppIntent{first: true}
 		}
-		return nil, homeAction{}
+		return nil, nil
 	case appDeletedMsg:
 		if msg.err != nil {
 			h.err = msg.err
-			return nil, homeAction{}
+			return nil, nil
 		}
 		h.notice = "Deleted " + msg.key + "."
-		return loadAppsCmd(h.ui), homeAction{}
+		return loadAppsCmd(h.ui), nil
 	case tea.KeyMsg:
 		return h.handleKey(msg)
 	}
 	if h.filtering {
 		var cmd tea.Cmd
 		h.filter, cmd = h.filter.Update(msg)
-		return cmd, homeAction{}
+		return cmd, nil
 	}
-	return nil, homeAction{}
+	return nil, nil
 }
 
-func (h *home) handleKey(msg tea.KeyMsg) (tea.Cmd, homeAction) {
+func (h *home) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 	km := h.ui.keys
 	if h.confirmDelete {
 		h.confirmDelete = false
 		if e, ok := h.selected(); ok && key.Matches(msg, km.Yes) {
 			ui := h.ui
-			return func() tea.Msg { return appDeletedMsg{key: e.key, err: ui.drafts.DeleteApp(ui.ctx, e.key)} }, homeAction{}
+			return func() tea.Msg { return appDeletedMsg{key: e.key, err: ui.drafts.DeleteApp(ui.ctx, e.key)} }, nil
 		}
 		h.notice = "Nothing was deleted."
-		return nil, homeAction{}
+		return nil, nil
 	}
 	if h.filtering {
 		switch msg.Type {
 		case tea.KeyEnter:
 			h.filtering = false
 			h.filter.Blur()
-			return nil, homeAction{}
+			return nil, nil
 		case tea.KeyEsc:
 			h.filtering = false
 			h.filter.Blur()
 			h.filter.SetValue("")
-			return nil, homeAction{}
+			return nil, nil
 		}
 		var cmd tea.Cmd
 		h.filter, cmd = h.filter.Update(msg)
 		h.cursor = 0
-		return cmd, homeAction{}
+		return cmd, nil
 	}
 	h.notice = ""
 	n := len(h.visible())
@@ -206,16 +216,16 @@ func (h *home) handleKey(msg tea.KeyMsg) (tea.Cmd, homeAction) {
 		h.cursor = min(max(0, n-1), h.cursor+1)
 	case key.Matches(msg, km.Filter):
 		h.filtering = true
-		return h.filter.Focus(), homeAction{}
+		return h.filter.Focus(), nil
 	case key.Matches(msg, km.New):
-		return nil, homeAction{kind: actionNewApp}
+		return nil, newAppIntent{}
 	case key.Matches(msg, km.Open):
 		if e, ok := h.selected(); ok {
-			return nil, homeAction{kind: actionOpen, entry: e}
+			return nil, openIntent{key: e.subjectKey(), title: e.name}
 		}
 	case key.Matches(msg, km.Preview):
 		if e, ok := h.selected(); ok {
-			return nil, homeAction{kind: actionPreview, entry: e}
+			return nil, openIntent{key: e.subjectKey(), title: e.name, preview: true}
 		}
 	case key.Matches(msg, km.Delete):
 		if e, ok := h.selected(); ok && !e.ssa {
@@ -224,9 +234,9 @@ func (h *home) handleKey(msg tea.KeyMsg) (tea.Cmd, homeAction) {
 	case msg.Type == tea.KeyEsc && h.filter.Value() != "":
 		h.filter.SetValue("")
 	case key.Matches(msg, km.Back):
-		return nil, homeAction{kind: actionQuit}
+		return nil, quitIntent{}
 	}
-	return nil, homeAction{}
+	return nil, nil
 }
 
 func (h *home) View() string {
@@ -307,23 +317,6 @@ func (h *home) Help() helpKeys {
 	return helpKeys{short: short, full: [][]key.Binding{short}}
 }
 
-// homeAction is what the partner chose on home.
-type homeAction struct {
-	kind  actionKind
-	entry homeEntry
-	first bool // the database has no app yet
-}
-
-type actionKind int
-
-const (
-	actionNone actionKind = iota
-	actionOpen
-	actionPreview
-	actionNewApp
-	actionQuit
-)
-
 // ValidateAppKey says what is wrong with an app key, or returns nil (store.ValidateAppKey).
 func ValidateAppKey(s string) error { return store.ValidateAppKey(s) }
 
@@ -355,16 +348,25 @@ func newNewAppForm(ui *shared, first bool, width int) *newAppForm {
 
 func (f *newAppForm) Init() tea.Cmd { return f.form.Init() }
 
-// SetSize fits the form to the window (it may be built before the window's size is known).
-func (f *newAppForm) SetSize(width int) {
+// SetSize fits the form to the window (it may be built before the window's size is
+// known); the form is as tall as its fields.
+func (f *newAppForm) SetSize(width, _ int) tea.Cmd {
 	f.width = width
 	f.form.SetWidth(width)
+	return nil
 }
 
-// Update returns a command, and whether the form is finished (done) or abandoned.
-func (f *newAppForm) Update(msg tea.Msg) (cmd tea.Cmd, done, cancelled bool) {
+// Typing is always true: every key is text for the form's fields.
+func (f *newAppForm) Typing() bool { return true }
+
+// Crumbs is empty: the form's title says what it is.
+func (f *newAppForm) Crumbs() []string { return nil }
+
+// Update returns a command and, once the app is created, an intent to open it; esc
+// abandons the form.
+func (f *newAppForm) Update(msg tea.Msg) (tea.Cmd, intent) {
 	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyEsc {
-		return nil, false, true
+		return nil, backIntent{}
 	}
 	if m, ok := msg.(appCreatedMsg); ok {
 		f.busy = false
@@ -375,21 +377,21 @@ func (f *newAppForm) Update(msg tea.Msg) (cmd tea.Cmd, done, cancelled bool) {
 				err = errors.New("an app with that key already exists; open it from the list, or use another key")
 			}
 			f.form.fields[0].err = err
-			return f.form.move(0), false, false
+			return f.form.move(0), nil
 		}
-		return nil, true, false
+		return nil, openIntent{key: m.app.Key, title: m.app.Name}
 	}
 	if f.busy {
-		return nil, false, false
+		return nil, nil
 	}
-	cmd = f.form.Update(msg)
+	cmd := f.form.Update(msg)
 	if f.form.done {
 		f.busy = true
 		app := store.App{Key: strings.TrimSpace(f.form.value(0)), Name: strings.TrimSpace(f.form.value(1)), Hosting: "cloud"}
 		ui := f.ui
-		return func() tea.Msg { return appCreatedMsg{app: app, err: ui.drafts.CreateApp(ui.ctx, app)} }, false, false
+		return func() tea.Msg { return appCreatedMsg{app: app, err: ui.drafts.CreateApp(ui.ctx, app)} }, nil
 	}
-	return cmd, false, false
+	return cmd, nil
 }
 
 func (f *newAppForm) View() string {

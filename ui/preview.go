@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
 )
@@ -40,9 +41,8 @@ type renderedMsg struct {
 func newPreview(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, width, height int) (*preview, tea.Cmd) {
 	p := &preview{ui: ui, cat: cat, answers: answers.Clone(), title: title, note: note,
 		views: questionnaire.ViewsDefault, rendered: map[string]string{}}
-	p.vp = viewport.New(width, max(1, height-1))
-	p.width, p.height = width, height
-	return p, p.render()
+	p.vp = viewport.New(width, 1)
+	return p, p.SetSize(width, height)
 }
 
 func (p *preview) renderKey() string { return fmt.Sprintf("%s/%d", p.views, p.width) }
@@ -66,26 +66,43 @@ func (p *preview) render() tea.Cmd {
 	}
 }
 
+// SetSize gives the viewport the body less the status line under it, and renders the
+// preview for the new width.
 func (p *preview) SetSize(w, h int) tea.Cmd {
 	p.width, p.height = w, h
-	p.vp.Width, p.vp.Height = w, max(1, h-1)
+	p.vp.Width, p.vp.Height = w, p.viewportHeight()
 	return p.render()
 }
 
-func (p *preview) Update(msg tea.Msg) tea.Cmd {
+func (p *preview) viewportHeight() int {
+	return max(1, p.height-lipgloss.Height(p.statusLine()))
+}
+
+// Typing is false: the preview takes no text.
+func (p *preview) Typing() bool { return false }
+
+// Crumbs names the previewed draft.
+func (p *preview) Crumbs() []string { return []string{p.title, "Preview"} }
+
+// Update handles a finished render and the keys: v switches the view, esc goes back, the
+// rest scroll.
+func (p *preview) Update(msg tea.Msg) (tea.Cmd, intent) {
 	switch msg := msg.(type) {
 	case renderedMsg:
 		if msg.err != nil {
 			p.err = msg.err
-			return nil
+			return nil, nil
 		}
 		p.rendered[msg.key] = msg.out
 		if msg.key == p.renderKey() {
 			p.pending = ""
 			p.vp.SetContent(msg.out)
 		}
-		return nil
+		return nil, nil
 	case tea.KeyMsg:
+		if key.Matches(msg, p.ui.keys.Back) {
+			return nil, backIntent{}
+		}
 		if key.Matches(msg, p.ui.keys.ToggleView) {
 			if p.views == questionnaire.ViewsDefault {
 				p.views = questionnaire.ViewsExpanded
@@ -93,26 +110,33 @@ func (p *preview) Update(msg tea.Msg) tea.Cmd {
 				p.views = questionnaire.ViewsDefault
 			}
 			p.vp.GotoTop()
-			return p.render()
+			return p.render(), nil
 		}
 	}
 	var cmd tea.Cmd
 	p.vp, cmd = p.vp.Update(msg)
-	return cmd
+	return cmd, nil
 }
 
-func (p *preview) View() string {
+// statusLine says which view is shown and how far it is scrolled.
+func (p *preview) statusLine() string {
 	st := p.ui.styles
 	view := "Default view"
 	if p.views == questionnaire.ViewsExpanded {
 		view = "Expanded view"
 	}
-	status := st.Accent.Render(view) + st.Faint.Render(fmt.Sprintf("  v switches · %3.0f%%", p.vp.ScrollPercent()*100))
+	return st.Accent.Render(view) + st.Faint.Render(fmt.Sprintf("  v switches · %3.0f%%", p.vp.ScrollPercent()*100))
+}
+
+// View draws the rendered preview above its status line.
+func (p *preview) View() string {
+	st := p.ui.styles
+	status := p.statusLine()
 	switch {
 	case p.err != nil:
 		return st.Banner.Render(questionnaire.Sentence(p.err.Error())) + "\n" + status
 	case p.vp.TotalLineCount() == 0 || p.pending == p.renderKey() && p.rendered[p.renderKey()] == "":
-		return fitLines(st.Muted.Render("Rendering the preview…"), p.height-1) + "\n" + status
+		return fitLines(st.Muted.Render("Rendering the preview…"), p.viewportHeight()) + "\n" + status
 	}
 	return p.vp.View() + "\n" + status
 }
@@ -126,18 +150,22 @@ func (p *preview) Help() helpKeys {
 // checklist lists what stands between the draft and submission: blocking problems first,
 // then readiness findings, then unanswered questions. Each item jumps to its question.
 type checklist struct {
-	ui     *shared
-	cat    *questionnaire.Catalogue
-	items  []questionnaire.Problem
-	cursor int
-	scroll int
-	width  int
-	height int
-	extra  []string // lines above the list (the self-assessment's renewal, verdicts)
+	ui        *shared
+	cat       *questionnaire.Catalogue
+	title     string
+	canSubmit bool // s sends the draft to the Marketplace from here
+	items     []questionnaire.Problem
+	cursor    int
+	scroll    int
+	width     int
+	height    int
+	extra     []string // lines above the list (the self-assessment's renewal, verdicts)
 }
 
-func newChecklist(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, width, height int) *checklist {
-	c := &checklist{ui: ui, cat: cat, width: width, height: height}
+// newChecklist reviews the session's draft; canSubmit offers s to submit it.
+func newChecklist(ui *shared, s *session, canSubmit bool, width, height int) *checklist {
+	cat, answers := s.cat, s.answers
+	c := &checklist{ui: ui, cat: cat, title: s.title, canSubmit: canSubmit, width: width, height: height}
 	c.items = cat.Readiness(answers)
 	if cat.Level != "partner" {
 		questionnaire.SortBySeverity(c.items)
@@ -184,22 +212,40 @@ func verdictWord(v questionnaire.Verdict) string {
 	return string(v)
 }
 
-func (c *checklist) SetSize(w, h int) { c.width, c.height = w, h }
+// SetSize gives the checklist the body's size.
+func (c *checklist) SetSize(w, h int) tea.Cmd {
+	c.width, c.height = w, h
+	return nil
+}
 
-// Update returns a command and the question to jump to, if the partner chose one.
-func (c *checklist) Update(msg tea.Msg) (tea.Cmd, *questionnaire.Question) {
+// Typing is false: the checklist takes no text.
+func (c *checklist) Typing() bool { return false }
+
+// Crumbs names the reviewed draft.
+func (c *checklist) Crumbs() []string { return []string{c.title, "Review"} }
+
+// Update moves the cursor; enter jumps to the item's question, esc goes back to the
+// wizard, p previews and s submits.
+func (c *checklist) Update(msg tea.Msg) (tea.Cmd, intent) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil, nil
 	}
+	keys := c.ui.keys
 	switch {
-	case key.Matches(km, c.ui.keys.Up):
+	case key.Matches(km, keys.Back):
+		return nil, backIntent{}
+	case key.Matches(km, keys.Preview):
+		return nil, previewIntent{}
+	case key.Matches(km, keys.Submit) && c.canSubmit:
+		return nil, submitIntent{}
+	case key.Matches(km, keys.Up):
 		c.cursor = max(0, c.cursor-1)
-	case key.Matches(km, c.ui.keys.Down):
+	case key.Matches(km, keys.Down):
 		c.cursor = min(max(0, len(c.items)-1), c.cursor+1)
-	case key.Matches(km, c.ui.keys.Jump):
+	case key.Matches(km, keys.Jump):
 		if c.cursor < len(c.items) {
-			return nil, c.items[c.cursor].Question
+			return nil, jumpIntent{q: c.items[c.cursor].Question}
 		}
 	}
 	return nil, nil
@@ -234,7 +280,9 @@ func (c *checklist) View() string {
 		b.WriteString(line + "\n")
 	}
 	b.WriteString("\n")
-	height := max(3, c.height-4-len(c.extra))
+	// The list has the rest of the body. The text above ends with a newline, which
+	// lipgloss.Height counts as one more line: the list keeps one line spare below.
+	height := max(3, c.height-lipgloss.Height(b.String()))
 	// Each item takes up to 3 lines; keep the cursor's item in view.
 	var lines []string
 	start, end := 0, 0
@@ -278,5 +326,10 @@ func (c *checklist) View() string {
 func (c *checklist) Help() helpKeys {
 	km := c.ui.keys
 	short := []key.Binding{km.Up, km.Down, km.Jump, km.Preview, km.Back}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	full := [][]key.Binding{short}
+	if c.canSubmit {
+		// s is offered on the short line only: the full list has never shown it.
+		short = append(short[:len(short):len(short)], km.Submit)
+	}
+	return helpKeys{short: short, full: full}
 }

@@ -81,8 +81,9 @@ type sentMsg struct {
 	err        error
 }
 
-func newSubmitScreen(ui *shared, w *wizard, width, height int) (*submitScreen, tea.Cmd) {
-	s := &submitScreen{ui: ui, mp: ui.marketplace, cat: w.cat, ref: w.ref, answers: w.answers.Clone(), title: w.title,
+// newSubmitScreen starts submitting the session's draft, as it is now.
+func newSubmitScreen(ui *shared, ses *session, width, height int) (*submitScreen, tea.Cmd) {
+	s := &submitScreen{ui: ui, mp: ui.marketplace, cat: ses.cat, ref: ses.ref, answers: ses.answers.Clone(), title: ses.title,
 		width: width, height: height, state: submitPreparing}
 	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ui.styles.Accent))
 	mp := s.mp
@@ -92,12 +93,20 @@ func newSubmitScreen(ui *shared, w *wizard, width, height int) (*submitScreen, t
 	})
 }
 
-func (s *submitScreen) SetSize(w, h int) {
+// SetSize gives the screen the body's size.
+func (s *submitScreen) SetSize(w, h int) tea.Cmd {
 	s.width, s.height = w, h
 	if s.form != nil {
 		s.form.SetWidth(w)
 	}
+	return nil
 }
+
+// Typing reports whether the credentials are being typed.
+func (s *submitScreen) Typing() bool { return s.state == submitCredentials }
+
+// Crumbs names the submitted draft.
+func (s *submitScreen) Crumbs() []string { return []string{s.title, "Submit"} }
 
 func (s *submitScreen) credentialsForm(note string) tea.Cmd {
 	s.state, s.note = submitCredentials, note
@@ -162,16 +171,16 @@ func (s *submitScreen) send() tea.Cmd {
 	})
 }
 
-// Update returns a command, and whether the partner is done with the screen.
-func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
+// Update returns a command and, when the partner is done with the screen, a backIntent.
+func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if s.state == submitPreparing || s.state == submitSending {
 			var cmd tea.Cmd
 			s.spin, cmd = s.spin.Update(msg)
-			return cmd, false
+			return cmd, nil
 		}
-		return nil, false
+		return nil, nil
 	case credsMsg:
 		if msg.err != nil {
 			note := ""
@@ -179,25 +188,25 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 			if errors.As(msg.err, &ke) {
 				note = questionnaire.Sentence(ke.Error())
 			}
-			return s.credentialsForm(note), false
+			return s.credentialsForm(note), nil
 		}
 		s.creds = msg.creds
-		return s.prepare(), false
+		return s.prepare(), nil
 	case preparedMsg:
 		s.cancel = nil
 		if msg.err != nil {
-			return s.fail(msg.err), false
+			return s.fail(msg.err), nil
 		}
 		s.target, s.plan = msg.target, msg.plan
 		if len(msg.plan.Blocking) > 0 {
-			return s.fail(fmt.Errorf("%d blocking problems must be fixed first; the review checklist lists them", len(msg.plan.Blocking))), false
+			return s.fail(fmt.Errorf("%d blocking problems must be fixed first; the review checklist lists them", len(msg.plan.Blocking))), nil
 		}
 		s.state = submitConfirm
-		return nil, false
+		return nil, nil
 	case sentMsg:
 		s.cancel = nil
 		if msg.err != nil {
-			return s.fail(msg.err), false
+			return s.fail(msg.err), nil
 		}
 		s.state = submitDone
 		s.result = []string{"Sent: the Marketplace's draft of " + s.ref.Subject + " now matches yours."}
@@ -212,14 +221,14 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 		if n := len(s.plan.LocalOnly); n > 0 {
 			s.result = append(s.result, fmt.Sprintf("The API does not carry %d of your answers; enter them in the web form (pstab export %s --format sheet lists them).", n, s.ref.Subject))
 		}
-		return nil, false
+		return nil, nil
 	case tea.KeyMsg:
 		return s.handleKey(msg)
 	}
 	if s.state == submitCredentials {
-		return s.updateForm(msg), false
+		return s.updateForm(msg), nil
 	}
-	return nil, false
+	return nil, nil
 }
 
 func (s *submitScreen) fail(err error) tea.Cmd {
@@ -242,22 +251,22 @@ func (s *submitScreen) updateForm(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 	km := s.ui.keys
 	if msg.Type == tea.KeyEsc {
 		if s.cancel != nil {
 			s.cancel()
-			return nil, false
+			return nil, nil
 		}
-		return nil, true
+		return nil, backIntent{}
 	}
 	switch s.state {
 	case submitCredentials:
-		return s.updateForm(msg), false
+		return s.updateForm(msg), nil
 	case submitConfirm:
 		switch {
 		case key.Matches(msg, km.Yes):
-			return s.send(), false
+			return s.send(), nil
 		case msg.String() == "P":
 			s.publish = !s.publish
 		case key.Matches(msg, km.Up):
@@ -265,21 +274,21 @@ func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		case key.Matches(msg, km.Down):
 			s.scroll++
 		case msg.String() == "n", msg.String() == "N":
-			return nil, true
+			return nil, backIntent{}
 		}
 	case submitFailed:
 		switch msg.String() {
 		case "r":
-			return s.prepare(), false
+			return s.prepare(), nil
 		case "c":
-			return s.credentialsForm(""), false
+			return s.credentialsForm(""), nil
 		}
 	case submitDone:
 		if msg.Type == tea.KeyEnter {
-			return nil, true
+			return nil, backIntent{}
 		}
 	}
-	return nil, false
+	return nil, nil
 }
 
 func (s *submitScreen) View() string {

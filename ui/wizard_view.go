@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -13,7 +14,7 @@ import (
 const sidebarWidth = 32
 
 // SetSize gives the wizard its area (the root's body, between header and footer).
-func (w *wizard) SetSize(width, height int) {
+func (w *wizard) SetSize(width, height int) tea.Cmd {
 	w.width, w.height = width, height
 	fw := w.fieldWidth()
 	for _, b := range w.blocks {
@@ -21,9 +22,14 @@ func (w *wizard) SetSize(width, height int) {
 	}
 	// The dialog sits in the question column: its label (20), the prompt and the cursor.
 	w.pointInput.Width = max(10, min(60, fw-24))
+	return nil
 }
 
-func (w *wizard) showSidebar() bool { return w.width >= 90 }
+func (w *wizard) showSidebar() bool { return sidebarFits(w.width) }
+
+// sidebarFits reports whether the section list fits beside the questions in a body of
+// width columns.
+func sidebarFits(width int) bool { return width >= 90 }
 
 func (w *wizard) fieldWidth() int {
 	fw := w.width - 2
@@ -51,36 +57,12 @@ func (w *wizard) helpLines(help string) string {
 	return strings.Join(lines, "\n")
 }
 
-// Status is the quiet save status shown in the header, or a loud one when saving failed.
-// Without the section list (a narrow terminal) it also carries the overall progress.
-func (w *wizard) Status() string {
-	s := w.saveStatus()
-	if !w.showSidebar() && !w.readOnly() {
-		pct := w.ui.styles.Muted.Render(fmt.Sprintf("%d%% done", w.progress.Percent()))
-		if s == "" {
-			return pct
-		}
-		return pct + w.ui.styles.Faint.Render(" · ") + s
-	}
-	return s
-}
+// Status is the session's save status for the header; without the section list (a
+// narrow terminal) it also carries the overall progress.
+func (w *wizard) Status() string { return w.session.status(!w.showSidebar()) }
 
-func (w *wizard) saveStatus() string {
-	st := w.ui.styles
-	switch {
-	case w.readOnly():
-		return st.Info.Render("read-only review")
-	case w.conflict != nil:
-		return st.Bad.Render("✗ changed elsewhere: ctrl+r reloads")
-	case w.saveErr != nil:
-		return st.Bad.Render("✗ not saved")
-	case w.saving || len(w.pending) > 0:
-		return st.Muted.Render("saving…")
-	case !w.savedAt.IsZero():
-		return st.Faint.Render("saved " + w.savedAt.Local().Format("15:04:05"))
-	}
-	return ""
-}
+// Crumbs names the wizard in the header: the app, then the questionnaire.
+func (w *wizard) Crumbs() []string { return []string{w.title, w.cat.Title} }
 
 // View renders the wizard's body.
 func (w *wizard) View() string {
@@ -340,7 +322,7 @@ func (w *wizard) Help() helpKeys {
 		return helpKeys{short: short, full: [][]key.Binding{short}}
 	}
 	preview, review := km.Preview, km.Review
-	if w.typing() {
+	if w.Typing() {
 		preview, review = km.PreviewAlt, km.ReviewAlt
 	}
 	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/ui/termsafe"
+)
+
+// The frame is what the root draws around the active screen's body: one header line
+// (where the partner is, and the open draft's save status), a blank line, the body, and
+// the help footer (one line, or fullHelpLines with ?). The body's size is the terminal's
+// less what the frame's parts measure, so a change to the header or the footer cannot
+// push the body off the screen.
+
+// fullHelpLines is the height of the footer when ? shows every key.
+const fullHelpLines = 5
+
+// bodyWidth is the width of a screen's body: the terminal less the app's side padding.
+func (m *Model) bodyWidth() int { return m.width - m.ui.styles.App.GetHorizontalPadding() }
+
+// bodyHeight is the height of a screen's body: the terminal less the measured header,
+// the blank line under it and the measured footer.
+func (m *Model) bodyHeight() int {
+	var keys helpKeys
+	if s := m.active(); s != nil {
+		keys = s.Help()
+	}
+	return m.bodyHeightFor(m.header(), m.footer(keys))
+}
+
+func (m *Model) bodyHeightFor(header, footer string) int {
+	const gap = 1 // the blank line between the header and the body
+	return max(3, m.height-lipgloss.Height(header)-gap-lipgloss.Height(footer))
+}
+
+// header is the frame's first line: "pstab › app › place" on the left, the open draft's
+// save status on the right (on every screen but home).
+func (m *Model) header() string {
+	st := m.ui.styles
+	crumbs := []string{"pstab"}
+	if s := m.active(); s != nil {
+		crumbs = append(crumbs, s.Crumbs()...)
+	}
+	var status string
+	if m.session != nil && m.screen != screenHome {
+		status = m.session.status(!sidebarFits(m.bodyWidth()))
+	}
+	left := st.Title.Render(crumbs[0])
+	if len(crumbs) > 1 {
+		left += st.Muted.Render(" › " + strings.Join(crumbs[1:], " › "))
+	}
+	width := m.bodyWidth()
+	header := left
+	if gap := width - lipgloss.Width(left) - lipgloss.Width(status); gap > 0 {
+		header += strings.Repeat(" ", gap) + status
+	}
+	return truncateLines(header, width)
+}
+
+// footer is the help: the short line, or with ? every key.
+func (m *Model) footer(keys helpKeys) string {
+	m.help.Width = m.bodyWidth()
+	if m.fullHelp {
+		return fitLines(m.help.FullHelpView(keys.FullHelp()), fullHelpLines)
+	}
+	// bubbles/help adds an item that overflows whole when its "…" does not fit either.
+	return truncate(m.help.ShortHelpView(keys.ShortHelp()), m.bodyWidth())
+}
+
+// View draws the frame (header, body, footer) and filters it for the terminal: no text
+// from a draft can reach the terminal as a control sequence.
+func (m *Model) View() string {
+	return termsafe.Filter(m.view())
+}
+
+func (m *Model) view() string {
+	st := m.ui.styles
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("pstab needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window, or run pstab --accessible.",
+			minWidth, minHeight, m.width, m.height)
+		// In a tiny window the message is taller than the screen: keep its first lines.
+		return fitLines(placeCenter(m.width, m.height, st.Warn.Render(wrapText(msg, max(10, m.width-2)))), m.height)
+	}
+	if m.fatal != nil {
+		return placeCenter(m.width, m.height, st.Banner.Render(questionnaire.Sentence(m.fatal.Error())))
+	}
+	s := m.active()
+	if s == nil {
+		return ""
+	}
+	// The body first: drawing it may change the header's status or the keys.
+	body, keys := s.View(), s.Help()
+	header, footer := m.header(), m.footer(keys)
+	body = fitLines(body, m.bodyHeightFor(header, footer))
+	return padScreen(st.App, header+"\n\n"+body+"\n"+footer)
+}
+
+// padScreen gives every line of the screen the app's left padding, as app.Render did,
+// without its right padding: that padded each line to the widest, which measured every
+// line of the screen on every keystroke (a sixth of one, in colour) and showed nothing,
+// since bubbletea clears the rest of each line it draws.
+func padScreen(app lipgloss.Style, s string) string {
+	pad := strings.Repeat(" ", app.GetPaddingLeft())
+	s = strings.ReplaceAll(s, "\t", "    ") // as lipgloss does
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+func truncateLines(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return truncate(termsafe.Strip(s), width)
+}
