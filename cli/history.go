@@ -255,7 +255,7 @@ func (a *App) diffCmd() *cobra.Command {
 // printDiff prints a per-question diff in words.
 func (a *App) printDiff(cat *questionnaire.Catalogue, before, after questionnaire.Answers, fromLabel, toLabel string) {
 	changes := cat.Diff(before, after)
-	extra := questionnaire.DiffExtra(before.Extra, after.Extra)
+	extra := cat.DiffExtra(before.Extra, after.Extra)
 	var b strings.Builder
 	if len(changes) == 0 && len(extra) == 0 {
 		fmt.Fprintf(&b, "No differences between %s and %s.\n", fromLabel, toLabel)

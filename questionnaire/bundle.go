@@ -135,6 +135,7 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 		b.ExportedAt = *in.ExportedAt
 	}
 	var notes []string
+	in.Answers, notes = c.UpgradeStored(in.Answers)
 	ids := make([]string, 0, len(in.Answers))
 	for id := range in.Answers {
 		ids = append(ids, id)

@@ -14,7 +14,7 @@ type Kind string
 // The kinds of answer a catalogue may use.
 const (
 	KindYesNo       Kind = "yesno"       // true or false
-	KindTriState    Kind = "tristate"    // one of the options, kept as the API's string
+	KindTriState    Kind = "tristate"    // true, false or NOT_APPLICABLE (JSON true/false or the string)
 	KindChoice      Kind = "choice"      // one option value
 	KindMultiChoice Kind = "multichoice" // several option values
 	KindText        Kind = "text"        // one line of text
@@ -85,6 +85,9 @@ type Catalogue struct {
 	Questions   []*Question  // every question, in order
 	Checks      []*Check     // readiness checks, in order
 	RenewalRule *RenewalRule // how often an approval must be renewed, or nil
+	// Retired is set for a program Atlassian has retired: its drafts are kept as a record,
+	// with no renewal and nothing blocking.
+	Retired *Retirement
 
 	byID map[string]*Question
 }
@@ -110,11 +113,36 @@ type Section struct {
 	Index     int
 }
 
-// Option is one value a question can take, with the label the web form shows for it.
+// Option is one value a question can take, with the label the web form shows for it. For
+// a list question the options are suggestions, not a closed set.
 type Option struct {
 	Value string
 	Label string
+	// Formerly are values earlier catalogues wrote for this option; an answer holding one
+	// reads as Value, and Value is what is written and sent.
+	Formerly []string
 }
+
+// Retirement says when a program was retired and what that means for its drafts.
+type Retirement struct {
+	On   string // YYYY-MM-DD
+	Note string // one or two sentences for the partner
+}
+
+// Formerly is how answers saved under an earlier catalogue read in this one, for a list
+// question: the items of retired questions join it, and values that meant nothing on
+// their own (an "Other" tick box) are dropped.
+type Formerly struct {
+	Questions []string
+	Dropped   []string
+}
+
+// Listing facts are rows of the tab that Atlassian takes from the app's listing rather
+// than from the Privacy & Security form.
+const (
+	ListingBugBounty = "bug-bounty"   // enrolment in the Marketplace Bug Bounty program
+	ListingPrivacy   = "privacy-link" // the listing's privacy policy link
+)
 
 // Field is one field of a record in an entities question (a sub-processor's name, link...).
 type Field struct {
@@ -176,7 +204,11 @@ type Question struct {
 	MaxLength   int     // runes, for text kinds and list items
 	MaxItems    int     // for lists and entities
 	Examples    []string
-	Judge       []JudgeRule
+	// Listing names the listing fact this row shows (ListingBugBounty, ListingPrivacy),
+	// or is empty for an answer of the form.
+	Listing  string
+	Formerly *Formerly // list questions only: how earlier catalogues' answers read
+	Judge    []JudgeRule
 	Line        int // where the question starts in its catalogue file
 	Index       int // position in Catalogue.Questions
 	SectionRank int // position within its section
@@ -196,7 +228,8 @@ func (c *Catalogue) Section(id string) *Section {
 }
 
 // Option returns the option whose value matches v, or nil. Tri-state values match without
-// regard to case, because the server's spelling of "TRUE" is not settled.
+// regard to case, since servers and files spell them "TRUE", "True" or true; a value an
+// earlier catalogue wrote (Option.Formerly) matches its option too.
 func (q *Question) Option(v string) *Option {
 	for i := range q.Options {
 		o := &q.Options[i]
@@ -204,12 +237,23 @@ func (q *Question) Option(v string) *Option {
 			return o
 		}
 	}
+	for i := range q.Options {
+		for _, old := range q.Options[i].Formerly {
+			if old == v || (q.Kind == KindTriState && strings.EqualFold(old, v)) {
+				return &q.Options[i]
+			}
+		}
+	}
 	return nil
 }
 
-// Local reports whether the API does not carry this question, so its answer must be
-// entered in the web form by hand.
+// Local reports whether the Privacy & Security API does not carry this question: a
+// listing fact, or a question only the web form asks.
 func (q *Question) Local() bool { return q.API.IsZero() }
+
+// FromListing reports whether the row shows a fact of the app's listing (Bug Bounty
+// enrolment, the privacy policy link) rather than an answer of the form.
+func (q *Question) FromListing() bool { return q.Listing != "" }
 
 // Field returns the entity field with the given ID or JSON key, or nil.
 func (q *Question) Field(idOrKey string) *Field {

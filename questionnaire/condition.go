@@ -102,13 +102,14 @@ func matches(q *Question, v Value, lit Literal) bool {
 	case KindTriState:
 		want := lit.Str
 		if lit.IsBool {
-			want = strings.ToUpper(strconv.FormatBool(lit.Bool))
+			want = strconv.FormatBool(lit.Bool)
 		}
-		return strings.EqualFold(triText(v), want)
+		return strings.EqualFold(q.canonical(triText(v)), q.canonical(want))
 	case KindList, KindMultiChoice:
-		return !lit.IsBool && slices.Contains(v.List, lit.Str)
+		return !lit.IsBool && slices.Contains(q.canonicalList(v.List), q.canonical(lit.Str))
 	}
-	return !lit.IsBool && v.Text == lit.Str
+	// An answer an earlier catalogue spelled differently matches its option's value.
+	return !lit.IsBool && q.canonical(v.Text) == q.canonical(lit.Str)
 }
 
 // leaves calls fn for every single-question test in the condition.

@@ -145,11 +145,35 @@ func (q *Question) entityChange(before, after []Entity) string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-// DiffExtra compares the payload fields the catalogue does not know, by JSON path.
-func DiffExtra(before, after map[string]any) []ExtraChange {
+// DiffExtra compares the payload fields the catalogue does not know, by JSON path. The
+// server's read-only keys (properties: who saved the form and when) are left out: they
+// change with every save and say nothing about the answers. So are fields a question of
+// this catalogue asks, which drafts saved by earlier versions of pstab may still hold.
+func (c *Catalogue) DiffExtra(before, after map[string]any) []ExtraChange {
 	fb, fa := map[string]string{}, map[string]string{}
 	flatten("", before, fb)
 	flatten("", after, fa)
+	known := func(p string) bool {
+		first, _, _ := strings.Cut(p, ".")
+		if IsReadOnlyKey(first) {
+			return true
+		}
+		for _, q := range c.Questions {
+			for _, qp := range q.API.paths() {
+				if p == qp || strings.HasPrefix(p, qp+".") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, m := range []map[string]string{fb, fa} {
+		for p := range m {
+			if known(p) {
+				delete(m, p)
+			}
+		}
+	}
 	paths := map[string]bool{}
 	for p := range fb {
 		paths[p] = true

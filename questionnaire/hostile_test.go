@@ -138,9 +138,10 @@ func TestReadyDraftExportsAreClean(t *testing.T) {
 	if bad := markdownLinkProblems(md); bad != nil {
 		t.Errorf("markdown: %q", bad)
 	}
-	// The security policy, the privacy policy and the sub-processor's link.
-	if n := markdownKinds(md)["AutoLink"]; n != 3 {
-		t.Errorf("%d autolinks, want 3:\n%s", n, md)
+	// The security policy, the privacy policy, the sub-processor's link, the list of
+	// sub-processors, the DPA and the CAIQ-Lite responses.
+	if n := markdownKinds(md)["AutoLink"]; n != 6 {
+		t.Errorf("%d autolinks, want 6:\n%s", n, md)
 	}
 	payload, err := c.EncodePayload(readyDraft(), questionnaire.ShapeV2Put)
 	if err != nil {
@@ -213,10 +214,13 @@ func textFields() []payloadField {
 		{"sub-processors", "thirdPartyInformation.thirdPartyDetails[1].link", false, entityField("link", false)},
 		{"sub-processors", "thirdPartyInformation.thirdPartyDetails[1].purpose", false, entityField("purpose", false)},
 		{"sub-processors", "thirdPartyInformation.thirdPartyDetails[1].thirdPartyCountries", false, entityField("thirdPartyCountries", true)},
-		// Not in the API: these travel in review bundles, and their path is the question ID.
-		{"eea-mechanism", "eea-mechanism", false, text("eea-mechanism")},
+		{"eea-mechanism", "privacy.gdpr.dataTransfer.transferComplianceMechanismsAdhered", false, text("eea-mechanism")},
+		{"certifications", "security.compliantCertifications[1]", false, item("certifications")},
+		{"gdpr-controller-data-types", "privacy.gdpr.dataController.endUserDataTypes[1]", false, item("gdpr-controller-data-types")},
+		{"ccpa-business-data-types", "privacy.ccpa.business.endUserDataTypes[1]", false, item("ccpa-business-data-types")},
+		// A listing fact, not in the API: it travels in review bundles, and its path is the
+		// question ID.
 		{"privacy-policy", "privacy-policy", false, text("privacy-policy")},
-		{"other-certifications", "other-certifications[1]", false, item("other-certifications")},
 	}
 }
 

@@ -37,7 +37,14 @@ var (
 	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	apiPathPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 	jsonKeyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	datePattern    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
+
+// triValue reports whether s is one of the documented tri-state values: true, false or
+// NOT_APPLICABLE, in any case.
+func triValue(s string) bool {
+	return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") || strings.EqualFold(s, NotApplicable)
+}
 
 // LoadFile reads and checks a catalogue file.
 func LoadFile(path string) (*Catalogue, error) {
@@ -96,7 +103,7 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 	}
 	root := doc.Content[0]
 	c := &Catalogue{Source: l.file, byID: map[string]*Question{}}
-	var sectionsNode, checksNode, renewalNode *yaml.Node
+	var sectionsNode, checksNode, renewalNode, retiredNode *yaml.Node
 	err := l.fields(root, "catalogue", map[string]func(*yaml.Node) error{
 		"id":       l.str(&c.ID),
 		"title":    l.str(&c.Title),
@@ -105,6 +112,7 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 		"sections": func(n *yaml.Node) error { sectionsNode = n; return nil },
 		"checks":   func(n *yaml.Node) error { checksNode = n; return nil },
 		"renewal":  func(n *yaml.Node) error { renewalNode = n; return nil },
+		"retired":  func(n *yaml.Node) error { retiredNode = n; return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -148,6 +156,12 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 		return nil, err
 	}
 	if err := l.renewal(c, renewalNode); err != nil {
+		return nil, err
+	}
+	if err := l.retired(c, retiredNode); err != nil {
+		return nil, err
+	}
+	if err := l.checkFormerly(c); err != nil {
 		return nil, err
 	}
 	if err := l.checkReferences(c); err != nil {
@@ -198,7 +212,7 @@ func (l *loader) question(n *yaml.Node, c *Catalogue, s *Section) (*Question, er
 		}
 	}
 	var kind, view string
-	var optionsNode, apiNode, fieldsNode, judgeNode *yaml.Node
+	var optionsNode, apiNode, fieldsNode, judgeNode, formerlyNode *yaml.Node
 	err := l.fields(n, "question", map[string]func(*yaml.Node) error{
 		"id":         l.str(&q.ID),
 		"number":     l.str(&q.Number),
@@ -211,6 +225,8 @@ func (l *loader) question(n *yaml.Node, c *Catalogue, s *Section) (*Question, er
 		"max_length": l.positive(&q.MaxLength),
 		"max_items":  l.positive(&q.MaxItems),
 		"examples":   l.strs(&q.Examples),
+		"listing":    l.str(&q.Listing),
+		"formerly":   func(v *yaml.Node) error { formerlyNode = v; return nil },
 		"options":    func(v *yaml.Node) error { optionsNode = v; return nil },
 		"api":        func(v *yaml.Node) error { apiNode = v; return nil },
 		"fields":     func(v *yaml.Node) error { fieldsNode = v; return nil },
@@ -245,6 +261,12 @@ func (l *loader) question(n *yaml.Node, c *Catalogue, s *Section) (*Question, er
 	if err := l.api(q, n, apiNode); err != nil {
 		return nil, err
 	}
+	if err := l.listing(q, n); err != nil {
+		return nil, err
+	}
+	if err := l.formerly(q, formerlyNode); err != nil {
+		return nil, err
+	}
 	if err := l.entityFields(q, n, fieldsNode); err != nil {
 		return nil, err
 	}
@@ -255,9 +277,12 @@ func (l *loader) question(n *yaml.Node, c *Catalogue, s *Section) (*Question, er
 }
 
 func (l *loader) options(q *Question, n, on *yaml.Node) error {
-	if !q.Kind.HasOptions() {
+	if q.Kind == KindList && on == nil {
+		return nil // a list's options are optional suggestions
+	}
+	if !q.Kind.HasOptions() && q.Kind != KindList {
 		if on != nil {
-			return l.errf(on, "options are only for tristate, choice and multichoice questions")
+			return l.errf(on, "options are only for tristate, choice, multichoice and list questions")
 		}
 		return nil
 	}
@@ -268,25 +293,31 @@ func (l *loader) options(q *Question, n, on *yaml.Node) error {
 	for _, o := range on.Content {
 		var opt Option
 		if err := l.fields(o, "option", map[string]func(*yaml.Node) error{
-			"value": l.str(&opt.Value),
-			"label": l.str(&opt.Label),
+			"value":    l.str(&opt.Value),
+			"label":    l.str(&opt.Label),
+			"formerly": l.strs(&opt.Formerly),
 		}); err != nil {
 			return err
 		}
-		key := opt.Value
-		if q.Kind == KindTriState {
-			key = strings.ToUpper(key)
-		}
-		switch {
-		case opt.Value == "" || opt.Label == "":
+		keys := append([]string{opt.Value}, opt.Formerly...)
+		if opt.Value == "" || opt.Label == "" {
 			return l.errf(o, "an option needs a value and a label")
-		case seen[key]:
-			return l.errf(o, "duplicate option value %q", opt.Value)
 		}
-		seen[key] = true
+		for _, key := range keys {
+			if q.Kind == KindTriState {
+				key = strings.ToUpper(key)
+			}
+			if seen[key] {
+				return l.errf(o, "duplicate option value %q", key)
+			}
+			seen[key] = true
+		}
+		if q.Kind == KindTriState && !triValue(opt.Value) {
+			return l.errf(o, "a tristate option's value is true, false or NOT_APPLICABLE, not %q", opt.Value)
+		}
 		q.Options = append(q.Options, opt)
 	}
-	if q.Kind != KindMultiChoice && len(q.Options) < 2 {
+	if q.Kind != KindMultiChoice && q.Kind != KindList && len(q.Options) < 2 {
 		return l.errf(on, "a %s question needs at least two options", q.Kind)
 	}
 	return nil

@@ -87,3 +87,92 @@ func (l *loader) renewal(c *Catalogue, n *yaml.Node) error {
 	c.RenewalRule = r
 	return nil
 }
+
+// retired reads the retired block of a program Atlassian no longer runs: the date and a
+// note. A retired catalogue has no renewal: nothing is due for a program that is gone.
+func (l *loader) retired(c *Catalogue, n *yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	l.q = ""
+	r := &Retirement{}
+	if err := l.fields(n, "retired", map[string]func(*yaml.Node) error{
+		"on":   l.str(&r.On),
+		"note": l.str(&r.Note),
+	}); err != nil {
+		return err
+	}
+	switch {
+	case !datePattern.MatchString(r.On):
+		return l.errf(n, "retired needs on: the date the program was retired, as YYYY-MM-DD")
+	case r.Note == "":
+		return l.errf(n, "retired needs a note: what the retirement means for the partner's answers")
+	case c.RenewalRule != nil:
+		return l.errf(n, "a retired program has no renewal; remove the renewal block")
+	}
+	c.Retired = r
+	return nil
+}
+
+// listing checks a question that shows a listing fact: a known fact, of the kind it
+// takes, and not also an answer of the API.
+func (l *loader) listing(q *Question, n *yaml.Node) error {
+	if q.Listing == "" {
+		return nil
+	}
+	want := map[string]Kind{ListingBugBounty: KindYesNo, ListingPrivacy: KindURL}
+	kind, known := want[q.Listing]
+	switch {
+	case !known:
+		return l.errf(n, "listing must be %s or %s, not %q", ListingBugBounty, ListingPrivacy, q.Listing)
+	case q.Kind != kind:
+		return l.errf(n, "the listing fact %s is a %s question, not %s", q.Listing, kind, q.Kind)
+	case !q.API.IsZero():
+		return l.errf(n, "a listing fact is not sent in the Privacy & Security form: remove its api path")
+	}
+	return nil
+}
+
+// formerly reads how a list question takes in answers saved under an earlier catalogue.
+func (l *loader) formerly(q *Question, n *yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	if q.Kind != KindList {
+		return l.errf(n, "formerly is only for list questions; a choice's old values go in its options' formerly")
+	}
+	f := &Formerly{}
+	if err := l.fields(n, "formerly", map[string]func(*yaml.Node) error{
+		"questions": l.strs(&f.Questions),
+		"dropped":   l.strs(&f.Dropped),
+	}); err != nil {
+		return err
+	}
+	q.Formerly = f
+	return nil
+}
+
+// checkFormerly refuses a retired question ID that is still a question, or that two
+// questions both take in.
+func (l *loader) checkFormerly(c *Catalogue) error {
+	taken := map[string]string{}
+	for _, q := range c.Questions {
+		if q.Formerly == nil {
+			continue
+		}
+		l.q = q.ID
+		for _, id := range q.Formerly.Questions {
+			switch {
+			case c.byID[id] != nil:
+				return &CatalogueError{File: l.file, Line: q.Line, Question: q.ID,
+					Msg: fmt.Sprintf("formerly names %s, which is still a question; only a retired question's answers can join another", id)}
+			case taken[id] != "":
+				return &CatalogueError{File: l.file, Line: q.Line, Question: q.ID,
+					Msg: fmt.Sprintf("formerly names %s, which %s takes in already", id, taken[id])}
+			}
+			taken[id] = q.ID
+		}
+	}
+	l.q = ""
+	return nil
+}

@@ -10,6 +10,12 @@ import (
 // NotProvided is what the listing shows for a question the partner did not answer.
 const NotProvided = "Response not provided by the partner"
 
+// What the preview says under a row Atlassian takes from the app's listing.
+const (
+	FromListingNote    = "From the app's listing, not from the Privacy & Security form."
+	FromListingUnknown = "Shown from the app's listing; this draft does not record it yet."
+)
+
 // Views selects which view of the listing tab Markdown writes: "default", "expanded", or
 // "all" for both, one after the other.
 type Views string
@@ -58,6 +64,9 @@ func (c *Catalogue) Markdown(a Answers, opts MarkdownOptions) string {
 	if note := strings.TrimSpace(EscapeMarkdown(shorten(opts.Note, DefaultTextLimit))); note != "" {
 		b.WriteString("*" + note + "*\n\n")
 	}
+	if r := c.Retired; r != nil {
+		b.WriteString("> **Retired program, kept as a record.** " + EscapeMarkdown(r.Note) + "\n\n")
+	}
 	if c.Level != "app" {
 		// A partner-level questionnaire (the self-assessment) is not a listing tab: it has
 		// no default and expanded views, so each shown question is written once.
@@ -97,6 +106,16 @@ func (c *Catalogue) writeView(b *strings.Builder, a Answers, vis Visibility, inc
 		for _, q := range qs {
 			b.WriteString("**" + EscapeMarkdown(q.Prompt) + "**\n\n")
 			v, ok := a.Get(q.ID)
+			if q.FromListing() {
+				// Atlassian takes this row from the listing, not from the form: say so, and
+				// do not claim the partner left it unanswered.
+				if !ok {
+					b.WriteString("*" + FromListingUnknown + "*\n\n")
+					continue
+				}
+				b.WriteString(q.markdownAnswer(v) + "\n*" + FromListingNote + "*\n\n")
+				continue
+			}
 			if !ok {
 				b.WriteString("*" + NotProvided + "*\n\n")
 				continue

@@ -10,10 +10,10 @@ import (
 // ParseValue reads an answer to q from command-line words, as `pstab set` takes them:
 //
 //	yesno        yes | no (also y, n, true, false)
-//	tristate     yes | no | na (also the API values TRUE, FALSE, NOT_APPLICABLE)
+//	tristate     yes | no | na (also the API values true, false, NOT_APPLICABLE, in any case)
 //	choice       an option value, or its exact label
 //	multichoice  one option value per word
-//	list         one item per word
+//	list         one item per word (a suggested value's label picks its spelling)
 //	dayrange     MIN..MAX, or indefinite
 //	entities     a JSON list of objects, or one JSON object per word
 //	other kinds  the words, joined by spaces
@@ -47,8 +47,8 @@ func ParseValue(q *Question, args []string) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		alias := map[string]string{"yes": "TRUE", "y": "TRUE", "no": "FALSE", "n": "FALSE",
-			"na": "NOT_APPLICABLE", "n/a": "NOT_APPLICABLE", "not-applicable": "NOT_APPLICABLE"}
+		alias := map[string]string{"yes": "true", "y": "true", "no": "false", "n": "false",
+			"na": NotApplicable, "n/a": NotApplicable, "not-applicable": NotApplicable}
 		if v, ok := alias[strings.ToLower(s)]; ok {
 			s = v
 		}
@@ -77,7 +77,16 @@ func ParseValue(q *Question, args []string) (Value, error) {
 		}
 		return List(out...), nil
 	case KindList:
-		return List(args...), nil
+		// A list's options are suggestions: a value or label picks its spelling, and any
+		// other item is taken as typed.
+		out := make([]string, len(args))
+		for i, s := range args {
+			out[i] = s
+			if o := q.optionByValueOrLabel(s); o != nil {
+				out[i] = o.Value
+			}
+		}
+		return List(out...), nil
 	case KindDayRange:
 		s, err := one()
 		if err != nil {
@@ -112,6 +121,11 @@ func (q *Question) optionByValueOrLabel(s string) *Option {
 		o := &q.Options[i]
 		if strings.EqualFold(o.Value, s) || strings.EqualFold(o.Label, s) {
 			return o
+		}
+		for _, old := range o.Formerly {
+			if strings.EqualFold(old, s) {
+				return o
+			}
 		}
 	}
 	return nil

@@ -23,7 +23,8 @@ func TestParseValue(t *testing.T) {
 		{"two words for yes/no", "stores-eud", []string{"yes", "no"}, Value{}, "stores-eud takes one value, not 2; quote it if it has spaces"},
 		{"no words", "stores-eud", nil, Value{}, "give a value for stores-eud"},
 
-		{"tri-state yes", "gdpr-processor", []string{"yes"}, Text("TRUE"), ""},
+		{"tri-state yes", "gdpr-processor", []string{"yes"}, Text("true"), ""},
+		{"tri-state API value true", "gdpr-processor", []string{"TRUE"}, Text("true"), ""},
 		{"tri-state na", "gdpr-processor", []string{"na"}, Text("NOT_APPLICABLE"), ""},
 		{"tri-state n/a", "gdpr-processor", []string{"N/A"}, Text("NOT_APPLICABLE"), ""},
 		{"tri-state API value in lower case", "gdpr-processor", []string{"not_applicable"}, Text("NOT_APPLICABLE"), ""},
@@ -33,8 +34,8 @@ func TestParseValue(t *testing.T) {
 		{"choice by label", "data-residency", []string{"no. app does not support data residency"}, Text("APP_DOES_NOT_SUPPORT_DR"), ""},
 		{"unknown choice", "data-residency", []string{"EU_ONLY"}, Value{}, `data-residency takes one of "STORED_IN_ATLASSIAN_N_DR_SUPPORTED"`},
 
-		{"multichoice", "certifications", []string{"SOC2_TYPE2", "iso/iec 27001"}, List("SOC2_TYPE2", "ISO27001"), ""},
-		{"unknown multichoice", "certifications", []string{"SOC2_TYPE2", "ISO9001"}, Value{}, `certifications takes values from`},
+		{"list with suggested values, by label or value", "certifications", []string{"soc 2", "iso/iec 27001", "FEDRAMP"}, List("SOC2", "ISO27001", "FedRAMP"), ""},
+		{"list with suggestions takes any other name", "certifications", []string{"SOC2", "ISO27701"}, List("SOC2", "ISO27701"), ""},
 
 		{"list", "stored-data-types", []string{"Issue keys", "Page content"}, List("Issue keys", "Page content"), ""},
 

@@ -31,6 +31,32 @@ func assertJSONEqual(t testing.TB, got, want []byte) {
 	}
 }
 
+// The reference example in the documented form: tri-states as JSON booleans or
+// "NOT_APPLICABLE", and without the fields of the questions its answers hide (the
+// processed data types, hidden by the ticked same-data checkbox; the log follow-ups,
+// hidden by logEndUserData false).
+const referenceSent = `{"appTrustInformation":{
+  "dataAccessAndStorage":{"appStoresEUDOutsideAtlassian":true,"typesOfDataStored":["Issue keys"],
+    "appProcessEUDOutsideAtlassian":true,"isSameDataProcessedAndStored":true},
+  "thirdPartyInformation":{"isEndUserDataShared":true,"thirdPartyDetails":[
+    {"name":"Cloudflare, Inc.","link":"https://www.cloudflare.com","purpose":"Hosting","thirdPartyCountries":["United States"]}]},
+  "logDetails":{"logEndUserData":false},
+  "dataResidency":{"isDataResidencySupported":"APP_DOES_NOT_SUPPORT_DR"},
+  "dataRetention":{"isDataRetentionSupported":true,"retentionDurationInDays":{"min":0,"max":30},
+    "isCustomRetentionPeriodAllowed":false,"isRetentionDurationIndefinite":false},
+  "privacy":{"privacyEnhancingTechniques":{"arePrivacyEnhancingTechniquesSupported":false},
+    "gdpr":{"dataController":{"isAppDataController":false},
+            "dataProcessor":{"isAppDataProcessor":true,"endUserDataTypes":["Issue keys"]},
+            "dataTransfer":{"isEndUserDataTransferredOutsideEEA":true,"isTransferComplianceMechanismsAdhered":true}},
+    "ccpa":{"business":{"isAppBusiness":"NOT_APPLICABLE"},"serviceProvider":{"isAppServiceProvider":true,"endUserDataTypes":["Issue keys"]}},
+    "dataProcessingAgreement":{"isDPASupported":false}},
+  "security":{"isDiskEncryptionSupported":true,"securityContact":"security@example.com",
+    "publicSecurityPoliciesLink":"https://example.com/security","permissionsJustification":"…",
+    "requiresUsersToProvidePATs":false}}}`
+
+// TestPayloadRoundTrip reads payloads in every shape and spelling and writes them back as
+// the body pstab sends: what a payload in the documented form holds comes back unchanged;
+// anything else comes back as want says (empty: as it came).
 func TestPayloadRoundTrip(t *testing.T) {
 	reference := readTestdata(t, "reference-example.json")
 	var refBody map[string]json.RawMessage
@@ -38,63 +64,104 @@ func TestPayloadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	bare := refBody[V2PutKey]
+	var sentBody map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(referenceSent), &sentBody); err != nil {
+		t.Fatal(err)
+	}
+	sentBare := string(sentBody[V2PutKey])
 	for _, tc := range []struct {
 		name  string
 		in    string
 		shape Shape
+		want  string
 	}{
-		{"reference example (v2 PUT body)", string(reference), ShapeV2Put},
-		{"reference example as the bare object a GET returns", string(bare), ShapeBare},
+		{"reference example (v2 PUT body)", string(reference), ShapeV2Put, referenceSent},
+		{"reference example in the documented form", referenceSent, ShapeV2Put, ""},
+		{"reference example as the bare object a GET returns", string(bare), ShapeBare, sentBare},
 		{"reference example in the v3 shape with read-only fields",
-			`{"commonCloud":` + string(bare[:len(bare)-1]) + `,"hasRestAPIExtension":false,"supportsConfigurableEgress":true,"properties":{"formStatus":"APPROVED"}}}`, ShapeV3},
-		{"keys beside the wrapper",
-			`{"appTrustInformation":{"security":{"securityContact":"a@example.com"}},"meta":{"etag":"W/\"3\""},"links":[1,2]}`, ShapeV2Put},
-		{"unknown fields at several depths", `{
+			`{"commonCloud":` + string(bare[:len(bare)-1]) + `,"hasRestAPIExtension":false,"supportsConfigurableEgress":true,"properties":{"formStatus":"APPROVED"}}}`,
+			ShapeV3, `{"commonCloud":` + sentBare + `}`},
+		{"the v3 GET wrapper of the published schema",
+			`{"common":{"security":{"securityContact":"a@example.com"},"properties":{"formStatus":"SAVED","updatedAt":1767225600000}}}`,
+			ShapeV3, `{"commonCloud":{"security":{"securityContact":"a@example.com"}}}`},
+		{"keys beside the wrapper are not sent",
+			`{"appTrustInformation":{"security":{"securityContact":"a@example.com"}},"meta":{"etag":"W/\"3\""},"links":[1,2]}`,
+			ShapeV2Put, `{"appTrustInformation":{"security":{"securityContact":"a@example.com"}}}`},
+		{"unknown fields inside the groups are kept; outside them, not sent", `{
 			"properties": {"formStatus": "SUBMITTED", "lastModified": "2026-01-02T03:04:05Z"},
 			"someNewTopLevel": [1, 2.50, {"x": null}],
 			"security": {"securityContact": "security@example.com", "someNewField": {"deep": [true]}},
-			"privacy": {"gdpr": {"dataController": {"isAppDataController": "FALSE", "futureFlag": 1e3}}},
+			"privacy": {"gdpr": {"dataController": {"isAppDataController": false, "futureFlag": 1e3}}},
 			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": ["Issue keys"],
 				"appProcessEUDOutsideAtlassian": false, "newField": "x"},
-			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": "AWS",
+			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": "https://example.com/subs",
 				"thirdPartyDetails": [{"name": "AWS", "purpose": "Hosting", "futureKey": {"a": 1}, "countries": "kept"}]},
 			"dataRetention": {"isDataRetentionSupported": true,
 				"retentionDurationInDays": {"min": 0, "max": 90, "unit": "days"}}
-		}`, ShapeBare},
-		{"tri-state spellings as the server sent them", `{"privacy": {
+		}`, ShapeBare, `{
+			"security": {"securityContact": "security@example.com", "someNewField": {"deep": [true]}},
+			"privacy": {"gdpr": {"dataController": {"isAppDataController": false, "futureFlag": 1e3}}},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": ["Issue keys"],
+				"appProcessEUDOutsideAtlassian": false, "newField": "x"},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": "https://example.com/subs",
+				"thirdPartyDetails": [{"name": "AWS", "purpose": "Hosting", "futureKey": {"a": 1}, "countries": "kept"}]},
+			"dataRetention": {"isDataRetentionSupported": true,
+				"retentionDurationInDays": {"min": 0, "max": 90, "unit": "days"}}
+		}`},
+		{"tri-state spellings as servers and files write them", `{"privacy": {
 			"gdpr": {"dataController": {"isAppDataController": "True"}, "dataProcessor": {"isAppDataProcessor": true, "endUserDataTypes": ["Names"]}},
-			"ccpa": {"business": {"isAppBusiness": "not_applicable"}, "serviceProvider": {"isAppServiceProvider": false}},
-			"dataProcessingAgreement": {"isDPASupported": "false"}}}`, ShapeBare},
-		{"nulls", `{"security": {"securityContact": null, "publicSecurityPoliciesLink": "https://example.com/s"},
+			"ccpa": {"business": {"isAppBusiness": "not_applicable"}, "serviceProvider": {"isAppServiceProvider": "FALSE"}},
+			"dataProcessingAgreement": {"isDPASupported": "false"}}}`, ShapeBare, `{"privacy": {
+			"gdpr": {"dataController": {"isAppDataController": true}, "dataProcessor": {"isAppDataProcessor": true, "endUserDataTypes": ["Names"]}},
+			"ccpa": {"business": {"isAppBusiness": "NOT_APPLICABLE"}, "serviceProvider": {"isAppServiceProvider": false}},
+			"dataProcessingAgreement": {"isDPASupported": false}}}`},
+		{"the residency value earlier catalogues wrote", `{"dataResidency": {"isDataResidencySupported": "STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED", "countriesWhereEndUserDataStored": ["EU"]}}`,
+			ShapeBare, `{"dataResidency": {"isDataResidencySupported": "STORED_EXTERNAL_TO_ATLASSIAN", "countriesWhereEndUserDataStored": ["EU"]}}`},
+		{"nulls are not sent", `{"security": {"securityContact": null, "publicSecurityPoliciesLink": "https://example.com/s"},
 			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": null},
 			"thirdPartyInformation": {"isEndUserDataShared": true, "dataSubProcessors": null,
 				"thirdPartyDetails": [{"name": "AWS", "link": null, "purpose": "Hosting", "thirdPartyCountries": null}]},
 			"dataRetention": {"isDataRetentionSupported": true, "retentionDurationInDays": {"min": null, "max": 30},
 				"isRetentionDurationIndefinite": null},
-			"privacy": null}`, ShapeBare},
-		{"empty objects", `{"privacy": {"gdpr": {"dataController": {}, "dataProcessor": {"isAppDataProcessor": "FALSE"}}},
+			"privacy": null}`, ShapeBare, `{"security": {"publicSecurityPoliciesLink": "https://example.com/s"},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true},
+			"thirdPartyInformation": {"isEndUserDataShared": true,
+				"thirdPartyDetails": [{"name": "AWS", "purpose": "Hosting"}]},
+			"dataRetention": {"isDataRetentionSupported": true, "retentionDurationInDays": {"max": 30}}}`},
+		{"empty objects", `{"privacy": {"gdpr": {"dataController": {}, "dataProcessor": {"isAppDataProcessor": false}}},
 			"logDetails": {}, "security": {"isDiskEncryptionSupported": true, "extra": {}},
-			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [{}]}}`, ShapeBare},
-		{"empty strings and lists", `{"security": {"securityContact": "", "permissionsJustification": " "},
+			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [{}]}}`, ShapeBare, ""},
+		{"empty strings and lists are not sent", `{"security": {"securityContact": "", "permissionsJustification": " "},
 			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true, "typesOfDataStored": []},
 			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [],
 				"dataSubProcessors": ""},
-			"dataResidency": {"isDataResidencySupported": ""}}`, ShapeBare},
-		{"hidden questions' fields pass through", `{
+			"dataResidency": {"isDataResidencySupported": ""}}`, ShapeBare, `{
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": true},
+			"thirdPartyInformation": {"isEndUserDataShared": true}}`},
+		{"hidden questions' fields are never sent", `{
 			"logDetails": {"logEndUserData": false, "logProcessAndOrStoreEUDOutsideAtlassian": true,
 				"logEUDShareWithThirdParty": true, "logsIntegralForAppFunctionality": false},
 			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": false, "appProcessEUDOutsideAtlassian": false,
-				"typesOfDataStored": ["left from before"]},
-			"thirdPartyInformation": {"isEndUserDataShared": true, "thirdPartyDetails": [{"name": "Old", "purpose": "Old"}]},
-			"dataRetention": {"isDataRetentionSupported": true, "retentionDurationInDays": {"min": 5, "max": 1}},
-			"dataResidency": {"isDataResidencySupported": "SOMETHING_NEW", "countriesWhereEndUserDataStored": ["EU"]},
+				"typesOfDataStored": ["left from before"], "typesOfDataAccessed": ["left from before"]},
+			"thirdPartyInformation": {"isEndUserDataShared": false, "thirdPartyDetails": [{"name": "Old", "purpose": "Old"}]},
+			"dataRetention": {"isDataRetentionSupported": false, "retentionDurationInDays": {"min": 5, "max": 1}},
+			"dataResidency": {"isDataResidencySupported": "APP_DOES_NOT_SUPPORT_DR", "countriesWhereEndUserDataStored": ["EU"]},
 			"privacy": {"gdpr": {"dataTransfer": {"isEndUserDataTransferredOutsideEEA": false, "isTransferComplianceMechanismsAdhered": true}}}
-		}`, ShapeBare},
-		{"unknown enum values are kept", `{"dataResidency": {"isDataResidencySupported": "STORED_ON_THE_MOON"},
-			"privacy": {"dataProcessingAgreement": {"isDPASupported": "MAYBE"}}}`, ShapeBare},
-		{"empty TrustInfo object", `{}`, ShapeBare},
-		{"empty v2 body", `{"appTrustInformation": {}}`, ShapeV2Put},
-		{"byte-order mark", "\xef\xbb\xbf" + `{"security": {"requiresUsersToProvidePATs": false}}`, ShapeBare},
+		}`, ShapeBare, `{
+			"logDetails": {"logEndUserData": false},
+			"dataAccessAndStorage": {"appStoresEUDOutsideAtlassian": false, "appProcessEUDOutsideAtlassian": false},
+			"thirdPartyInformation": {"isEndUserDataShared": false},
+			"dataRetention": {"isDataRetentionSupported": false},
+			"dataResidency": {"isDataResidencySupported": "APP_DOES_NOT_SUPPORT_DR"},
+			"privacy": {"gdpr": {"dataTransfer": {"isEndUserDataTransferredOutsideEEA": false}}}
+		}`},
+		{"unknown enum values are kept for the server to judge", `{"dataResidency": {"isDataResidencySupported": "STORED_ON_THE_MOON"},
+			"privacy": {"dataProcessingAgreement": {"isDPASupported": "MAYBE"}}}`, ShapeBare, ""},
+		{"a rich-text justification is kept as it came", `{"security": {"permissionsJustification":
+			{"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "read:jira-work", "marks": [{"type": "strong"}]}]}]}}}`, ShapeBare, ""},
+		{"empty TrustInfo object", `{}`, ShapeBare, ""},
+		{"empty v2 body", `{"appTrustInformation": {}}`, ShapeV2Put, ""},
+		{"byte-order mark", "\xef\xbb\xbf" + `{"security": {"requiresUsersToProvidePATs": false}}`, ShapeBare, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, shape, err := ps(t).DecodePayload([]byte(tc.in))
@@ -108,11 +175,23 @@ func TestPayloadRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertJSONEqual(t, out, []byte(tc.in))
+			want := tc.want
+			if want == "" {
+				want = tc.in
+			}
+			assertJSONEqual(t, out, []byte(want))
 			// Through a clone, as the store and the wizard hold answers, it is the same.
 			out2, err := ps(t).EncodePayload(a.Clone(), shape)
 			if err != nil || !bytes.Equal(out, out2) {
 				t.Errorf("encoding a clone differs (%v)", err)
+			}
+			// What is sent reads back as the same answers: writing is stable.
+			back, _, err := ps(t).DecodePayload(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := ps(t).EncodePayload(back, shape); !bytes.Equal(again, out) {
+				t.Errorf("writing what was sent changes it:\n%s\n%s", out, again)
 			}
 		})
 	}
@@ -125,7 +204,7 @@ func TestPayloadDecodesAnswers(t *testing.T) {
 		"stores-eud":                yes,
 		"stored-data-types":         List("Issue keys"),
 		"processed-data-types":      List("Issue keys"), // hidden by the ticked checkbox, but kept
-		"gdpr-controller":           Text("FALSE"),
+		"gdpr-controller":           Text("false"),
 		"ccpa-business":             Text("NOT_APPLICABLE"),
 		"retention-period":          {Days: &DayRange{Min: intp(0), Max: intp(30), Indefinite: boolp(false)}},
 		"security-contact":          Text("security@example.com"),
@@ -143,19 +222,21 @@ func TestPayloadDecodesAnswers(t *testing.T) {
 			t.Errorf("%s = %+v, want %+v", id, got, want)
 		}
 	}
-	if len(a.Extra) == 0 {
-		t.Fatal("the hidden questions' fields are not kept in Extra")
+	// Every field a question asks is an answer, shown or hidden; Extra keeps only what no
+	// question asks, so that a hidden question's field cannot reach the server through it.
+	if len(a.Extra) != 0 {
+		t.Errorf("Extra holds fields questions ask: %v", a.Extra)
 	}
-	extra, _ := json.Marshal(a.Extra)
-	for _, s := range []string{"typesOfDataAccessed", "logProcessAndOrStoreEUDOutsideAtlassian", "logsIntegralForAppFunctionality"} {
-		if !strings.Contains(string(extra), s) {
-			t.Errorf("Extra lacks the hidden field %s: %s", s, extra)
+	if got := c.HiddenAnswers(a); len(got) != 4 {
+		var ids []string
+		for _, q := range got {
+			ids = append(ids, q.ID)
 		}
+		t.Errorf("hidden answers %v, want processed-data-types and the three log follow-ups", ids)
 	}
-	for _, s := range []string{"appStoresEUDOutsideAtlassian", "securityContact", "thirdPartyDetails"} {
-		if strings.Contains(string(extra), s) {
-			t.Errorf("Extra holds the shown field %s as well: %s", s, extra)
-		}
+	// A tri-state reads as the option it means, whatever its spelling.
+	if v, _ := a.Get("gdpr-processor"); v.Text != "true" {
+		t.Errorf("gdpr-processor reads as %q, want the option value true", v.Text)
 	}
 }
 
@@ -173,28 +254,29 @@ func TestPayloadEncodeFollowsTheAnswers(t *testing.T) {
 		hasNot  []string
 		compare string // when set, the whole payload must equal this JSON
 	}{
-		{name: "a changed answer is written",
+		{name: "a changed answer is written; read-only keys are not",
 			change: map[string]Value{"security-contact": Text("new@example.com")},
-			has:    []string{`"securityContact": "new@example.com"`, `"formStatus": "APPROVED"`}},
+			has:    []string{`"securityContact": "new@example.com"`},
+			hasNot: []string{"properties", "formStatus"}},
 		{name: "a cleared shown answer removes its field",
 			change:  map[string]Value{"security-contact": {}},
 			hasNot:  []string{"securityContact"},
-			compare: `{"properties": {"formStatus": "APPROVED"}, "logDetails": {"logEndUserData": false, "logEUDShareWithThirdParty": true}, "security": {"isDiskEncryptionSupported": true}, "privacy": {"gdpr": {"dataController": {"isAppDataController": "True"}}}}`},
+			compare: `{"logDetails": {"logEndUserData": false}, "security": {"isDiskEncryptionSupported": true}, "privacy": {"gdpr": {"dataController": {"isAppDataController": true}}}}`},
 		{name: "an answer to a hidden question is never sent",
 			change: map[string]Value{"logs-outside-atlassian": yes, "pets": List("Pseudonymisation")},
 			hasNot: []string{"logProcessAndOrStoreEUDOutsideAtlassian", "privacyEnhancingTechniquesSupported"}},
-		{name: "a changed answer to a hidden question leaves the server's value",
+		{name: "the server's value of a hidden question is not sent either",
 			change: map[string]Value{"logs-shared": no},
-			has:    []string{`"logEUDShareWithThirdParty": true`}},
+			hasNot: []string{"logEUDShareWithThirdParty"}},
 		{name: "revealing a question sends the partner's answer over the server's",
 			change: map[string]Value{"logs-eud": yes, "logs-shared": no},
 			has:    []string{`"logEUDShareWithThirdParty": false`, `"logEndUserData": true`}},
 		{name: "revealing a question the partner cleared removes the server's value",
 			change: map[string]Value{"logs-eud": yes, "logs-shared": {}},
 			hasNot: []string{"logEUDShareWithThirdParty"}},
-		{name: "an unchanged tri-state keeps its spelling",
+		{name: "a tri-state read as \"True\" is written in the documented form",
 			change: map[string]Value{},
-			has:    []string{`"isAppDataController": "True"`}},
+			has:    []string{`"isAppDataController": true`}},
 		{name: "a day range writes min, max and indefinite",
 			change: map[string]Value{"stores-eud": yes, "retains-after-uninstall": yes, "retention-period": Days(1, 7)},
 			has:    []string{`"min": 1`, `"max": 7`, `"isRetentionDurationIndefinite": false`, `"isDataRetentionSupported": true`}},
@@ -202,9 +284,14 @@ func TestPayloadEncodeFollowsTheAnswers(t *testing.T) {
 			change: map[string]Value{"retains-after-uninstall": yes, "retention-period": Indefinitely()},
 			has:    []string{`"isRetentionDurationIndefinite": true`},
 			hasNot: []string{"retentionDurationInDays"}},
-		{name: "answers the API does not carry are not sent",
-			change: map[string]Value{"bug-bounty": yes, "caiq-lite": yes, "privacy-policy": Text("https://example.com/p")},
-			hasNot: []string{"bug", "caiq", "example.com/p"}},
+		{name: "listing facts are not sent",
+			change: map[string]Value{"bug-bounty": yes, "privacy-policy": Text("https://example.com/p")},
+			hasNot: []string{"bug", "ounty", "example.com/p"}},
+		{name: "CAIQ-Lite and certifications are sent at their documented paths",
+			change: map[string]Value{"caiq-lite": yes, "caiq-lite-link": Text("https://example.com/caiq"),
+				"has-certifications": yes, "certifications": List("SOC2_TYPE2", "ISO27001")},
+			has: []string{`"isCAIQCompleted": true`, `"CAIQLiteLink": "https://example.com/caiq"`,
+				`"hasCompliantCertifications": true`, `"SOC2"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := with(base, tc.change)
@@ -284,7 +371,7 @@ func TestDecodePayloadErrors(t *testing.T) {
 			"dataResidency.countriesWhereEndUserDataStored", "expected a list of strings, found a list", false},
 		{"tri-state as a number",
 			`{"privacy":{"gdpr":{"dataController":{"isAppDataController":0}}}}`,
-			"privacy.gdpr.dataController.isAppDataController", `expected one of "TRUE", "FALSE", "NOT_APPLICABLE", found the number 0`, false},
+			"privacy.gdpr.dataController.isAppDataController", `expected true, false or "NOT_APPLICABLE", found the number 0`, false},
 		{"days as a string",
 			`{"dataRetention":{"retentionDurationInDays":{"min":"0","max":30}}}`,
 			"dataRetention.retentionDurationInDays.min", `expected a whole number of days, found the string "0"`, false},

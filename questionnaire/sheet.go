@@ -32,10 +32,20 @@ func (c *Catalogue) Sheet(a Answers, title string) string {
 		for qi, q := range qs {
 			num := fmt.Sprintf("%d.%d ", si+1, qi+1)
 			fmt.Fprintf(&b, "%s%s\n", num, wrapIndent(q.Prompt, "    ", len(num)))
+			v, ok := a.Get(q.ID)
+			if q.FromListing() {
+				// Not a field of the form: the tab shows it from the listing.
+				b.WriteString("    " + wrapIndent("Not in this form: Atlassian shows it from your app's listing. Check it there"+
+					listingWhere(q)+".", "    ", 4) + "\n")
+				if ok {
+					fmt.Fprintf(&b, "    Your draft records: %s\n", clean(q.Display(v)))
+				}
+				b.WriteString("\n")
+				continue
+			}
 			if q.Local() && c.Level == "app" {
 				b.WriteString("    (Only in the web form: the API does not carry this answer.)\n")
 			}
-			v, ok := a.Get(q.ID)
 			if !ok {
 				b.WriteString("    Not answered yet: leave it, or answer it in pstab first.\n\n")
 				continue
@@ -112,6 +122,17 @@ func (q *Question) sheetAnswer(v Value) string {
 		fmt.Fprintf(&b, "%sType: %s\n", in, clean(v.Text))
 	}
 	return b.String()
+}
+
+// listingWhere says where in the listing a listing fact is kept.
+func listingWhere(q *Question) string {
+	switch q.Listing {
+	case ListingBugBounty:
+		return " (your enrolment in the Marketplace Bug Bounty Program)"
+	case ListingPrivacy:
+		return " (the privacy policy link in your listing's details)"
+	}
+	return ""
 }
 
 // clean keeps text printable for a plain-text sheet.

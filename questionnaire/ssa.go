@@ -44,8 +44,8 @@ type Renewal struct {
 // now's time zone). A catalogue without a renewal block gives the zero Renewal.
 func (c *Catalogue) Renewal(a Answers, now time.Time) Renewal {
 	rule := c.RenewalRule
-	if rule == nil {
-		return Renewal{}
+	if rule == nil || c.Retired != nil {
+		return Renewal{} // a retired program renews nothing
 	}
 	r := Renewal{State: RenewalNone, Question: rule.Question}
 	v, ok := a.Get(rule.Question.ID)
@@ -101,11 +101,14 @@ type Assessment struct {
 	// unanswered, and pass when every judged answer passes.
 	Overall Verdict
 	Renewal Renewal
+	// Retired is set when the program is retired: the judgements are a record, and
+	// nothing in them blocks anything.
+	Retired *Retirement
 }
 
 // Assessment judges the answers (Judge) and says where the approval stands (Renewal).
 func (c *Catalogue) Assessment(a Answers, now time.Time) Assessment {
-	out := Assessment{Judgements: c.Judge(a), Counts: map[Verdict]int{}, Renewal: c.Renewal(a, now)}
+	out := Assessment{Judgements: c.Judge(a), Counts: map[Verdict]int{}, Renewal: c.Renewal(a, now), Retired: c.Retired}
 	for _, j := range out.Judgements {
 		out.Counts[j.Verdict]++
 	}
@@ -122,20 +125,25 @@ func (c *Catalogue) Assessment(a Answers, now time.Time) Assessment {
 
 // Problems lists what the assessment still lacks, as problems that point at their
 // questions: a failed criterion is blocking, an answer that needs details is advice, and
-// an approval that is due (advice) or expired (blocking) points at the approval date.
+// an approval that is due (advice) or expired (blocking) points at the approval date. For
+// a retired program every finding is advice, for the record: there is nothing left to pass.
 func (as Assessment) Problems() []Problem {
 	var out []Problem
+	failed := Blocking
+	if as.Retired != nil {
+		failed = Advice
+	}
 	for _, j := range as.Judgements {
 		switch j.Verdict {
 		case VerdictFail:
-			out = append(out, Problem{Question: j.Question, Path: j.Question.ID, Item: -1, Severity: Blocking,
+			out = append(out, Problem{Question: j.Question, Path: j.Question.ID, Item: -1, Severity: failed,
 				Message: "Fails the passing criterion: " + j.Because})
 		case VerdictNeedsDetails:
 			out = append(out, Problem{Question: j.Question, Path: j.Question.ID, Item: -1, Severity: Advice,
 				Message: "Needs details: " + j.Because})
 		}
 	}
-	if r := as.Renewal; r.Question != nil && (r.State == RenewalDue || r.State == RenewalExpired) {
+	if r := as.Renewal; as.Retired == nil && r.Question != nil && (r.State == RenewalDue || r.State == RenewalExpired) {
 		sev := Advice
 		if r.State == RenewalExpired {
 			sev = Blocking

@@ -146,18 +146,97 @@ func TestJudgeUnansweredAndHidden(t *testing.T) {
 	}
 }
 
+// renewalBlock is the renewal rule the self-assessment had while Atlassian ran the
+// program. The renewal machinery stays for catalogues of programs that are still run.
+const renewalBlock = "renewal: {question: ssa-approved-on, every_days: 365, remind_days: 30}\n"
+
+// liveSelfAssessmentSource is the built-in self-assessment as it was before the program
+// was retired: its retired block replaced by its old renewal rule.
+func liveSelfAssessmentSource(t *testing.T) string {
+	t.Helper()
+	data, err := assets.Read(assets.SelfAssessment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	start := strings.Index(src, "\nretired:")
+	end := strings.Index(src, "\nsections:")
+	if start < 0 || end < start {
+		t.Fatal("the built-in self-assessment has no retired block before its sections")
+	}
+	return src[:start+1] + renewalBlock + src[end:]
+}
+
+func liveSelfAssessment(t *testing.T) *questionnaire.Catalogue {
+	t.Helper()
+	c, err := questionnaire.Load("self-assessment.yaml", []byte(liveSelfAssessmentSource(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The Security Self-Assessment is retired: a record, with no renewal to remind of and no
+// expired approval, and nothing in it blocks.
+func TestSelfAssessmentIsRetired(t *testing.T) {
+	c := selfAssessmentCatalogue(t)
+	if c.Retired == nil || c.Retired.On != "2023-08-13" || !strings.Contains(c.Retired.Note, "record") {
+		t.Fatalf("Retired = %+v, want the 2023-08-13 retirement, kept as a record", c.Retired)
+	}
+	if c.RenewalRule != nil {
+		t.Errorf("a retired program has a renewal rule: %+v", c.RenewalRule)
+	}
+	long := changed(passingAssessment(), answerChanges{"ssa-approved-on": questionnaire.Text("2019-01-01"), "ssa-7": noAnswer})
+	as := c.Assessment(long, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	if as.Renewal != (questionnaire.Renewal{}) {
+		t.Errorf("renewal of an approval from 2019: %+v, want none at all", as.Renewal)
+	}
+	for _, p := range as.Problems() {
+		if p.Severity == questionnaire.Blocking {
+			t.Errorf("a retired program's record blocks: %s %s", p.Path, p.Message)
+		}
+		if strings.Contains(p.Message, "ran out") || strings.Contains(p.Message, "renew") {
+			t.Errorf("a retired program reminds of renewal: %s", p.Message)
+		}
+	}
+	if as.Overall != questionnaire.VerdictFail {
+		t.Errorf("the record still says how it measured: overall %s, want fail", as.Overall)
+	}
+	md := c.Markdown(long, questionnaire.MarkdownOptions{Title: "Example"})
+	if !strings.Contains(md, "Retired program, kept as a record") {
+		t.Errorf("the preview does not say the program is retired:\n%s", md)
+	}
+	// The same catalogue before its retirement reminded and expired as it did.
+	if as := liveSelfAssessment(t).Assessment(long, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); as.Renewal.State != questionnaire.RenewalExpired {
+		t.Errorf("the live program's renewal: %s, want expired", as.Renewal.State)
+	}
+}
+
 func TestRenewalRuleLoaded(t *testing.T) {
-	r := selfAssessmentCatalogue(t).RenewalRule
+	r := liveSelfAssessment(t).RenewalRule
 	if r == nil || r.Question == nil || r.Question.ID != "ssa-approved-on" || r.EveryDays != 365 || r.RemindDays != 30 {
 		t.Fatalf("RenewalRule = %+v, want ssa-approved-on every 365 days, reminding 30 days before", r)
 	}
 	if privacyCatalogue(t).RenewalRule != nil {
 		t.Error("the Privacy & Security catalogue has a renewal rule")
 	}
+	src := strings.Replace(string(mustRead(t, assets.SelfAssessment)), "\nsections:", "\n"+renewalBlock+"sections:", 1)
+	if _, err := questionnaire.Load("self-assessment.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), "a retired program has no renewal") {
+		t.Errorf("a retired catalogue with a renewal block: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := assets.Read(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func TestRenewalBoundaries(t *testing.T) {
-	c := selfAssessmentCatalogue(t)
+	c := liveSelfAssessment(t)
 	approved := "2025-03-01"
 	renewBy := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) // 365 days later
 	at := func(daysBefore int) time.Time {
@@ -210,7 +289,7 @@ func TestRenewalBoundaries(t *testing.T) {
 }
 
 func TestAssessment(t *testing.T) {
-	c := selfAssessmentCatalogue(t)
+	c := liveSelfAssessment(t)
 	now := time.Date(2026, 12, 20, 12, 0, 0, 0, time.UTC) // 25 days before the renewal of 2026-01-15's approval
 	as := c.Assessment(passingAssessment(), now)
 	if as.Overall != questionnaire.VerdictPass || as.Counts[questionnaire.VerdictPass] != len(as.Judgements) || len(as.Judgements) != 13 {
@@ -242,12 +321,8 @@ func TestAssessment(t *testing.T) {
 // TestRenewalBlockRefused checks that a broken renewal block is refused with the file and
 // line, like other catalogue errors.
 func TestRenewalBlockRefused(t *testing.T) {
-	data, err := assets.Read(assets.SelfAssessment)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const block = "renewal: {question: ssa-approved-on, every_days: 365, remind_days: 30}"
-	src := string(data)
+	src := liveSelfAssessmentSource(t)
 	if !strings.Contains(src, block) {
 		t.Fatalf("the built-in self-assessment has no %q line", block)
 	}

@@ -118,7 +118,11 @@ func CleanText(s string, multiline bool) string {
 func CleanValue(q *Question, v Value) Value {
 	v = v.Clone()
 	multi := q.Kind == KindLongText
-	v.Text = CleanText(v.Text, multi)
+	if cleaned := CleanText(v.Text, multi); cleaned != v.Text {
+		// The document's words held characters no answer may hold: what is left is the
+		// cleaned text, not the document.
+		v.Text, v.Rich = cleaned, nil
+	}
 	for i := range v.List {
 		v.List[i] = CleanText(v.List[i], false)
 	}

@@ -92,7 +92,7 @@ func TestQuestionCheck(t *testing.T) {
 
 		// Text and long text.
 		{"text at the length limit", "eea-mechanism", Text(strings.Repeat("x", 500)), nil, ""},
-		{"text too long", "eea-mechanism", Text(strings.Repeat("x", 501)), []string{"The answer is 501 characters long; shorten it to at most 500."}, "eea-mechanism"},
+		{"text too long", "eea-mechanism", Text(strings.Repeat("x", 501)), []string{"The answer is 501 characters long; shorten it to at most 500."}, "privacy.gdpr.dataTransfer.transferComplianceMechanismsAdhered"},
 		{"text too long counts characters, not bytes", "eea-mechanism", Text(strings.Repeat("é", 500)), nil, ""},
 		{"newline in one-line text", "eea-mechanism", Text("SCCs\nand more"), []string{"The answer contains a line break, which this one-line answer cannot hold, at character 5; remove it."}, ""},
 		{"long text with CRLF", "permissions-justification", Text("read:jira-work, to show issues.\r\nwrite:jira-work, to link them."), nil, ""},
@@ -114,13 +114,14 @@ func TestQuestionCheck(t *testing.T) {
 		{"tri-state TRUE", "gdpr-controller", Text("TRUE"), nil, ""},
 		{"tri-state in the server's other spelling", "gdpr-controller", Text("not_applicable"), nil, ""},
 		{"tri-state as a JSON boolean", "gdpr-controller", yes, nil, ""},
-		{"unknown tri-state value", "gdpr-controller", Text("MAYBE"), []string{`"MAYBE" is not one of the answers the Marketplace accepts ("TRUE", "FALSE", "NOT_APPLICABLE"); pick one of them.`}, "privacy.gdpr.dataController.isAppDataController"},
+		{"unknown tri-state value", "gdpr-controller", Text("MAYBE"), []string{`"MAYBE" is not one of the answers the Marketplace accepts (true, false, "NOT_APPLICABLE"); pick one of them.`}, "privacy.gdpr.dataController.isAppDataController"},
 		{"choice", "data-residency", Text("APP_DOES_NOT_SUPPORT_DR"), nil, ""},
-		{"unknown choice", "data-residency", Text("STORED_ON_THE_MOON"), []string{`"STORED_ON_THE_MOON" is not one of the options ("STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED", "APP_DOES_NOT_SUPPORT_DR"); pick one, or add it to the catalogue`}, ""},
+		{"unknown choice", "data-residency", Text("STORED_ON_THE_MOON"), []string{`"STORED_ON_THE_MOON" is not one of the options ("STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED", "STORED_EXTERNAL_TO_ATLASSIAN", "APP_DOES_NOT_SUPPORT_DR", "NOT_APPLICABLE"); pick one, or add it to the catalogue`}, ""},
 		{"choice in the wrong case", "data-residency", Text("app_does_not_support_dr"), []string{"is not one of the options"}, ""},
-		{"multichoice", "certifications", List("SOC2_TYPE2", "ISO27001"), nil, ""},
-		{"unknown multichoice value", "certifications", List("SOC2_TYPE2", "ISO9001"), []string{`"ISO9001" is not one of the options ("SOC2_TYPE2", "SOC2_TYPE1", "ISO27001", "ISO27017", "ISO27018", "ISO27701", "CSA_STAR", "PCI_DSS", "HIPAA", "FEDRAMP", "TISAX", "OTHER"); pick from them.`}, "certifications[1]"},
-		{"multichoice value picked twice", "certifications", List("HIPAA", "HIPAA"), []string{`"HIPAA" is picked twice; remove one.`}, ""},
+		{"the value earlier catalogues wrote for outside Atlassian", "data-residency", Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED"), nil, ""},
+		{"a list with suggestions takes the suggestions", "certifications", List("SOC2", "ISO27001"), nil, ""},
+		{"a list with suggestions takes any other name", "certifications", List("SOC2", "ISO9001"), nil, ""},
+		{"a certification listed twice", "certifications", List("HIPAA", "hipaa"), []string{`Item 2 repeats item 1 ("hipaa"); remove one.`}, "security.compliantCertifications[1]"},
 		{"yes/no holding text", "stores-eud", Text("yes"), []string{"The saved answer does not fit this yes/no question; answer it again."}, ""},
 		{"choice holding a boolean", "data-residency", yes, []string{"does not fit this choice question"}, ""},
 	} {
@@ -178,9 +179,8 @@ func TestValidate(t *testing.T) {
 		"stores-eud": yes, "stored-data-types": List("Issue keys"), "processes-eud": no,
 		"shares-eud": yes, "sub-processors": subProcessors(sp("AWS", "https://aws.amazon.com", "Hosting"), sp("Mailer", "", "")),
 		"security-policy":    Text("http://example.com/security"),
-		"has-certifications": yes, "certifications": List("OTHER"),
-		"other-certifications": List("Cyber Essentials", "cyber essentials"),
-		"eea-mechanism":        Text("hidden, so never checked\x1b"),
+		"has-certifications": yes, "certifications": List("Cyber Essentials", "cyber essentials"),
+		"eea-mechanism": Text("hidden, so never checked\x1b"),
 	})
 	problems := c.Validate(a)
 	if !HasBlocking(problems) {
@@ -204,7 +204,7 @@ func TestValidate(t *testing.T) {
 	want := []string{
 		"thirdPartyInformation.thirdPartyDetails[1].purpose: Entry 2 has no purpose; fill it in or remove the entry.",
 		"security.publicSecurityPoliciesLink: The link uses http://; the listing only accepts https:// links.",
-		"other-certifications[1]: Item 2 repeats item 1 (\"cyber essentials\"); remove one.",
+		"security.compliantCertifications[1]: Item 2 repeats item 1 (\"cyber essentials\"); remove one.",
 	}
 	if strings.Join(blocking, "\n") != strings.Join(want, "\n") {
 		t.Errorf("blocking problems:\n%s\nwant:\n%s", strings.Join(blocking, "\n"), strings.Join(want, "\n"))

@@ -13,9 +13,10 @@ import (
 // Value is one answer. Which part is set depends on the question's kind:
 //
 //	yesno                        Bool
-//	tristate                     Text, the API's spelling ("TRUE", "NOT_APPLICABLE"); or Bool
-//	                             when the server sent a JSON boolean, kept as it came
+//	tristate                     Text: the option's value, "true", "false" or "NOT_APPLICABLE"
+//	                             (whatever spelling it was read in); Bool is read as true/false
 //	choice, text kinds, date     Text
+//	longtext                     Text, and Rich when the server sent a document object
 //	list, multichoice            List
 //	dayrange                     Days
 //	entities                     Entities
@@ -25,7 +26,17 @@ type Value struct {
 	List     []string
 	Days     *DayRange
 	Entities []Entity
+	// Rich is the document object a server sent for a rich-text answer (the permissions
+	// justification), kept byte for byte and sent back unchanged while the partner does
+	// not edit it; Text holds its words. An edit replaces it with plain text.
+	Rich json.RawMessage
 }
+
+// NotApplicable is the tri-state answer that is neither true nor false, as the API spells it.
+const NotApplicable = "NOT_APPLICABLE"
+
+// IsRich reports whether the answer is a document object kept as the server sent it.
+func (v Value) IsRich() bool { return len(v.Rich) > 0 }
 
 // DayRange is how long data is kept: between Min and Max days, or indefinitely. Each part
 // is a pointer so that what the server sent (or left out) is written back the same way.
@@ -68,7 +79,7 @@ func (d *DayRange) IsIndefinite() bool { return d != nil && d.Indefinite != nil 
 
 // IsEmpty reports whether the value holds no answer at all.
 func (v Value) IsEmpty() bool {
-	if v.Bool != nil || strings.TrimSpace(v.Text) != "" || len(v.List) > 0 || len(v.Entities) > 0 {
+	if v.Bool != nil || strings.TrimSpace(v.Text) != "" || len(v.List) > 0 || len(v.Entities) > 0 || len(v.Rich) > 0 {
 		return false
 	}
 	if d := v.Days; d != nil && (d.Min != nil || d.Max != nil || d.IsIndefinite()) {
@@ -80,6 +91,9 @@ func (v Value) IsEmpty() bool {
 // Clone returns a deep copy, so a caller may change it without touching the original.
 func (v Value) Clone() Value {
 	out := Value{Text: v.Text}
+	if v.Rich != nil {
+		out.Rich = slices.Clone(v.Rich)
+	}
 	if v.Bool != nil {
 		b := *v.Bool
 		out.Bool = &b
@@ -134,7 +148,9 @@ func (e Entity) Clone() Entity {
 func (e Entity) Field(key string) Value { return e.Fields[key] }
 
 // Same reports whether two answers to q mean the same thing. Tri-state spellings that
-// differ only in case are the same answer; so are a JSON boolean and its "TRUE"/"FALSE".
+// differ only in case are the same answer; so are a JSON boolean and its "TRUE"/"FALSE";
+// so are an option's value and a value an earlier catalogue wrote for it; and a rich-text
+// document and a plain text with the same words.
 func (q *Question) Same(a, b Value) bool {
 	if a.IsEmpty() || b.IsEmpty() {
 		return a.IsEmpty() == b.IsEmpty()
@@ -143,9 +159,11 @@ func (q *Question) Same(a, b Value) bool {
 	case KindYesNo:
 		return a.Bool != nil && b.Bool != nil && *a.Bool == *b.Bool
 	case KindTriState:
-		return strings.EqualFold(triText(a), triText(b))
+		return strings.EqualFold(q.canonical(triText(a)), q.canonical(triText(b)))
+	case KindChoice:
+		return q.canonical(a.Text) == q.canonical(b.Text)
 	case KindList, KindMultiChoice:
-		return slices.Equal(a.List, b.List)
+		return slices.Equal(q.canonicalList(a.List), q.canonicalList(b.List))
 	case KindDayRange:
 		return sameDays(a.Days, b.Days)
 	case KindEntities:
@@ -198,12 +216,61 @@ func eqIntPtr(a, b *int) bool {
 	return *a == *b
 }
 
-// triText returns a tri-state answer as text, turning a JSON boolean into "TRUE"/"FALSE".
+// triText returns a tri-state answer as text, turning a JSON boolean into "true"/"false".
 func triText(v Value) string {
 	if v.Bool != nil {
-		return strings.ToUpper(strconv.FormatBool(*v.Bool))
+		return strconv.FormatBool(*v.Bool)
 	}
 	return v.Text
+}
+
+// canonical returns the option value s means (the current spelling of an option, for any
+// case of a tri-state or a value an earlier catalogue wrote), or s itself.
+func (q *Question) canonical(s string) string {
+	if o := q.Option(s); o != nil {
+		return o.Value
+	}
+	return s
+}
+
+func (q *Question) canonicalList(list []string) []string {
+	if len(q.Options) == 0 {
+		return list
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = q.canonical(s)
+	}
+	return out
+}
+
+// triAPI returns a tri-state answer in the documented form: JSON true or false, or the
+// string NOT_APPLICABLE (or, for a value no option knows, the string as it is, for the
+// server to judge).
+func (q *Question) triAPI(v Value) any {
+	s := q.canonical(triText(v))
+	switch {
+	case strings.EqualFold(s, "true"):
+		return true
+	case strings.EqualFold(s, "false"):
+		return false
+	case strings.EqualFold(s, NotApplicable):
+		return NotApplicable
+	}
+	return s
+}
+
+// triValueOf reads a tri-state answer from the API's JSON (a boolean or a string, in any
+// case) as the option it means.
+func (q *Question) triValueOf(raw json.RawMessage) (Value, error) {
+	if b, err := decodeBoolPtr(raw); err == nil && b != nil {
+		return Value{Text: q.canonical(strconv.FormatBool(*b))}, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return Value{}, fmt.Errorf("expected true, false or %q, found %s", NotApplicable, describeJSON(raw))
+	}
+	return Value{Text: q.canonical(strings.TrimSpace(s))}, nil
 }
 
 // MarshalValue returns the answer to q as JSON: the form it has in the API for every kind
@@ -217,15 +284,23 @@ func MarshalValue(q *Question, v Value) (json.RawMessage, error) {
 		}
 		return json.Marshal(*v.Bool)
 	case KindTriState:
-		if v.Bool != nil {
-			return json.Marshal(*v.Bool)
+		return json.Marshal(q.triAPI(v))
+	case KindChoice:
+		return json.Marshal(q.canonical(v.Text))
+	case KindLongText:
+		if v.IsRich() {
+			var c bytes.Buffer
+			if err := json.Compact(&c, v.Rich); err != nil {
+				return nil, fmt.Errorf("%s: %w", q.ID, err)
+			}
+			return c.Bytes(), nil
 		}
 		return json.Marshal(v.Text)
 	case KindList, KindMultiChoice:
 		if v.List == nil {
 			return []byte("[]"), nil
 		}
-		return json.Marshal(v.List)
+		return json.Marshal(q.canonicalList(v.List))
 	case KindDayRange:
 		d := v.Days
 		if d == nil {
@@ -317,20 +392,28 @@ func decodeAPIValue(q *Question, raw json.RawMessage) (Value, error) {
 		}
 		return Value{Bool: b}, nil
 	case KindTriState:
-		if b, err := decodeBoolPtr(raw); err == nil && b != nil {
-			return Value{Bool: b}, nil
-		}
+		return q.triValueOf(raw)
+	case KindChoice:
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return Value{}, fmt.Errorf("expected one of %s, found %s", q.optionList(), describeJSON(raw))
 		}
-		return Value{Text: s}, nil
+		return Value{Text: q.canonical(s)}, nil
+	case KindLongText:
+		if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
+			// A rich-text document object: keep it as it came, read its words.
+			text, ok := richText(raw)
+			if !ok {
+				return Value{}, fmt.Errorf("expected a string or a rich-text document, found %s", describeJSON(raw))
+			}
+			return Value{Text: text, Rich: slices.Clone(t)}, nil
+		}
 	case KindList, KindMultiChoice:
 		list, err := decodeStrings(raw)
 		if err != nil {
 			return Value{}, err
 		}
-		return Value{List: list}, nil
+		return Value{List: q.canonicalList(list)}, nil
 	case KindEntities:
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil {
@@ -480,6 +563,9 @@ func (q *Question) optionList() string {
 	vals := make([]string, len(q.Options))
 	for i, o := range q.Options {
 		vals[i] = strconv.Quote(o.Value)
+		if q.Kind == KindTriState && (strings.EqualFold(o.Value, "true") || strings.EqualFold(o.Value, "false")) {
+			vals[i] = strings.ToLower(o.Value)
+		}
 	}
 	return strings.Join(vals, ", ")
 }

@@ -27,7 +27,7 @@ var dataAnswers = map[string]Value{
 	"shares-eud":                 yes,
 	"sub-processors": {Entities: []Entity{entity(map[string]Value{
 		"name": Text("Amazon Web Services, Inc."), "purpose": Text("Hosting")})}},
-	"data-residency":          Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED"),
+	"data-residency":          Text("STORED_EXTERNAL_TO_ATLASSIAN"),
 	"residency-locations":     List("EU", "US"),
 	"residency-data-types":    List("Issue content"),
 	"residency-migration":     yes,
@@ -46,30 +46,18 @@ func merge(ms ...map[string]Value) map[string]Value {
 	return out
 }
 
-var gatedByStoreOrProcess = []string{
-	"shares-eud", "sub-processors",
-	"data-residency", "residency-locations", "residency-data-types", "residency-migration",
-	"retains-after-uninstall", "retention-period", "custom-retention",
-}
+// askedOfEveryApp are the questions of the third-party, residency and retention sections
+// that the store and process answers do not gate: the seed's rule ("no further
+// data-related questions") hides the data types, and an app that keeps nothing outside
+// Atlassian still answers where its data lives and how long it stays.
+var askedOfEveryApp = []string{"shares-eud", "data-residency", "retains-after-uninstall", "custom-retention"}
 
 var psFollowUps = []followUpCase{
 	{
-		name:    "both store and process No hides third parties, residency and retention",
+		name:    "both store and process No hide the data types only",
 		reveal:  dataAnswers,
 		hide:    map[string]Value{"stores-eud": no, "processes-eud": no},
-		targets: append([]string{"stored-data-types", "same-data-processed-stored", "processed-data-types"}, gatedByStoreOrProcess...),
-	},
-	{
-		name:    "store Yes alone keeps the data sections shown",
-		reveal:  merge(dataAnswers, map[string]Value{"processes-eud": no}),
-		hide:    map[string]Value{"stores-eud": no},
-		targets: gatedByStoreOrProcess,
-	},
-	{
-		name:    "process Yes alone keeps the data sections shown",
-		reveal:  merge(dataAnswers, map[string]Value{"stores-eud": no}),
-		hide:    map[string]Value{"processes-eud": no},
-		targets: gatedByStoreOrProcess,
+		targets: []string{"stored-data-types", "same-data-processed-stored", "processed-data-types"},
 	},
 	{
 		name:    "stored data types follow stores Yes",
@@ -134,21 +122,33 @@ var psFollowUps = []followUpCase{
 		targets: []string{"logs-sharing-integral"},
 	},
 	{
-		name:    "sub-processors follow shares Yes",
+		name:    "sub-processors and their list follow shares Yes",
 		reveal:  map[string]Value{"stores-eud": yes, "shares-eud": yes},
 		hide:    map[string]Value{"shares-eud": no},
-		targets: []string{"sub-processors"},
+		targets: []string{"sub-processors", "sub-processor-list"},
+	},
+	{
+		name:    "sub-processors are asked of an app that stores and processes nothing outside",
+		reveal:  map[string]Value{"stores-eud": no, "processes-eud": no, "shares-eud": yes},
+		hide:    map[string]Value{"shares-eud": {}},
+		targets: []string{"sub-processors", "sub-processor-list"},
 	},
 	{
 		name:    "residency follow-ups follow data stored in Atlassian with residency",
 		reveal:  map[string]Value{"data-residency": Text("STORED_IN_ATLASSIAN_N_DR_SUPPORTED")},
-		hide:    map[string]Value{"data-residency": Text("APP_DOES_NOT_SUPPORT_DR")},
+		hide:    map[string]Value{"data-residency": Text("STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED")},
 		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
 	},
 	{
 		name:    "residency follow-ups follow data stored outside Atlassian with residency",
-		reveal:  map[string]Value{"data-residency": Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED")},
+		reveal:  map[string]Value{"data-residency": Text("STORED_EXTERNAL_TO_ATLASSIAN")},
 		hide:    map[string]Value{"data-residency": Text("APP_DOES_NOT_SUPPORT_DR")},
+		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
+	},
+	{
+		name:    "residency follow-ups follow the value earlier catalogues wrote for outside Atlassian",
+		reveal:  map[string]Value{"data-residency": Text("STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED")},
+		hide:    map[string]Value{"data-residency": Text("NOT_APPLICABLE")},
 		targets: []string{"residency-locations", "residency-data-types", "residency-migration"},
 	},
 	{
@@ -168,6 +168,30 @@ var psFollowUps = []followUpCase{
 		reveal:  map[string]Value{"uses-pets": yes, "pets": List("Pseudonymisation")},
 		hide:    map[string]Value{"uses-pets": no},
 		targets: []string{"pets"},
+	},
+	{
+		name:    "GDPR controller data types follow true",
+		reveal:  map[string]Value{"gdpr-controller": Text("true")},
+		hide:    map[string]Value{"gdpr-controller": Text("FALSE")},
+		targets: []string{"gdpr-controller-data-types"},
+	},
+	{
+		name:    "CCPA business data types follow true",
+		reveal:  map[string]Value{"ccpa-business": Text("TRUE")},
+		hide:    map[string]Value{"ccpa-business": Text(NotApplicable)},
+		targets: []string{"ccpa-business-data-types"},
+	},
+	{
+		name:    "DPA link follows DPA Yes",
+		reveal:  map[string]Value{"dpa": yes},
+		hide:    map[string]Value{"dpa": Text("false")},
+		targets: []string{"dpa-link"},
+	},
+	{
+		name:    "CAIQ-Lite link follows completed Yes",
+		reveal:  map[string]Value{"caiq-lite": yes},
+		hide:    map[string]Value{"caiq-lite": no},
+		targets: []string{"caiq-lite-link"},
 	},
 	{
 		name:    "GDPR processor data types follow TRUE",
@@ -226,22 +250,9 @@ var psFollowUps = []followUpCase{
 	},
 	{
 		name:    "certifications follow has certifications Yes",
-		reveal:  map[string]Value{"has-certifications": yes, "certifications": List("SOC2_TYPE2")},
+		reveal:  map[string]Value{"has-certifications": yes, "certifications": List("SOC2")},
 		hide:    map[string]Value{"has-certifications": no},
 		targets: []string{"certifications"},
-	},
-	{
-		name:    "other certifications follow a list that contains OTHER",
-		reveal:  map[string]Value{"has-certifications": yes, "certifications": List("ISO27001", "OTHER")},
-		hide:    map[string]Value{"certifications": List("ISO27001")},
-		targets: []string{"other-certifications"},
-	},
-	{
-		name: "other certifications hide with has certifications No (two levels)",
-		reveal: map[string]Value{"has-certifications": yes, "certifications": List("OTHER"),
-			"other-certifications": List("Cyber Essentials Plus (2026)")},
-		hide:    map[string]Value{"has-certifications": no},
-		targets: []string{"certifications", "other-certifications"},
 	},
 }
 
@@ -312,6 +323,26 @@ func runFollowUps(t *testing.T, c *Catalogue, cases []followUpCase) {
 
 func TestFollowUpsPrivacySecurity(t *testing.T) { runFollowUps(t, ps(t), psFollowUps) }
 
+// The other way round: whatever the store and process answers, third parties, residency
+// and retention are asked, and answers there are shown (and sent).
+func TestStoreAndProcessDoNotGateTheRest(t *testing.T) {
+	c := ps(t)
+	for _, store := range []Value{yes, no, {}} {
+		for _, process := range []Value{yes, no, {}} {
+			a := ans(merge(dataAnswers, map[string]Value{"stores-eud": store, "processes-eud": process}))
+			a.Set("stores-eud", store)
+			a.Set("processes-eud", process)
+			vis := c.Visible(a)
+			for _, id := range append(askedOfEveryApp, "sub-processors", "residency-locations", "retention-period") {
+				if !vis.ShowsID(id) {
+					t.Errorf("stores %s, processes %s: %s is hidden", c.Question("stores-eud").Display(store),
+						c.Question("processes-eud").Display(process), id)
+				}
+			}
+		}
+	}
+}
+
 func TestFollowUpsSelfAssessment(t *testing.T) { runFollowUps(t, ssa(t), ssaFollowUps) }
 
 // TestEveryFollowUpRuleIsTested fails when the catalogue gains a show_if that no case above
@@ -372,7 +403,8 @@ func TestVisibleQuestionsInOrder(t *testing.T) {
 	for _, q := range vis.Questions() {
 		ids = append(ids, q.ID)
 	}
-	want := []string{"stores-eud", "processes-eud", "logs-eud", "uses-pets", "gdpr-controller",
+	want := []string{"stores-eud", "processes-eud", "logs-eud", "shares-eud", "data-residency",
+		"retains-after-uninstall", "custom-retention", "uses-pets", "gdpr-controller",
 		"gdpr-processor", "ccpa-business", "ccpa-service-provider", "dpa", "eea-transfer",
 		"bug-bounty", "security-contact", "security-policy", "caiq-lite", "disk-encryption",
 		"permissions-justification", "requires-pats", "has-certifications", "privacy-policy"}
@@ -380,8 +412,8 @@ func TestVisibleQuestionsInOrder(t *testing.T) {
 		t.Errorf("shown questions:\n got %v\nwant %v", ids, want)
 	}
 	for _, s := range []string{"third-parties", "residency", "retention"} {
-		if vis.SectionShown(c.Section(s)) {
-			t.Errorf("section %s is shown; both store and process are No", s)
+		if !vis.SectionShown(c.Section(s)) {
+			t.Errorf("section %s is hidden; store and process No must not hide it", s)
 		}
 	}
 }
@@ -423,15 +455,15 @@ func TestProgress(t *testing.T) {
 			answered: 2, total: 24, percent: 8,
 		},
 		{
-			name: "both No skips three sections",
+			name: "both No keeps third parties, residency and retention",
 			a:    ans(map[string]Value{"stores-eud": no, "processes-eud": no}),
 			sections: map[string]sec{
 				"data":          {2, 2, "done"},
-				"third-parties": {0, 0, "skipped"},
-				"residency":     {0, 0, "skipped"},
-				"retention":     {0, 0, "skipped"},
+				"third-parties": {0, 1, "not started"},
+				"residency":     {0, 1, "not started"},
+				"retention":     {0, 2, "not started"},
 			},
-			answered: 2, total: 19, percent: 10,
+			answered: 2, total: 23, percent: 8,
 		},
 		{
 			name: "the optional same-data checkbox does not count",
@@ -450,9 +482,10 @@ func TestProgress(t *testing.T) {
 			sections: map[string]sec{
 				"data":          {2, 2, "done"},
 				"logging":       {1, 1, "done"},
-				"third-parties": {0, 0, "skipped"},
+				"third-parties": {1, 2, "in progress"},
+				"retention":     {1, 3, "in progress"},
 			},
-			answered: 3, total: 19, percent: 15,
+			answered: 5, total: 25, percent: 20,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -490,6 +523,7 @@ func TestProgressCompleteWhenEveryShownQuestionAnswered(t *testing.T) {
 	c := ps(t)
 	a := ans(map[string]Value{
 		"stores-eud": no, "processes-eud": no, "logs-eud": no, "uses-pets": no,
+		"shares-eud": no, "data-residency": Text(NotApplicable), "retains-after-uninstall": no, "custom-retention": no,
 		"gdpr-controller": Text("FALSE"), "gdpr-processor": Text("FALSE"),
 		"ccpa-business": Text("NOT_APPLICABLE"), "ccpa-service-provider": Text("FALSE"),
 		"dpa": Text("FALSE"), "eea-transfer": no, "bug-bounty": no,
@@ -503,8 +537,8 @@ func TestProgressCompleteWhenEveryShownQuestionAnswered(t *testing.T) {
 	}
 	a.Set("privacy-policy", Text("https://example.com/privacy"))
 	p = c.Progress(a)
-	if !p.Complete() || p.Percent() != 100 || p.Answered != 19 {
-		t.Errorf("all 19 shown questions answered: Complete() = %v, Percent() = %d, %d/%d", p.Complete(), p.Percent(), p.Answered, p.Total)
+	if !p.Complete() || p.Percent() != 100 || p.Answered != 23 {
+		t.Errorf("all 23 shown questions answered: Complete() = %v, Percent() = %d, %d/%d", p.Complete(), p.Percent(), p.Answered, p.Total)
 	}
 	for _, sp := range p.Sections {
 		want := "done"
@@ -530,10 +564,12 @@ func TestHiddenAnswersAreKeptButNotUsed(t *testing.T) {
 		// Hidden by the store/process gate, and deliberately invalid, so that validating
 		// them would be noticed.
 		"stored-data-types": List("HIDDEN-LIST-ITEM", "hidden-list-item"),
-		"shares-eud":        yes,
+		// Hidden by shares-eud = No and retains-after-uninstall = No.
+		"shares-eud": no,
 		"sub-processors": {Entities: []Entity{entity(map[string]Value{
 			"name": Text("HIDDEN-SUBPROCESSOR"), "link": Text("http://hidden.example.com")})}},
-		"retention-period": Days(40, 10),
+		"retains-after-uninstall": no,
+		"retention-period":        Days(40, 10),
 		// Hidden by logs-eud = No.
 		"logs-eud":    no,
 		"logs-shared": yes,
@@ -542,7 +578,7 @@ func TestHiddenAnswersAreKeptButNotUsed(t *testing.T) {
 		"eea-mechanism-in-place": yes,
 		"eea-mechanism":          Text("HIDDEN-MECHANISM"),
 	})
-	hiddenIDs := []string{"stored-data-types", "shares-eud", "sub-processors", "retention-period",
+	hiddenIDs := []string{"stored-data-types", "sub-processors", "retention-period",
 		"logs-shared", "eea-mechanism-in-place", "eea-mechanism"}
 	vis := c.Visible(a)
 	for _, id := range hiddenIDs {
@@ -575,7 +611,7 @@ func TestHiddenAnswersAreKeptButNotUsed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range []string{"HIDDEN", "hidden", "thirdParty", "retentionDuration", "logEUDShareWithThirdParty", "isTransferComplianceMechanismsAdhered", "typesOfDataStored"} {
+		for _, s := range []string{"HIDDEN", "hidden", "thirdPartyDetails", "retentionDuration", "logEUDShareWithThirdParty", "isTransferComplianceMechanismsAdhered", "typesOfDataStored"} {
 			if strings.Contains(string(out), s) {
 				t.Errorf("payload contains %q from a hidden answer:\n%s", s, out)
 			}
