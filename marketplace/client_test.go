@@ -73,7 +73,7 @@ func TestV3Lifecycle(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 
-	p, err := e.client.ResolveProduct(ctx, appKey)
+	p, _, err := e.client.ResolveProduct(ctx, fakemarket.DefaultVendor, appKey)
 	if err != nil {
 		t.Fatalf("ResolveProduct: %v", err)
 	}
@@ -104,13 +104,27 @@ func TestV3Lifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetV3 live: %v", err)
 	}
-	if live.FormStatus() != "SUBMITTED" || len(Mismatches(sent, live.TrustInfo)) != 0 {
+	if live.FormStatus() != FormSubmitted || len(Mismatches(sent, live.TrustInfo)) != 0 {
 		t.Errorf("after publish: formStatus %q, mismatches %v", live.FormStatus(), Mismatches(sent, live.TrustInfo))
 	}
+	if props := live.Properties(); props.UpdatedBy != testEmail || props.UpdatedAt.IsZero() {
+		t.Errorf("after publish: properties %+v, want who published and when", props)
+	}
+	e.fake.Reject(appKey, "https://ecosystem.atlassian.net/browse/AMKTHELP-7")
+	if live, err = e.client.GetV3(ctx, p, Live); err != nil || live.FormStatus() != FormRejected ||
+		len(live.Properties().JiraLinks) != 1 {
+		t.Errorf("after rejection: %v, properties %+v", err, live.Properties())
+	}
 	e.fake.Approve(appKey)
-	if live, err = e.client.GetV3(ctx, p, Live); err != nil || live.FormStatus() != "APPROVED" {
+	if live, err = e.client.GetV3(ctx, p, Live); err != nil || live.FormStatus() != FormApproved {
 		t.Errorf("after approval: %v, formStatus %q", err, live.FormStatus())
 	}
+	// The schema's GET names the wrapper common; it is read too.
+	e.fake.UseCommonWrapper(true)
+	if live, err = e.client.GetV3(ctx, p, Live); err != nil || live.FormStatus() != FormApproved || len(Mismatches(sent, live.TrustInfo)) != 0 {
+		t.Errorf("with the common wrapper: %v, formStatus %q, mismatches %v", err, live.FormStatus(), Mismatches(sent, live.TrustInfo))
+	}
+	e.fake.UseCommonWrapper(false)
 
 	// A draft can be deleted; deleting it again says there is none.
 	if err := e.client.PutDraftV3(ctx, p, sent); err != nil {
@@ -131,14 +145,17 @@ func TestV3Lifecycle(t *testing.T) {
 
 	base := "/marketplace/rest/3/privacy-and-security/products/" + e.productID
 	want := []string{
-		"GET /marketplace/rest/3/app-software/app-key/com.example.app 200",
+		"GET /marketplace/rest/3/developer-space/vendor/1000001 200",
+		"GET /marketplace/rest/3/product-listing/developer-space/" + fakemarket.DefaultDeveloper + "?includePrivate=true&limit=50 200",
 		"GET " + base + "?state=draft 404",
-		"PUT " + base + " 204",
+		"PUT " + base + " 201",
 		"GET " + base + "?state=draft 200",
-		"POST " + base + "/publish 204",
+		"POST " + base + "/publish 200",
 		"GET " + base + " 200",
 		"GET " + base + " 200",
-		"PUT " + base + " 204",
+		"GET " + base + " 200",
+		"GET " + base + " 200",
+		"PUT " + base + " 201",
 		"DELETE " + base + " 204",
 		"DELETE " + base + " 404",
 		"POST " + base + "/publish 404",
@@ -148,63 +165,102 @@ func TestV3Lifecycle(t *testing.T) {
 	}
 }
 
-func TestResolveProductShapes(t *testing.T) {
+// TestResolveProduct finds the listing's productId from the vendor id, through the
+// developer space and its listings, private ones included, across pages.
+func TestResolveProduct(t *testing.T) {
 	e := newEnv(t)
-	e.fake.WrapAppSoftware(true)
-	p, err := e.client.ResolveProduct(context.Background(), appKey)
-	if err != nil || p.ID != e.productID {
-		t.Fatalf("wrapped app-software: %+v, %v; want id %s", p, err, e.productID)
+	ctx := context.Background()
+	for i := 0; i < 120; i++ {
+		e.fake.AddApp(fakemarket.App{Key: "com.example.aaa" + itoa(1000+i)})
 	}
-
-	server := e.fake.AddApp(fakemarket.App{Key: "com.example.dc", Hostings: []string{"server", "datacenter"}})
-	_ = server
-	_, err = e.client.ResolveProduct(context.Background(), "com.example.dc")
-	if !errors.Is(err, ErrNoCloudHosting) {
-		t.Fatalf("no cloud entry: %v, want ErrNoCloudHosting", err)
+	id := e.fake.AddApp(fakemarket.App{Key: "com.example.zzz.private", Private: true,
+		PrivacyURL: "https://example.com/privacy", BugBounty: true})
+	p, l, err := e.client.ResolveProduct(ctx, fakemarket.DefaultVendor, "com.example.zzz.private")
+	if err != nil || p.ID != id || p.AppKey != "com.example.zzz.private" {
+		t.Fatalf("ResolveProduct = %+v, %v; want id %s", p, err, id)
 	}
-	want := "com.example.dc has no cloud version on the Marketplace (it lists only server and datacenter), and the Privacy & Security tab exists only for cloud apps"
-	if err.Error() != want {
-		t.Errorf("no cloud entry:\n got %q\nwant %q", err, want)
+	if l.PrivacyURL != "https://example.com/privacy" || l.BugBounty == nil || !*l.BugBounty || l.ProductID != id {
+		t.Errorf("listing facts %+v", l)
 	}
-	if _, err := e.client.ResolveProduct(context.Background(), "com.example.missing"); !errors.Is(err, ErrNotFound) || err.Error() != "unknown app com.example.missing" {
-		t.Errorf("unknown app: %v", err)
+	if _, l, _ := e.client.ResolveProduct(ctx, fakemarket.DefaultVendor, appKey); l.BugBounty == nil || *l.BugBounty {
+		t.Errorf("an app outside the Bug Bounty program: %+v", l)
+	}
+	var pages int
+	for _, r := range e.fake.Requests() {
+		if strings.Contains(r.Path, "/product-listing/") {
+			pages++
+			if !strings.Contains(r.Query, "includePrivate=true") || !strings.Contains(r.Query, "limit=50") {
+				t.Errorf("listing request without includePrivate and the largest page: %s", r.Query)
+			}
+		}
+	}
+	if pages != 6 { // 122 listings, 50 a page: both apps are on the third page
+		t.Errorf("%d listing pages read, want 6", pages)
+	}
+	// The app-software id is another id: the Privacy & Security path does not know it.
+	sw := e.fake.AppSoftwareID(appKey, "cloud")
+	if sw == "" || sw == e.productID {
+		t.Fatalf("app-software id %q, product id %q", sw, e.productID)
+	}
+	if _, err := e.client.GetV3(ctx, Product{AppKey: appKey, ID: sw}, Live); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the P&S path with the app-software id: %v, want ErrNotFound", err)
+	}
+	_, _, err = e.client.ResolveProduct(ctx, fakemarket.DefaultVendor, "com.example.missing")
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "vendor 1000001 lists no app com.example.missing (122 listings seen") {
+		t.Errorf("an app the vendor does not list: %v", err)
+	}
+	if _, _, err := e.client.ResolveProduct(ctx, "42", appKey); !errors.Is(err, ErrNotFound) || err.Error() != "unknown vendor 42 on the Marketplace" {
+		t.Errorf("an unknown vendor: %v", err)
+	}
+	if _, _, err := e.client.ResolveProduct(ctx, "vendor-1", appKey); err == nil || !strings.Contains(err.Error(), "is not a Marketplace vendor id") {
+		t.Errorf("a vendor id that is not a number: %v", err)
 	}
 }
 
-func TestSoftwareEntries(t *testing.T) {
+// TestListingPagesFromAnUntrustedServer follows only the cursor of links.next, so that a
+// link cannot send the next request, and the token, elsewhere; and it stops at a loop.
+func TestListingPagesFromAnUntrustedServer(t *testing.T) {
 	cases := []struct {
-		name, body, want string
-		wantErr          error
+		name, page string
+		want       error
 	}{
-		{"bare list", `[{"appSoftwareId":"s-1","hosting":"server"},{"appSoftwareId":"c-1","hosting":"cloud"}]`, "c-1", nil},
-		{"items", `{"items":[{"appSoftwareId":"c-2","hosting":"CLOUD"}],"links":{}}`, "c-2", nil},
-		{"embedded", `{"_embedded":{"appSoftware":[{"id":"c-3","hosting":"cloud"}]}}`, "c-3", nil},
-		{"unknown key holding the list", `{"whatever":[{"appSoftwareId":"c-4","hosting":"cloud"}]}`, "c-4", nil},
-		{"single entry", `{"appSoftwareId":"c-5","hosting":"cloud"}`, "c-5", nil},
-		{"productId preferred", `[{"appSoftwareId":"sw","productId":"prod","hosting":"cloud"}]`, "prod", nil},
-		{"archived last", `[{"appSoftwareId":"old","hosting":"cloud","archived":true},{"appSoftwareId":"new","hosting":"cloud"}]`, "new", nil},
-		{"commercial first", `[{"appSoftwareId":"fed","hosting":"cloud","complianceBoundaries":["fedramp_moderate"]},{"appSoftwareId":"com","hosting":"cloud","complianceBoundaries":["commercial"]}]`, "com", nil},
-		{"empty list", `[]`, "", ErrNoCloudHosting},
-		{"cloud without id", `[{"hosting":"cloud"}]`, "", ErrMalformed},
-		{"id with a slash", `[{"hosting":"cloud","appSoftwareId":"../x"}]`, "", ErrMalformed},
-		{"not a list", `"cloud"`, "", ErrMalformed},
-		{"not JSON", `<html>`, "", ErrMalformed},
+		{"next to another host", `{"links":{"next":"https://evil.example/steal?cursor=Mg=="},"items":[]}`, ErrNotFound},
+		{"next without a cursor", `{"links":{"next":"/rest/3/product-listing/developer-space/x"},"items":[]}`, ErrNotFound},
+		{"listing without a product id", `{"links":{},"items":[{"appKey":"com.example.app"}]}`, ErrMalformed},
+		{"product id with a slash", `{"links":{},"items":[{"appKey":"com.example.app","productId":"../x"}]}`, ErrMalformed},
+		{"not JSON", `<html>`, ErrMalformed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.fake.Inject(fakemarket.Malformed(tc.body))
-			p, err := e.client.ResolveProduct(context.Background(), appKey)
-			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("got %+v, %v; want %v", p, err, tc.wantErr)
-				}
-				return
+			f := fakemarket.Malformed(tc.page)
+			f.Path = "/marketplace/rest/3/product-listing/*"
+			e.fake.Inject(f)
+			_, _, err := e.client.ResolveProduct(context.Background(), fakemarket.DefaultVendor, appKey)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
 			}
-			if err != nil || p.ID != tc.want || p.AppKey != appKey {
-				t.Fatalf("got %+v, %v; want id %q", p, err, tc.want)
+			if got := e.fake.Target().Requests(); len(got) != 0 {
+				t.Errorf("a request left for another host: %+v", got)
+			}
+			for _, r := range e.fake.Requests() {
+				if strings.Contains(r.Query, "cursor=Mg") && tc.name == "next to another host" {
+					// The cursor is read from the link and sent to the configured API.
+					return
+				}
 			}
 		})
+	}
+	// A server whose links.next repeats itself is read once per cursor.
+	e := newEnv(t)
+	loop := fakemarket.Malformed(`{"links":{"next":"/x?cursor=c2FtZQ=="},"items":[]}`)
+	loop.Path, loop.Times = "/marketplace/rest/3/product-listing/*", 10
+	e.fake.Inject(loop)
+	if _, _, err := e.client.ResolveProduct(context.Background(), fakemarket.DefaultVendor, appKey); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a looping server: %v", err)
+	}
+	if n := e.fake.PendingFaults(); n != 8 {
+		t.Errorf("%d pages of the loop left; want 8 (read twice: the first page and the one cursor)", n)
 	}
 }
 
@@ -289,8 +345,8 @@ func TestBadArguments(t *testing.T) {
 }
 
 func TestMismatches(t *testing.T) {
-	sent := decodeTree(`{"a":{"b":true,"n":30,"list":["x","y"],"gone":"v","nil":null},"properties":{"formStatus":"DRAFT"}}`)
-	got := decodeTree(`{"a":{"b":true,"n":30.0,"list":["x","y"],"extra":1},"properties":{"formStatus":"SUBMITTED"}}`)
+	sent := decodeTree(`{"a":{"b":true,"n":30,"list":["x","y"],"gone":"v","nil":null,"empty":[]},"properties":{"formStatus":"DRAFT"}}`)
+	got := decodeTree(`{"a":{"b":true,"n":30.0,"list":["x","y"],"extra":1},"properties":{"formStatus":"SUBMITTED","updatedAt":1767225600000}}`)
 	if m := Mismatches(sent, got); !reflect.DeepEqual(m, []string{"a.gone"}) {
 		t.Errorf("Mismatches = %v, want [a.gone]", m)
 	}
@@ -298,6 +354,16 @@ func TestMismatches(t *testing.T) {
 	want := []string{"a.b", "a.list", "a.n"}
 	if m := Mismatches(sent, got); !reflect.DeepEqual(m, want) {
 		t.Errorf("Mismatches = %v, want %v", m, want)
+	}
+	// A server that stores tri-states in its own spelling: the same answers.
+	sent = decodeTree(`{"p":{"c":true,"d":false,"e":"NOT_APPLICABLE","list":[{"name":"AWS","link":""}]}}`)
+	got = decodeTree(`{"p":{"c":"TRUE","d":"False","e":"not_applicable","list":[{"name":"AWS"}]},"hasRestAPIExtension":false}`)
+	if m := Mismatches(sent, got); len(m) != 0 {
+		t.Errorf("by meaning: %v", m)
+	}
+	got = decodeTree(`{"p":{"c":"FALSE","d":"no","e":true,"list":[{"name":"AWS","purpose":"Hosting"}]}}`)
+	if m := Mismatches(sent, got); !reflect.DeepEqual(m, []string{"p.c", "p.d", "p.e", "p.list"}) {
+		t.Errorf("different meanings: %v", m)
 	}
 	// Go values compare like their JSON.
 	if m := Mismatches(map[string]any{"n": 3, "l": []string{"a"}}, decodeTree(`{"n":3,"l":["a"]}`)); len(m) != 0 {

@@ -8,7 +8,9 @@ import (
 	"io"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // State chooses the live (published) or the draft version of a Privacy & Security tab.
@@ -23,7 +25,10 @@ const (
 // Wrapper keys of the request and response bodies.
 const (
 	v2PutKey = "appTrustInformation" // v2 PUT body: {"appTrustInformation": TrustInfo}
-	v3Key    = "commonCloud"         // v3 bodies: {"commonCloud": TrustInfo}
+	v3Key    = "commonCloud"         // v3 bodies as sent and served: {"commonCloud": TrustInfo}
+	// v3GetKey is the wrapper the published schema of the v3 GET names (TrustInfo.common);
+	// live responses use commonCloud, and either is read.
+	v3GetKey = "common"
 )
 
 // Document is a Privacy & Security version read from the Marketplace.
@@ -38,11 +43,74 @@ type Document struct {
 	Raw json.RawMessage
 }
 
-// FormStatus returns properties.formStatus (SUBMITTED, APPROVED, ...), or "" when absent.
-func (d *Document) FormStatus() string {
-	props, _ := d.TrustInfo["properties"].(map[string]any)
-	s, _ := props["formStatus"].(string)
-	return cleanText(s, 100)
+// FormStatus returns properties.formStatus (SUBMITTED, REJECTED, APPROVED, SAVED), or ""
+// when absent.
+func (d *Document) FormStatus() string { return d.Properties().FormStatus }
+
+// The form statuses the published schema lists for properties.formStatus.
+const (
+	FormSubmitted = "SUBMITTED" // sent for Atlassian's review
+	FormRejected  = "REJECTED"  // Atlassian's review refused it; the review ticket says why
+	FormApproved  = "APPROVED"  // Atlassian approved these answers
+	FormSaved     = "SAVED"     // saved as a draft, not submitted
+)
+
+// Properties are the read-only facts the Marketplace keeps about a version of the form.
+type Properties struct {
+	FormStatus string    // one of the Form constants, upper-cased, or what the server sent
+	UpdatedBy  string    // who saved it last
+	UpdatedAt  time.Time // when, from the epoch milliseconds the server sends; zero if absent
+	JiraLinks  []string  // the review tickets
+}
+
+// Properties reads the version's read-only properties, cleaned for display.
+func (d *Document) Properties() Properties {
+	if d == nil {
+		return Properties{}
+	}
+	return PropertiesOf(d.TrustInfo)
+}
+
+// PropertiesOf reads the read-only properties of a TrustInfo object.
+func PropertiesOf(info map[string]any) Properties {
+	props, _ := info["properties"].(map[string]any)
+	var p Properties
+	if s, ok := props["formStatus"].(string); ok {
+		p.FormStatus = strings.ToUpper(cleanText(s, 40))
+	}
+	if s, ok := props["updatedBy"].(string); ok {
+		p.UpdatedBy = cleanText(s, 200)
+	}
+	if ms, ok := epochMillis(props["updatedAt"]); ok {
+		p.UpdatedAt = time.UnixMilli(ms).UTC()
+	}
+	if links, ok := props["jiraLinks"].([]any); ok {
+		for _, l := range links {
+			if s, ok := l.(string); ok && s != "" {
+				p.JiraLinks = append(p.JiraLinks, cleanText(s, 300))
+			}
+		}
+	}
+	return p
+}
+
+// epochMillis reads a number of milliseconds since 1970 (the schema's int64 updatedAt),
+// as JSON decodes it.
+func epochMillis(v any) (int64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i, true
+		}
+		if f, err := n.Float64(); err == nil && f >= 0 && f < 1e15 {
+			return int64(f), true
+		}
+	case float64:
+		if n >= 0 && n < 1e15 {
+			return int64(n), true
+		}
+	}
+	return 0, false
 }
 
 // decodeObject reads a JSON object from a 2xx body; anything else is an ErrMalformed
@@ -75,21 +143,24 @@ func (c *Client) decodeObject(rq request, body []byte) (map[string]any, error) {
 	return obj, nil
 }
 
-// unwrap takes the TrustInfo object out of a response. The v3 API wraps it in
-// commonCloud; an unwrapped object is accepted too, since the shapes are only partly
-// documented.
-func unwrap(obj map[string]any, key string) (map[string]any, bool) {
-	inner, present := obj[key]
-	if !present {
-		return obj, true
+// unwrap takes the TrustInfo object out of a response: from the first of keys it holds
+// (v3 responses use commonCloud; the published schema of the GET says common), or the
+// object itself when it holds none, since a server may send either.
+func unwrap(obj map[string]any, keys ...string) (map[string]any, bool) {
+	for _, key := range keys {
+		inner, present := obj[key]
+		if !present {
+			continue
+		}
+		switch v := inner.(type) {
+		case map[string]any:
+			return v, true
+		case nil:
+			return map[string]any{}, true
+		}
+		return nil, false
 	}
-	switch v := inner.(type) {
-	case map[string]any:
-		return v, true
-	case nil:
-		return map[string]any{}, true
-	}
-	return nil, false
+	return obj, true
 }
 
 func jsonKind(v any) string {
@@ -108,18 +179,27 @@ func jsonKind(v any) string {
 	return "an object"
 }
 
-// readOnly are server-owned fields that Mismatches ignores: the server sets them whatever
-// was sent.
-var readOnly = []string{"properties.formStatus", "hasRestAPIExtension", "supportsConfigurableEgress"}
+// readOnlyKeys are the server's own keys of a TrustInfo object: it sets them whatever was
+// sent (a PUT never holds them), so a read-back ignores them.
+var readOnlyKeys = []string{"properties", "hasRestAPIExtension", "supportsConfigurableEgress"}
 
 // Mismatches compares a TrustInfo object that was sent with the one read back (a
 // read-after-write check after a PUT) and returns the dotted paths of the fields sent
-// whose value did not land, sorted. Fields only the server has, and server-owned fields
-// (properties.formStatus, v3's hasRestAPIExtension and supportsConfigurableEgress), are
-// ignored; a null sent matches a field that is absent. Numbers compare by value.
+// whose value did not land, sorted. It compares by meaning, as a server may store what it
+// was sent in its own spelling: fields only the server has, and the read-only keys
+// (properties, with the new updatedAt of every save; v3's hasRestAPIExtension and
+// supportsConfigurableEgress), are ignored; a field holding nothing (null, "", []) matches
+// one that is absent; numbers compare by value; a boolean matches its spelling as a
+// string in any case ("TRUE", "true"), and NOT_APPLICABLE matches in any case.
 func Mismatches(sent, got map[string]any) []string {
 	var out []string
-	compareTree(normalize(sent), normalize(got), "", &out)
+	s, g := normalize(sent), normalize(got)
+	if sm, ok := s.(map[string]any); ok {
+		for _, k := range readOnlyKeys {
+			delete(sm, k)
+		}
+	}
+	compareTree(s, g, "", &out)
 	slices.Sort(out)
 	return out
 }
@@ -141,18 +221,15 @@ func normalize(m map[string]any) any {
 }
 
 func compareTree(sent, got any, path string, out *[]string) {
-	if slices.Contains(readOnly, path) {
-		return
-	}
 	switch s := sent.(type) {
 	case map[string]any:
 		g, ok := got.(map[string]any)
-		if !ok && got != nil {
+		if !ok && !empty(got) {
 			*out = append(*out, orRoot(path))
 			return
 		}
-		// An absent object is compared field by field, so that one holding only
-		// server-owned or null fields still matches.
+		// An absent object is compared field by field, so that one holding only empty
+		// fields still matches.
 		for k, v := range s {
 			p := k
 			if path != "" {
@@ -160,15 +237,30 @@ func compareTree(sent, got any, path string, out *[]string) {
 			}
 			compareTree(v, g[k], p, out)
 		}
-	case nil:
-		if got != nil {
-			*out = append(*out, orRoot(path))
-		}
 	default:
-		if !sameValue(s, got) {
+		if empty(sent) {
+			if !empty(got) {
+				*out = append(*out, orRoot(path))
+			}
+			return
+		}
+		if !sameValue(sent, got) {
 			*out = append(*out, orRoot(path))
 		}
 	}
+}
+
+// empty reports a value that holds nothing: absent, null, a blank string, an empty list.
+func empty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func orRoot(path string) string {
@@ -191,6 +283,22 @@ func sameValue(a, b any) bool {
 			return x == y
 		}
 		return fx.Cmp(fy) == 0
+	case bool:
+		switch y := b.(type) {
+		case bool:
+			return x == y
+		case string:
+			return strings.EqualFold(strings.TrimSpace(y), strconv.FormatBool(x))
+		}
+		return false
+	case string:
+		switch y := b.(type) {
+		case string:
+			return x == y || (strings.EqualFold(x, notApplicable) && strings.EqualFold(y, notApplicable))
+		case bool:
+			return sameValue(y, x)
+		}
+		return false
 	case []any:
 		y, ok := b.([]any)
 		if !ok || len(x) != len(y) {
@@ -208,16 +316,30 @@ func sameValue(a, b any) bool {
 	return a == b
 }
 
-// deepSame is full equality (used inside lists, where a missing field is a difference).
+// notApplicable is the tri-state answer that is neither true nor false.
+const notApplicable = "NOT_APPLICABLE"
+
+// deepSame is equality by meaning inside lists, where a record's fields must all match
+// (an empty field matching an absent one).
 func deepSame(a, b any) bool {
 	if m, ok := a.(map[string]any); ok {
 		n, ok := b.(map[string]any)
-		if !ok || len(m) != len(n) {
+		if !ok {
 			return false
 		}
 		for k, v := range m {
-			w, present := n[k]
-			if !present || !deepSame(v, w) {
+			if empty(v) {
+				if !empty(n[k]) {
+					return false
+				}
+				continue
+			}
+			if !deepSame(v, n[k]) {
+				return false
+			}
+		}
+		for k, w := range n {
+			if _, sent := m[k]; !sent && !empty(w) {
 				return false
 			}
 		}
@@ -231,7 +353,7 @@ func encodeBody(key string, info map[string]any) ([]byte, error) {
 	if info == nil {
 		return nil, errors.New("there is no TrustInfo object to send")
 	}
-	for _, w := range []string{v2PutKey, v3Key} {
+	for _, w := range []string{v2PutKey, v3Key, v3GetKey} {
 		if _, ok := info[w]; ok {
 			return nil, fmt.Errorf("the TrustInfo object to send is already wrapped in %q; pass the object inside it", w)
 		}

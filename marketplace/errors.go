@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -37,8 +38,6 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrUnavailable: a 5xx after every retry, or another unexpected status.
 	ErrUnavailable = errors.New("unavailable")
-	// ErrNoCloudHosting: the app key has no cloud app software, so no v3 product id.
-	ErrNoCloudHosting = errors.New("no cloud hosting")
 	// ErrMalformed: a 2xx response whose body is not what the endpoint sends.
 	ErrMalformed = errors.New("malformed response")
 	// ErrNetwork: the Marketplace could not be reached, or did not answer in time.
@@ -51,8 +50,12 @@ type APIError struct {
 	Path   string // the request's path, without the query
 	Status int    // the HTTP status; 0 for a malformed 2xx body
 	// Field is the TrustInfo path the server complained about (400/422), without the
-	// appTrustInformation/commonCloud wrapper, when the error body names one.
+	// appTrustInformation/commonCloud wrapper, when the error body names one: the first
+	// of Errors that names a field.
 	Field string
+	// Errors are every error the body lists (400/422), in its order: a refused PUT names
+	// each field it refused, with a JSON Pointer.
+	Errors []FieldError
 	// Message is the sentence shown to the user (the same as Error).
 	Message string
 	// ServerMessage is the server's own text for the failure, cleaned of control
@@ -107,10 +110,23 @@ func rootCause(err error) string {
 	}
 }
 
+// FieldError is one error of a refused request: the field it points at, as the server
+// wrote it (a JSON Pointer such as /security/securityContact) and as a dotted TrustInfo
+// path (security.securityContact), the server's code and its message. All are cleaned of
+// control characters; Pointer and Path are empty when the error names no field.
+type FieldError struct {
+	Pointer string
+	Path    string
+	Code    string
+	Message string
+}
+
 // request describes one API call for error messages: which app, and what a 404 means.
 type request struct {
 	method, path string
 	appKey       string
+	// what names the thing a 404 is about when it is not an app ("vendor 123").
+	what string
 	// notFound is what a 404 means for this request: ErrNotFound or ErrNoDraft.
 	notFound error
 	// productID is set for v3 calls, so a 404 can say the id may be stale.
@@ -123,6 +139,14 @@ func (c *Client) statusError(rq request, resp *http.Response, body []byte) *APIE
 	field, msg := parseErrorBody(body)
 	e.Field = c.redact(cleanText(stripWrapper(field), 200))
 	e.ServerMessage = c.redact(cleanText(msg, 300))
+	for _, fe := range parseErrorList(body) {
+		e.Errors = append(e.Errors, FieldError{
+			Pointer: c.redact(cleanText(fe.Pointer, 200)),
+			Path:    c.redact(cleanText(stripWrapper(fe.Pointer), 200)),
+			Code:    c.redact(cleanText(fe.Code, 80)),
+			Message: c.redact(cleanText(fe.Message, 300)),
+		})
+	}
 	app := rq.appKey
 	email := c.creds.Email
 	switch code := resp.StatusCode; {
@@ -144,6 +168,8 @@ func (c *Client) statusError(rq request, resp *http.Response, body []byte) *APIE
 	case code == http.StatusNotFound:
 		e.kind = rq.notFound
 		switch {
+		case rq.what != "":
+			e.Message = "unknown " + rq.what + " on the Marketplace"
 		case rq.notFound == ErrNoDraft:
 			e.Message = "no draft exists for " + app
 		case rq.productID != "":
@@ -154,6 +180,12 @@ func (c *Client) statusError(rq request, resp *http.Response, body []byte) *APIE
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
 		e.kind = ErrInvalid
 		switch {
+		case len(e.Errors) > 1:
+			parts := make([]string, len(e.Errors))
+			for i, fe := range e.Errors {
+				parts[i] = fe.String()
+			}
+			e.Message = fmt.Sprintf("the Marketplace refused the request for %s with %d errors: %s", app, len(e.Errors), strings.Join(parts, "; "))
 		case e.Field != "" && e.ServerMessage != "":
 			e.Message = fmt.Sprintf("the Marketplace rejected the field %s for %s: %s", e.Field, app, e.ServerMessage)
 		case e.Field != "":
@@ -196,15 +228,95 @@ func (c *Client) redirectTarget(resp *http.Response) string {
 	return " to " + c.redact(cleanText(loc.Scheme+"://"+loc.Host, 100))
 }
 
+// String is the error in one phrase: where, and what the server said.
+func (fe FieldError) String() string {
+	msg := fe.Message
+	if msg == "" {
+		msg = fe.Code
+	}
+	if fe.Path == "" {
+		return msg
+	}
+	return fe.Path + ": " + msg
+}
+
+// listedError is one entry of an errors list, before cleaning.
+type listedError struct{ Pointer, Code, Message string }
+
+// parseErrorList reads every entry of the documented error body
+// {"errors": [{"message", "path", "code"}, ...]}, and of the shapes parseErrorBody knows
+// besides (a bare list, {"errors": {"field": "message"}}), in order.
+func parseErrorList(body []byte) []listedError {
+	var doc any
+	if json.Unmarshal([]byte(strings.TrimSpace(string(body))), &doc) != nil {
+		return nil
+	}
+	var list []any
+	switch d := doc.(type) {
+	case []any:
+		list = d
+	case map[string]any:
+		switch errs := d["errors"].(type) {
+		case []any:
+			list = errs
+		case map[string]any:
+			var out []listedError
+			for _, k := range slices.Sorted(maps.Keys(errs)) {
+				m, _ := errs[k].(string)
+				out = append(out, listedError{Pointer: k, Message: m})
+			}
+			return out
+		}
+	}
+	var out []listedError
+	for _, item := range list {
+		switch it := item.(type) {
+		case string:
+			out = append(out, listedError{Message: it})
+		case map[string]any:
+			le := listedError{
+				Pointer: firstString(it, "path", "pointer", "field", "key", "property"),
+				Code:    firstString(it, "code"),
+				Message: firstString(it, "message", "detail", "title"),
+			}
+			if le.Pointer == "" {
+				if src, ok := it["source"].(map[string]any); ok {
+					le.Pointer = firstString(src, "pointer", "parameter")
+				}
+			}
+			if le.Pointer == "" {
+				le.Pointer = fieldFromText(le.Message)
+			}
+			out = append(out, le)
+		}
+	}
+	return out
+}
+
 // stripWrapper turns a server's field path into a TrustInfo path: JSON pointers become dotted
 // paths, and the appTrustInformation or commonCloud wrapper is removed.
 func stripWrapper(field string) string {
 	field = strings.TrimSpace(field)
 	if strings.HasPrefix(field, "/") || strings.HasPrefix(field, "$.") {
 		field = strings.TrimPrefix(strings.TrimPrefix(field, "$"), "/")
-		field = strings.ReplaceAll(strings.TrimPrefix(field, "."), "/", ".")
+		field = strings.TrimPrefix(field, ".")
+		// JSON Pointer: "/a/b/1" is a.b[1]; "~1" and "~0" stand for "/" and "~".
+		parts := strings.Split(field, "/")
+		var b strings.Builder
+		for i, p := range parts {
+			p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
+			if _, err := strconv.Atoi(p); err == nil && i > 0 {
+				b.WriteString("[" + p + "]")
+				continue
+			}
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(p)
+		}
+		field = b.String()
 	}
-	for _, w := range []string{"appTrustInformation", "commonCloud", "body"} {
+	for _, w := range []string{"appTrustInformation", "commonCloud", "common", "body"} {
 		if field == w {
 			return ""
 		}

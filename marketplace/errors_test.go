@@ -48,7 +48,7 @@ func TestErrorSentences(t *testing.T) {
 		{
 			name:   "401 without credentials",
 			anon:   true,
-			run:    func(e *env) error { _, err := e.client.GetV3(context.Background(), e.product(), Live); return err },
+			run:    func(e *env) error { _, err := e.client.GetV3(context.Background(), e.product(), Draft); return err },
 			kind:   ErrUnauthorized,
 			status: 401,
 			want:   "the Marketplace asked for credentials: set ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN, or run pstab login",
@@ -102,7 +102,7 @@ func TestErrorSentences(t *testing.T) {
 			kind:   ErrInvalid,
 			status: 400,
 			field:  "dataRetention.retentionDurationInDays.max",
-			want:   "the Marketplace rejected the field dataRetention.retentionDurationInDays.max for com.example.app: must be a whole number of days, 0 or more",
+			want:   "the Marketplace rejected the field dataRetention.retentionDurationInDays.max for com.example.app: Invalid type for max: expected a whole number (int32)",
 		},
 		{
 			name:   "400 wrong type, v3 error body",
@@ -110,7 +110,22 @@ func TestErrorSentences(t *testing.T) {
 			kind:   ErrInvalid,
 			status: 400,
 			field:  "dataRetention.retentionDurationInDays.max",
-			want:   "the Marketplace rejected the field dataRetention.retentionDurationInDays.max for com.example.app: Invalid value for field 'commonCloud.dataRetention.retentionDurationInDays.max': must be a whole number of days, 0 or more",
+			want:   "the Marketplace rejected the field dataRetention.retentionDurationInDays.max for com.example.app: Invalid type for max: expected a whole number (int32)",
+		},
+		{
+			name: "400 with several errors names them all",
+			run: func(e *env) error {
+				bad := examplePayload()
+				bad["security"].(map[string]any)["securityContact"] = "nobody"
+				bad["security"].(map[string]any)["publicSecurityPoliciesLink"] = "example.com"
+				bad["properties"] = map[string]any{"formStatus": "SAVED"}
+				return e.client.PutDraftV3(context.Background(), e.product(), bad)
+			},
+			kind:   ErrInvalid,
+			status: 400,
+			field:  "properties",
+			want: "the Marketplace refused the request for com.example.app with 3 errors: properties: Field 'properties' is read-only and cannot be sent; " +
+				"security.publicSecurityPoliciesLink: Invalid URL format for publicSecurityPoliciesLink; security.securityContact: Invalid email format for securityContact",
 		},
 		{
 			name:   "400 unknown group",
@@ -118,7 +133,7 @@ func TestErrorSentences(t *testing.T) {
 			kind:   ErrInvalid,
 			status: 400,
 			field:  "compliance",
-			want:   `the Marketplace rejected the field compliance for com.example.app: Unrecognized field "compliance"`,
+			want:   `the Marketplace rejected the field compliance for com.example.app: Unrecognized field 'compliance'`,
 		},
 		{
 			name:   "422 names the field",
@@ -302,6 +317,9 @@ func TestParseErrorBody(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
+		"/thirdPartyInformation/thirdPartyDetails/1/name": "thirdPartyInformation.thirdPartyDetails[1].name",
+		"/security/a~1b":                   "security.a/b",
+		"/common/security":                 "security",
 		"appTrustInformation.logDetails.x": "logDetails.x",
 		"commonCloud.security":             "security",
 		"/commonCloud/security/isX":        "security.isX",

@@ -50,8 +50,9 @@ func Example() {
 	}
 	fmt.Println("v2 draft mismatches:", marketplace.Mismatches(info, draft.TrustInfo))
 
-	// v3: resolve the product id once (the store keeps it), write, publish, read live.
-	product, err := client.ResolveProduct(ctx, "com.example.app")
+	// v3: find the listing's product id once from the vendor id (the store keeps both),
+	// write, publish, read live.
+	product, _, err := client.ResolveProduct(ctx, fakemarket.DefaultVendor, "com.example.app")
 	if err != nil {
 		fmt.Println(err)
 		return

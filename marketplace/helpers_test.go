@@ -68,10 +68,10 @@ func livePayload() map[string]any {
 		"security":{"securityContact":"security@example.com"},"properties":{"formStatus":"APPROVED"}}`)
 }
 
-// examplePayload is the TrustInfo of the reference's example body (§1.5), kept once in
-// the questionnaire's test data.
+// examplePayload is a TrustInfo object that answers every question, in the documented
+// form: the body the questionnaire's golden test exports for its fullest answer set.
 func examplePayload() map[string]any {
-	data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", "reference-example.json"))
+	data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", "golden", "full.payload.json"))
 	if err != nil {
 		panic(err)
 	}

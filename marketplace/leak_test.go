@@ -87,6 +87,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 	collect(e.client.DeleteDraftV3(ctx, e.product()))
 	bg(fakemarket.Respond(409, `{"message":"`+testToken+`"}`))
 	collect(e.client.PutDraftV2(ctx, appKey, examplePayload()))
+	// A 400 listing several errors, each echoing the token.
+	bg(fakemarket.Respond(400, `{"errors":[{"path":"/security/`+testToken+`","code":"X`+testToken+`","message":"bad `+testToken+`"},{"message":"`+basic+`"}]}`))
+	collect(e.client.PutDraftV2(ctx, appKey, examplePayload()))
 	// 404 unknown app and no draft.
 	_, err := e.client.GetV2(ctx, "com.example.nope", Live)
 	collect(err)
@@ -110,8 +113,8 @@ func TestTokenNeverLeaks(t *testing.T) {
 	bg(fakemarket.Malformed(`{"x": ` + testToken))
 	_, err = e.client.GetV2(ctx, appKey, Live)
 	collect(err)
-	bg(fakemarket.Malformed(`{"items":[{"hosting":"` + testToken + `"}]}`))
-	_, err = e.client.ResolveProduct(ctx, appKey)
+	bg(fakemarket.Malformed(`{"developerId":"` + testToken + `"}`))
+	_, _, err = e.client.ResolveProduct(ctx, fakemarket.DefaultVendor, appKey)
 	collect(err)
 	// Cancelled.
 	cctx, cancel := context.WithCancel(ctx)

@@ -42,8 +42,9 @@ func (c *Client) GetV2(ctx context.Context, appKey string, state State) (*Docume
 	return c.getDocument(ctx, call{request: rq, base: c.v2, query: url.Values{"state": {string(state)}}}, state, v2PutKey)
 }
 
-// getDocument sends a GET and reads its body as a TrustInfo object, bare or wrapped in key.
-func (c *Client) getDocument(ctx context.Context, cl call, state State, key string) (*Document, error) {
+// getDocument sends a GET and reads its body as a TrustInfo object, bare or wrapped in the
+// first of keys it holds.
+func (c *Client) getDocument(ctx context.Context, cl call, state State, keys ...string) (*Document, error) {
 	body, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -52,9 +53,9 @@ func (c *Client) getDocument(ctx context.Context, cl call, state State, key stri
 	if err != nil {
 		return nil, err
 	}
-	info, ok := unwrap(obj, key)
+	info, ok := unwrap(obj, keys...)
 	if !ok {
-		return nil, c.shapeError(cl.request, key)
+		return nil, c.shapeError(cl.request, keys[0])
 	}
 	return &Document{State: state, TrustInfo: info, Raw: body}, nil
 }

@@ -75,16 +75,38 @@ func nullJSON(b json.RawMessage) sql.NullString {
 
 // same reports whether the snapshot holds exactly the given working answers.
 func (s snapshot) same(raw map[string]string, extra, envelope sql.NullString) bool {
+	return s.sameMeaning(nil, raw, extra, envelope)
+}
+
+// sameMeaning reports whether the snapshot holds the given working answers. With a
+// catalogue, answers compare by meaning (a tri-state stored as "TRUE" in a save point
+// and as true in the working draft is the same answer), so that a draft is not dirty for
+// a spelling; without one, as JSON.
+func (s snapshot) sameMeaning(c *questionnaire.Catalogue, raw map[string]string, extra, envelope sql.NullString) bool {
 	if len(s.Answers) != len(raw) {
 		return false
 	}
 	for id, v := range raw {
 		sv, ok := s.Answers[id]
-		if !ok || !sameJSON(string(sv), v) {
+		if !ok {
+			return false
+		}
+		if !sameJSON(string(sv), v) && (c == nil || !sameAnswer(c, id, string(sv), v)) {
 			return false
 		}
 	}
 	return sameJSON(string(s.Extra), extra.String) && sameJSON(string(s.Envelope), envelope.String)
+}
+
+// sameAnswer reports whether two stored answers to one question mean the same.
+func sameAnswer(c *questionnaire.Catalogue, id, a, b string) bool {
+	q := c.Question(id)
+	if q == nil {
+		return false
+	}
+	va, errA := questionnaire.UnmarshalValue(q, json.RawMessage(a))
+	vb, errB := questionnaire.UnmarshalValue(q, json.RawMessage(b))
+	return errA == nil && errB == nil && q.Same(va, vb)
 }
 
 // sameJSON compares two JSON texts written by encoding/json, allowing for layout.

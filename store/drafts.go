@@ -35,7 +35,7 @@ func (s *Store) Load(ctx context.Context, ref DraftRef) (Draft, error) {
 		d.Status, d.FormStatus = row.status, row.formStatus
 		d.ResumeSection, d.ResumeQuestion = row.resumeSection, row.resumeQuestion
 		d.Revision = row.revision
-		d.Dirty = !snap.same(raw, row.extra, row.envelope)
+		d.Dirty = !snap.sameMeaning(cat, raw, row.extra, row.envelope)
 		if row.id != 0 {
 			d.UpdatedAt = time.Unix(0, row.updatedAt)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,7 +40,7 @@ func TestMigrationUpgradeKeepsACopy(t *testing.T) {
 	}
 	s.Close()
 
-	bak := path + ".bak-schema1"
+	bak := fmt.Sprintf("%s.bak-schema%d", path, len(migrations()))
 	info, err := os.Stat(bak)
 	if err != nil {
 		t.Fatalf("no copy kept before the upgrade: %v", err)
@@ -56,22 +57,23 @@ func TestMigrationUpgradeKeepsACopy(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM apps").Scan(&n); err != nil || n != 20 {
 		t.Errorf("copy holds %d apps, %v", n, err)
 	}
-	if v, err := schemaVersion(ctxb(), db); v != 1 {
-		t.Errorf("copy is at schema %d, %v; want 1", v, err)
+	if v, err := schemaVersion(ctxb(), db); v != len(migrations()) {
+		t.Errorf("copy is at schema %d, %v; want %d", v, err, len(migrations()))
 	}
 
 	// The older pstab now refuses the file, saying why.
 	_, err = openWith(t, path, migrations())
 	var fe *FileError
-	if !errors.As(err, &fe) || fe.Problem != ProblemNewer || !strings.Contains(err.Error(), "(schema 2; this one knows 1); update pstab") {
-		t.Errorf("older pstab on an upgraded file: %v", err)
+	want := fmt.Sprintf("(schema %d; this one knows %d); update pstab", len(v2), len(migrations()))
+	if !errors.As(err, &fe) || fe.Problem != ProblemNewer || !strings.Contains(err.Error(), want) {
+		t.Errorf("older pstab on an upgraded file: %v, want it to say %s", err, want)
 	}
 }
 
 func TestFailedMigrationChangesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pstab.db")
 	makeDB(t, path)
-	broken := append(migrations(), migration{version: 2, name: "0002_broken.sql",
+	broken := append(migrations(), migration{version: len(migrations()) + 1, name: "9999_broken.sql",
 		sql: "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);"})
 	if _, err := openWith(t, path, broken); err == nil {
 		t.Fatal("a broken migration succeeded")
@@ -84,8 +86,8 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	if err := s.db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("half of a failed migration was applied (%d, %v)", n, err)
 	}
-	if v, _ := schemaVersion(ctxb(), s.db); v != 1 {
-		t.Errorf("schema version %d after a failed migration, want 1", v)
+	if v, _ := schemaVersion(ctxb(), s.db); v != len(migrations()) {
+		t.Errorf("schema version %d after a failed migration, want %d", v, len(migrations()))
 	}
 }
 

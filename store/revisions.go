@@ -37,7 +37,7 @@ func (s *Store) Discard(ctx context.Context, ref DraftRef, expect int64) (int64,
 		if err != nil {
 			return err
 		}
-		if snap.same(raw, dt.row.extra, dt.row.envelope) {
+		if snap.sameMeaning(dt.cat, raw, dt.row.extra, dt.row.envelope) {
 			return nil
 		}
 		to, extra, envelope := snap.raw()

@@ -311,7 +311,7 @@ func (dt *draftTx) dirty() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return !snap.same(raw, dt.row.extra, dt.row.envelope), nil
+	return !snap.sameMeaning(dt.cat, raw, dt.row.extra, dt.row.envelope), nil
 }
 
 // savePoint records the working answers as a new save point.

@@ -2,6 +2,7 @@ package fakemarket_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -95,7 +96,8 @@ func TestAuthAndRouting(t *testing.T) {
 		{"GET", s.URL() + "/rest/2/addons/com.example.nope/privacy-and-security", manager, "", 404},
 		{"GET", s.URL() + "/rest/2/addons/" + key, manager, "", 404},
 		{"GET", s.URL() + "/rest/3/privacy-and-security/products/" + id, manager, "", 404}, // v3 lives under /marketplace
-		{"GET", v3, anonymous, "", 401},
+		{"GET", v3, anonymous, "", 200}, // the live version needs no credentials
+		{"GET", v3 + "?state=draft", anonymous, "", 401},
 		{"GET", v3, readOnly, "", 200},
 		{"GET", v3 + "?state=draft", readOnly, "", 403},
 		{"GET", v3 + "?state=bogus", manager, "", 400},
@@ -105,6 +107,19 @@ func TestAuthAndRouting(t *testing.T) {
 		{"GET", v3 + "/publish", manager, "", 405},
 		{"GET", s.V3URL() + "/rest/3/app-software/app-key/" + key, anonymous, "", 401},
 		{"GET", s.V3URL() + "/rest/3/app-software/app-key/com.example.nope", manager, "", 404},
+		// The app-software id is not a product id: the Privacy & Security path knows it not.
+		{"GET", s.V3URL() + "/rest/3/privacy-and-security/products/" + s.AppSoftwareID(key, "cloud"), manager, "", 404},
+		{"PUT", s.V3URL() + "/rest/3/privacy-and-security/products/" + s.AppSoftwareID(key, "cloud"), manager, `{"commonCloud":{}}`, 404},
+		{"DELETE", v3, manager, "", 204}, // the draft the v2 PUT made
+		{"DELETE", v3, manager, "", 404},
+		{"PUT", v3, manager, `{"commonCloud":{}}`, 201}, // created
+		{"PUT", v3, manager, `{"commonCloud":{}}`, 200}, // saved
+		{"GET", s.V3URL() + "/rest/3/developer-space/vendor/" + fakemarket.DefaultVendor, anonymous, "", 401},
+		{"GET", s.V3URL() + "/rest/3/developer-space/vendor/" + fakemarket.DefaultVendor, manager, "", 200},
+		{"GET", s.V3URL() + "/rest/3/developer-space/vendor/42", manager, "", 404},
+		{"GET", s.V3URL() + "/rest/3/product-listing/developer-space/" + fakemarket.DefaultDeveloper, manager, "", 200},
+		{"GET", s.V3URL() + "/rest/3/product-listing/developer-space/" + fakemarket.DefaultDeveloper + "?limit=51", manager, "", 400},
+		{"GET", s.V3URL() + "/rest/3/product-listing/developer-space/nobody", manager, "", 404},
 	}
 	for _, tc := range cases {
 		if got, _, body := call(t, tc.method, tc.url, tc.as, tc.body); got != tc.want {
@@ -137,44 +152,60 @@ func TestV2DefaultState(t *testing.T) {
 	}
 }
 
-// The fake refuses bodies of the wrong shape with a 400 naming the field.
+// The fake refuses bodies that do not fit the published schema, with a 400 in the
+// documented shape naming each wrong field with a JSON Pointer into the object inside the
+// wrapper.
 func TestBodyShape(t *testing.T) {
 	cases := []struct {
 		name, body string
 		v3         bool
-		field      string // "" for accepted
-		status     int
+		errs       []string // "path code" of each error; nil for accepted
 	}{
-		{"minimal", `{"appTrustInformation":{}}`, false, "", 204},
-		{"nulls are unanswered", `{"appTrustInformation":{"logDetails":null,"security":{"securityContact":null}}}`, false, "", 204},
-		{"unknown inner field kept", `{"appTrustInformation":{"privacy":{"gdpr":{"dataTransfer":{"mechanismText":"SCCs"}}}}}`, false, "", 204},
-		{"extra top-level key", `{"appTrustInformation":{},"extra":1}`, false, "extra", 400},
-		{"v3 wrapper sent to v2", `{"commonCloud":{}}`, false, "commonCloud", 400},
-		{"missing wrapper", `{}`, false, "appTrustInformation", 400},
-		{"wrapper not an object", `{"appTrustInformation":[]}`, false, "appTrustInformation", 400},
-		{"not an object", `[]`, false, "", 400},
-		{"unknown group", `{"appTrustInformation":{"compliance":{}}}`, false, "appTrustInformation.compliance", 400},
-		{"group not an object", `{"appTrustInformation":{"security":true}}`, false, "appTrustInformation.security", 400},
-		{"bool as string", `{"appTrustInformation":{"logDetails":{"logEndUserData":"true"}}}`, false, "appTrustInformation.logDetails.logEndUserData", 400},
-		{"list with a number", `{"appTrustInformation":{"dataAccessAndStorage":{"typesOfDataStored":["a",1]}}}`, false, "appTrustInformation.dataAccessAndStorage.typesOfDataStored", 400},
-		{"string list as string", `{"appTrustInformation":{"dataResidency":{"countriesWhereEndUserDataStored":"EU"}}}`, false, "appTrustInformation.dataResidency.countriesWhereEndUserDataStored", 400},
-		{"string as bool", `{"appTrustInformation":{"security":{"securityContact":true}}}`, false, "appTrustInformation.security.securityContact", 400},
-		{"tri-state as bool", `{"appTrustInformation":{"privacy":{"gdpr":{"dataController":{"isAppDataController":false}}}}}`, false, "appTrustInformation.privacy.gdpr.dataController.isAppDataController", 400},
-		{"days as fraction", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"min":1.5}}}}`, false, "appTrustInformation.dataRetention.retentionDurationInDays.min", 400},
-		{"days negative", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"max":-1}}}}`, false, "appTrustInformation.dataRetention.retentionDurationInDays.max", 400},
-		{"days as string", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"max":"30"}}}}`, false, "appTrustInformation.dataRetention.retentionDurationInDays.max", 400},
-		{"days whole", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"min":0,"max":90}}}}`, false, "", 204},
-		{"sub-processors not a list", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":{"name":"x"}}}}`, false, "appTrustInformation.thirdPartyInformation.thirdPartyDetails", 400},
-		{"sub-processor not an object", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":["x"]}}}`, false, "appTrustInformation.thirdPartyInformation.thirdPartyDetails", 400},
-		{"sub-processor name", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":[{"name":"a"},{"name":7}]}}}`, false, "appTrustInformation.thirdPartyInformation.thirdPartyDetails[1].name", 400},
-		{"sub-processor countries", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":[{"thirdPartyCountries":"US"}]}}}`, false, "appTrustInformation.thirdPartyInformation.thirdPartyDetails[0].thirdPartyCountries", 400},
-		{"v2 read-only v3 key", `{"appTrustInformation":{"hasRestAPIExtension":true}}`, false, "appTrustInformation.hasRestAPIExtension", 400},
-		{"v3 minimal", `{"commonCloud":{}}`, true, "", 204},
-		{"v3 read-only keys tolerated", `{"commonCloud":{"hasRestAPIExtension":false,"supportsConfigurableEgress":true}}`, true, "", 204},
-		{"v3 read-only key typed", `{"commonCloud":{"hasRestAPIExtension":"no"}}`, true, "commonCloud.hasRestAPIExtension", 400},
-		{"v3 wrong wrapper", `{"appTrustInformation":{}}`, true, "appTrustInformation", 400},
-		{"v3 wrong type", `{"commonCloud":{"security":{"isDiskEncryptionSupported":1}}}`, true, "commonCloud.security.isDiskEncryptionSupported", 400},
-		{"malformed JSON", `{"appTrustInformation":`, false, "", 400},
+		{"minimal", `{"appTrustInformation":{}}`, false, nil},
+		{"nulls are unanswered", `{"appTrustInformation":{"logDetails":null,"security":{"securityContact":null}}}`, false, nil},
+		{"unknown inner field kept", `{"appTrustInformation":{"privacy":{"gdpr":{"dataTransfer":{"mechanismText":"SCCs"}}}}}`, false, nil},
+		{"extra top-level key", `{"appTrustInformation":{},"extra":1}`, false, []string{"/extra UNRECOGNIZED_FIELD"}},
+		{"v3 wrapper sent to v2", `{"commonCloud":{}}`, false, []string{"/commonCloud UNRECOGNIZED_FIELD", " FIELD_REQUIRED"}},
+		{"missing wrapper", `{}`, false, []string{" FIELD_REQUIRED"}},
+		{"wrapper not an object", `{"appTrustInformation":[]}`, false, []string{" INVALID_TYPE"}},
+		{"not an object", `[]`, false, []string{" INVALID_TYPE"}},
+		{"unknown group", `{"appTrustInformation":{"compliance":{}}}`, false, []string{"/compliance UNRECOGNIZED_FIELD"}},
+		{"read-only properties", `{"appTrustInformation":{"properties":{"formStatus":"APPROVED"}}}`, false, []string{"/properties UNRECOGNIZED_FIELD"}},
+		{"read-only v3 keys", `{"commonCloud":{"hasRestAPIExtension":false,"supportsConfigurableEgress":true}}`, true,
+			[]string{"/hasRestAPIExtension UNRECOGNIZED_FIELD", "/supportsConfigurableEgress UNRECOGNIZED_FIELD"}},
+		{"group not an object", `{"appTrustInformation":{"security":true}}`, false, []string{"/security INVALID_TYPE"}},
+		{"bool as string", `{"appTrustInformation":{"logDetails":{"logEndUserData":"true"}}}`, false, []string{"/logDetails/logEndUserData INVALID_TYPE"}},
+		{"list with a number", `{"appTrustInformation":{"dataAccessAndStorage":{"typesOfDataStored":["a",1]}}}`, false, []string{"/dataAccessAndStorage/typesOfDataStored/1 INVALID_ARRAY_VALUE"}},
+		{"string list as string", `{"appTrustInformation":{"dataResidency":{"countriesWhereEndUserDataStored":"EU"}}}`, false, []string{"/dataResidency/countriesWhereEndUserDataStored INVALID_TYPE"}},
+		{"string as bool", `{"appTrustInformation":{"security":{"securityContact":true}}}`, false, []string{"/security/securityContact INVALID_TYPE"}},
+		{"tri-state as a boolean", `{"appTrustInformation":{"privacy":{"gdpr":{"dataController":{"isAppDataController":false}}}}}`, false, nil},
+		{"tri-state as NOT_APPLICABLE", `{"appTrustInformation":{"privacy":{"dataProcessingAgreement":{"isDPASupported":"NOT_APPLICABLE"}}}}`, false, nil},
+		{"tri-state in upper case", `{"appTrustInformation":{"privacy":{"ccpa":{"business":{"isAppBusiness":"TRUE"}}}}}`, false, []string{"/privacy/ccpa/business/isAppBusiness INVALID_ENUM_VALUE"}},
+		{"every residency value", "", false, nil}, // the body is built below, once per value
+		{"residency value earlier pstab invented", `{"appTrustInformation":{"dataResidency":{"isDataResidencySupported":"STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED"}}}`, false,
+			[]string{"/dataResidency/isDataResidencySupported INVALID_ENUM_VALUE"}},
+		{"link not a URL", `{"appTrustInformation":{"security":{"publicSecurityPoliciesLink":"example.com/security"}}}`, false, []string{"/security/publicSecurityPoliciesLink INVALID_URL_FORMAT"}},
+		{"CAIQ link not a URL", `{"appTrustInformation":{"security":{"caiq":{"CAIQLiteLink":"see our trust page"}}}}`, false, []string{"/security/caiq/CAIQLiteLink INVALID_URL_FORMAT"}},
+		{"contact not an email", `{"appTrustInformation":{"security":{"securityContact":"security at example.com"}}}`, false, []string{"/security/securityContact INVALID_EMAIL_FORMAT"}},
+		{"certifications not strings", `{"appTrustInformation":{"security":{"compliantCertifications":["SOC2",{"x":1}]}}}`, false, []string{"/security/compliantCertifications/1 INVALID_ARRAY_VALUE"}},
+		{"rich-text justification", `{"appTrustInformation":{"security":{"permissionsJustification":{"type":"doc","content":[]}}}}`, false, nil},
+		{"days as fraction", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"min":1.5}}}}`, false, []string{"/dataRetention/retentionDurationInDays/min INVALID_TYPE"}},
+		{"days beyond int32", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"max":3000000000}}}}`, false, []string{"/dataRetention/retentionDurationInDays/max INVALID_TYPE"}},
+		{"days as string", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"max":"30"}}}}`, false, []string{"/dataRetention/retentionDurationInDays/max INVALID_TYPE"}},
+		{"days whole", `{"appTrustInformation":{"dataRetention":{"retentionDurationInDays":{"min":0,"max":90}}}}`, false, nil},
+		{"sub-processors not a list", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":{"name":"x"}}}}`, false, []string{"/thirdPartyInformation/thirdPartyDetails INVALID_TYPE"}},
+		{"sub-processor not an object", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":["x"]}}}`, false, []string{"/thirdPartyInformation/thirdPartyDetails/0 INVALID_ARRAY_VALUE"}},
+		{"sub-processor name", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":[{"name":"a"},{"name":7}]}}}`, false, []string{"/thirdPartyInformation/thirdPartyDetails/1/name INVALID_TYPE"}},
+		{"sub-processor link", `{"appTrustInformation":{"thirdPartyInformation":{"thirdPartyDetails":[{"name":"a","link":"aws"}]}}}`, false, []string{"/thirdPartyInformation/thirdPartyDetails/0/link INVALID_URL_FORMAT"}},
+		{"several errors at once", `{"commonCloud":{"security":{"securityContact":"nobody","publicSecurityPoliciesLink":"nowhere","compliantCertifications":["SOC2",2]},
+			"dataResidency":{"isDataResidencySupported":"EU_ONLY"},"properties":{}}}`, true, []string{
+			"/dataResidency/isDataResidencySupported INVALID_ENUM_VALUE", "/properties UNRECOGNIZED_FIELD",
+			"/security/compliantCertifications/1 INVALID_ARRAY_VALUE", "/security/publicSecurityPoliciesLink INVALID_URL_FORMAT",
+			"/security/securityContact INVALID_EMAIL_FORMAT"}},
+		{"v3 minimal", `{"commonCloud":{}}`, true, nil},
+		{"v3 wrong wrapper", `{"appTrustInformation":{}}`, true, []string{"/appTrustInformation UNRECOGNIZED_FIELD", " FIELD_REQUIRED"}},
+		{"v3 wrong type", `{"commonCloud":{"security":{"isDiskEncryptionSupported":1}}}`, true, []string{"/security/isDiskEncryptionSupported INVALID_TYPE"}},
+		{"malformed JSON", `{"appTrustInformation":`, false, []string{" INVALID_JSON"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,28 +214,43 @@ func TestBodyShape(t *testing.T) {
 			if tc.v3 {
 				url = s.V3URL() + "/rest/3/privacy-and-security/products/" + id
 			}
-			status, _, body := call(t, "PUT", url, manager, tc.body)
-			if status != tc.status {
-				t.Fatalf("status %d (%s), want %d", status, body, tc.status)
-			}
-			if tc.field == "" {
-				return
-			}
-			if tc.v3 {
-				var e struct{ Code, Message string }
-				if json.Unmarshal([]byte(body), &e) != nil || e.Code != "VALIDATION_FAILED" || !strings.Contains(e.Message, "'"+tc.field+"'") {
-					t.Errorf("v3 error body %s does not name %s", body, tc.field)
+			bodies := []string{tc.body}
+			if tc.body == "" {
+				bodies = nil
+				for _, v := range fakemarket.ResidencyValues {
+					bodies = append(bodies, `{"appTrustInformation":{"dataResidency":{"isDataResidencySupported":"`+v.(string)+`"}}}`)
 				}
-			} else {
+			}
+			for _, body := range bodies {
+				status, _, resp := call(t, "PUT", url, manager, body)
+				if tc.errs == nil {
+					if status/100 != 2 {
+						t.Fatalf("%s refused: %d %s", body, status, resp)
+					}
+					continue
+				}
+				if status != 400 {
+					t.Fatalf("status %d (%s), want 400", status, resp)
+				}
 				var e struct {
-					Errors []struct{ Message, Path string }
+					Errors []struct{ Message, Path, Code string }
 				}
-				if json.Unmarshal([]byte(body), &e) != nil || len(e.Errors) != 1 || e.Errors[0].Path != tc.field || e.Errors[0].Message == "" {
-					t.Errorf("v2 error body %s does not name %s", body, tc.field)
+				if err := json.Unmarshal([]byte(resp), &e); err != nil {
+					t.Fatalf("error body %s: %v", resp, err)
 				}
-			}
-			if _, ok := s.Draft(key); ok {
-				t.Error("a refused body was stored")
+				var got []string
+				for _, x := range e.Errors {
+					if x.Message == "" {
+						t.Errorf("an error without a message: %+v", x)
+					}
+					got = append(got, x.Path+" "+x.Code)
+				}
+				if strings.Join(got, "|") != strings.Join(tc.errs, "|") {
+					t.Errorf("errors\n got %q\nwant %q", got, tc.errs)
+				}
+				if _, ok := s.Draft(key); ok {
+					t.Error("a refused body was stored")
+				}
 			}
 		})
 	}
@@ -225,23 +271,41 @@ func TestPutNeedsJSONContentType(t *testing.T) {
 	}
 }
 
-func TestPublishAndApprove(t *testing.T) {
+// TestStatusesAndStamps plays a save, a publish and both outcomes of Atlassian's review:
+// every save stamps who and a new updatedAt, and the form goes through all four statuses.
+func TestStatusesAndStamps(t *testing.T) {
 	s, id := start(t)
 	v3 := s.V3URL() + "/rest/3/privacy-and-security/products/" + id
 	if st, _, _ := call(t, "POST", v3+"/publish", manager, ""); st != 404 {
 		t.Errorf("publish without a draft: %d, want 404", st)
 	}
-	body := `{"commonCloud":{"security":{"isDiskEncryptionSupported":true},"properties":{"formStatus":"APPROVED"}}}`
-	if st, _, b := call(t, "PUT", v3, manager, body); st != 204 {
-		t.Fatalf("PUT: %d %s", st, b)
+	var stamps []int64
+	props := func(m map[string]any) map[string]any { return m["properties"].(map[string]any) }
+	for i := 0; i < 3; i++ {
+		body := `{"commonCloud":{"security":{"isDiskEncryptionSupported":true},"privacy":{"gdpr":{"dataProcessor":{"isAppDataProcessor":true}}}}}`
+		if st, _, b := call(t, "PUT", v3, manager, body); st/100 != 2 {
+			t.Fatalf("PUT: %d %s", st, b)
+		}
+		d, _ := s.Draft(key)
+		p := props(d)
+		ms, _ := p["updatedAt"].(json.Number).Int64()
+		if p["formStatus"] != "SAVED" || p["updatedBy"] != email || ms == 0 {
+			t.Errorf("draft properties after a save: %v", p)
+		}
+		stamps = append(stamps, ms)
 	}
-	if d, _ := s.Draft(key); d["properties"].(map[string]any)["formStatus"] != nil {
-		t.Error("a client-sent formStatus was kept; it is server-owned")
+	if !(stamps[0] < stamps[1] && stamps[1] < stamps[2]) {
+		t.Errorf("updatedAt %v: every save must stamp a later time", stamps)
 	}
-	if st, _, _ := call(t, "POST", v3+"/publish", manager, ""); st != 204 {
+	// What was stored is served in the server's own spelling.
+	_, _, b := call(t, "GET", v3+"?state=draft", manager, "")
+	if !strings.Contains(b, `"isAppDataProcessor":"TRUE"`) {
+		t.Errorf("the draft does not serve the normalised tri-state: %s", b)
+	}
+	if st, _, _ := call(t, "POST", v3+"/publish", manager, ""); st != 200 {
 		t.Fatalf("publish: %d", st)
 	}
-	_, _, b := call(t, "GET", v3, manager, "")
+	_, _, b = call(t, "GET", v3, anonymous, "")
 	var doc struct {
 		CommonCloud struct {
 			Security   map[string]any
@@ -256,30 +320,90 @@ func TestPublishAndApprove(t *testing.T) {
 	if _, ok := s.Draft(key); ok {
 		t.Error("the draft survived publish")
 	}
-	if !s.Approve(key) || s.Live(key)["properties"].(map[string]any)["formStatus"] != "APPROVED" {
+	if !s.Reject(key, "https://ecosystem.atlassian.net/browse/AMKTHELP-1") {
+		t.Fatal("Reject of a known app")
+	}
+	if p := props(s.Live(key)); p["formStatus"] != "REJECTED" || len(p["jiraLinks"].([]any)) != 1 {
+		t.Errorf("after Reject: %v", p)
+	}
+	if !s.Approve(key) || props(s.Live(key))["formStatus"] != "APPROVED" {
 		t.Error("Approve did not set APPROVED")
 	}
-	if s.Approve("com.example.nope") {
-		t.Error("Approve of an unknown app")
+	if s.Approve("com.example.nope") || s.Reject("com.example.nope") {
+		t.Error("Approve or Reject of an unknown app")
+	}
+	// The published schema names the GET's wrapper common; the fake can answer so.
+	s.UseCommonWrapper(true)
+	if _, _, b := call(t, "GET", v3, anonymous, ""); !strings.HasPrefix(b, `{"common":{`) {
+		t.Errorf("with the common wrapper: %s", b)
 	}
 }
 
+// TestListings finds products through the developer space, a page at a time.
+func TestListings(t *testing.T) {
+	s, id := start(t)
+	for i := 0; i < 12; i++ {
+		s.AddApp(fakemarket.App{Key: fmt.Sprintf("com.example.app%02d", i), Private: i%3 == 0})
+	}
+	s.AddVendor("2000002", "11111111-2222-3333-4444-555555555555")
+	s.AddApp(fakemarket.App{Key: "com.other.app", Vendor: "2000002"})
+	_, _, b := call(t, "GET", s.V3URL()+"/rest/3/developer-space/vendor/"+fakemarket.DefaultVendor, manager, "")
+	var dev struct{ DeveloperID string }
+	if json.Unmarshal([]byte(b), &dev) != nil || dev.DeveloperID != fakemarket.DefaultDeveloper {
+		t.Fatalf("developer space: %s", b)
+	}
+	list := func(query string) (keys []string, next string) {
+		_, _, b := call(t, "GET", s.V3URL()+"/rest/3/product-listing/developer-space/"+dev.DeveloperID+query, manager, "")
+		var page struct {
+			Links struct{ Self, Next string }
+			Items []struct{ ProductID, AppKey string }
+		}
+		if err := json.Unmarshal([]byte(b), &page); err != nil {
+			t.Fatalf("listings: %v %s", err, b)
+		}
+		for _, it := range page.Items {
+			keys = append(keys, it.AppKey)
+			if it.AppKey == key && it.ProductID != id {
+				t.Errorf("%s listed with product id %s, want %s", key, it.ProductID, id)
+			}
+		}
+		return keys, page.Links.Next
+	}
+	var all []string
+	next := "?limit=5&includePrivate=true"
+	for pages := 0; next != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("links.next never ends")
+		}
+		keys, n := list(next)
+		all = append(all, keys...)
+		next = ""
+		if n != "" {
+			next = "?includePrivate=true&" + n[strings.Index(n, "?")+1:]
+		}
+	}
+	if len(all) != 13 {
+		t.Errorf("%d listings with the private ones, want 13: %v", len(all), all)
+	}
+	public, _ := list("?limit=50")
+	if len(public) != 9 {
+		t.Errorf("%d public listings, want 9: %v", len(public), public)
+	}
+}
+
+// The app-software endpoint lists an id per hosting, and none of them is the product id.
 func TestAppSoftware(t *testing.T) {
 	s, id := start(t)
 	s.AddApp(fakemarket.App{Key: "com.example.multi", Hostings: []string{"server", "cloud", "datacenter"}})
 	_, _, body := call(t, "GET", s.V3URL()+"/rest/3/app-software/app-key/"+key, manager, "")
 	var list []map[string]any
-	if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0]["hosting"] != "cloud" || list[0]["appSoftwareId"] != id {
-		t.Errorf("app-software: %s", body)
+	if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0]["hosting"] != "cloud" ||
+		list[0]["appSoftwareId"] == id || list[0]["appSoftwareId"] != s.AppSoftwareID(key, "cloud") {
+		t.Errorf("app-software: %s (product id %s)", body, id)
 	}
 	_, _, body = call(t, "GET", s.V3URL()+"/rest/3/app-software/app-key/com.example.multi", manager, "")
 	if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 3 || list[0]["appSoftwareId"] == list[1]["appSoftwareId"] {
 		t.Errorf("three hostings with distinct ids: %s", body)
-	}
-	s.WrapAppSoftware(true)
-	_, _, body = call(t, "GET", s.V3URL()+"/rest/3/app-software/app-key/"+key, manager, "")
-	if !strings.HasPrefix(body, `{"items":[`) {
-		t.Errorf("wrapped: %s", body)
 	}
 }
 

@@ -1,14 +1,31 @@
 // Package fakemarket is a local stand-in for the Atlassian Marketplace's Privacy & Security
 // API, for tests of pstab's client and end-to-end tests of its commands.
 //
-// It behaves like the Marketplace as far as pstab's reference describes it: HTTP Basic auth
-// against configured accounts (401 for a wrong token, 403 for an account without Manage App
-// permission), the v2 and v3 paths and methods (404 for an unknown app or a missing
-// draft), the shape of PUT bodies (400 naming the field), a live and a draft version per app,
-// and v3 publish (formStatus SUBMITTED, then APPROVED with Approve). It logs every request,
-// and injects failures on demand: 429 with Retry-After, runs of 502/503/504, slow or
-// silent servers, malformed JSON, and redirects to a second server that records whatever
-// reaches it.
+// It behaves as Atlassian's published OpenAPI describes the API, and as the Marketplace
+// has been seen to behave where the description is silent:
+//
+//   - HTTP Basic auth against configured accounts: 401 for a wrong token, 403 for an
+//     account without Manage App permission; the live version may be read anonymously;
+//   - the v2 paths by app key, and the v3 paths by the listing's productId, a UUID that
+//     differs from the appSoftwareId the app-software endpoint gives (which the Privacy &
+//     Security path answers with 404);
+//   - the developer-space look-up (vendor id to developer id) and the developer's
+//     listings, a page at a time (limit up to 50, links.next with a cursor), private
+//     listings only with includePrivate=true;
+//   - PUT bodies checked against the published schema (schema.go): only the seven answer
+//     groups, every known field's type, enum and format, with every error of a body in
+//     the documented 400 shape {"errors": [{"message", "path", "code"}]}, paths as JSON
+//     Pointers;
+//   - what it stores it normalises as a live server does: nulls dropped, and tri-states
+//     served as the upper-case strings "TRUE", "FALSE" and "NOT_APPLICABLE" (partners'
+//     scripts reading live tabs see these); every save stamps properties.updatedBy, a new
+//     properties.updatedAt (epoch milliseconds) and formStatus SAVED;
+//   - publish (v3) makes the draft live with formStatus SUBMITTED; Approve and Reject play
+//     Atlassian's review (APPROVED; REJECTED with the review ticket in jiraLinks).
+//
+// It logs every request, and injects failures on demand: 429 with Retry-After, runs of
+// 502/503/504, slow or silent servers, malformed JSON, and redirects to a second server
+// that records whatever reaches it.
 //
 // It serves the v2 API at URL() and the v3 API at V3URL() (URL()+"/marketplace", like
 // the real api.atlassian.com/marketplace), over plain http on 127.0.0.1.
@@ -23,8 +40,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
+	"time"
+)
+
+// DefaultVendor is the vendor an app belongs to when AddApp is not told otherwise, and
+// DefaultDeveloper its developer space.
+const (
+	DefaultVendor    = "1000001"
+	DefaultDeveloper = "87654321-4321-4321-4321-210987654321"
 )
 
 // Account is a user the fake accepts.
@@ -38,11 +62,21 @@ type Account struct {
 
 // App is an app listed on the fake.
 type App struct {
-	Key string
-	// ProductID is its v3 id; AddApp makes one up when empty.
+	Key  string
+	Name string
+	// ProductID is its listing's productId, the v3 Privacy & Security id; AddApp makes one
+	// up when empty.
 	ProductID string
+	// Vendor is the id of the vendor that lists it; DefaultVendor when empty.
+	Vendor string
+	// Private keeps the listing out of the developer's listings unless includePrivate=true.
+	Private bool
 	// Hostings are the hostings the app-software endpoint lists; {"cloud"} when nil.
 	Hostings []string
+	// PrivacyURL is the listing's privacy policy link; BugBounty its enrolment in the
+	// Marketplace Bug Bounty program.
+	PrivacyURL string
+	BugBounty  bool
 	// Live is the live TrustInfo object; an empty object when nil.
 	Live map[string]any
 	// Draft is the draft TrustInfo object; nil means no draft.
@@ -58,6 +92,8 @@ type Request struct {
 	Auth   bool // whether an Authorization header was present
 	// Account is the email that authenticated, or "" (no auth, or refused).
 	Account string
+	// Body is the request body, for PUTs.
+	Body string
 }
 
 // Server is a running fake Marketplace. Its methods are safe for concurrent use.
@@ -69,16 +105,21 @@ type Server struct {
 
 	mu       sync.Mutex
 	accounts map[string]Account
-	apps     map[string]*app // by app key
+	apps     map[string]*app   // by app key
+	vendors  map[string]string // vendor id -> developer id
 	faults   []*Fault
 	log      []Request
-	wrapped  bool // app-software answers {"items": [...]} instead of a bare list
+	common   bool // the v3 GET wraps in "common" instead of "commonCloud"
+	raw      bool // serve values as they were sent, without normalising
+	clock    func() time.Time
+	lastMS   int64
 }
 
 type app struct {
 	App
-	live  map[string]any
-	draft map[string]any
+	softwareIDs map[string]string // hosting -> appSoftwareId
+	live        map[string]any
+	draft       map[string]any
 }
 
 // New starts a fake Marketplace with no accounts and no apps. Close it when done.
@@ -87,6 +128,8 @@ func New() *Server {
 		done:     make(chan struct{}),
 		accounts: map[string]Account{},
 		apps:     map[string]*app{},
+		vendors:  map[string]string{DefaultVendor: DefaultDeveloper},
+		clock:    time.Now,
 	}
 	s.target = newTarget()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -119,22 +162,63 @@ func (s *Server) AddAccount(a Account) {
 	s.accounts[a.Email] = a
 }
 
-// AddApp lists an app and returns its product id.
+// AddVendor adds a vendor with its developer space's id.
+func (s *Server) AddVendor(vendorID, developerID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.vendors[vendorID] = developerID
+}
+
+// AddApp lists an app and returns its product id. Its app-software ids, one per hosting,
+// are other UUIDs.
 func (s *Server) AddApp(a App) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	n := len(s.apps) + 1
 	if a.ProductID == "" {
-		a.ProductID = fmt.Sprintf("%08x-0000-4000-8000-%012x", crc32.ChecksumIEEE([]byte(a.Key)), len(s.apps)+1)
+		a.ProductID = fmt.Sprintf("%08x-0000-4000-8000-%012x", crc32.ChecksumIEEE([]byte(a.Key)), n)
+	}
+	if a.Vendor == "" {
+		a.Vendor = DefaultVendor
+	}
+	if a.Name == "" {
+		a.Name = a.Key
 	}
 	if a.Hostings == nil {
 		a.Hostings = []string{"cloud"}
 	}
-	ap := &app{App: a, live: clone(a.Live), draft: clone(a.Draft)}
+	ap := &app{App: a, softwareIDs: map[string]string{}, live: s.normalise(clone(a.Live)), draft: s.normalise(clone(a.Draft))}
+	for i, h := range a.Hostings {
+		ap.softwareIDs[h] = fmt.Sprintf("%08x-5aff-4000-9000-%012x", crc32.ChecksumIEEE([]byte(a.Key+"/"+h)), n*10+i)
+	}
 	if ap.live == nil {
 		ap.live = map[string]any{}
 	}
 	s.apps[a.Key] = ap
 	return a.ProductID
+}
+
+// AppSoftwareID returns the appSoftwareId the app-software endpoint gives an app for a
+// hosting ("cloud"), which is not its product id.
+func (s *Server) AppSoftwareID(key, hosting string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ap := s.apps[key]; ap != nil {
+		return ap.softwareIDs[hosting]
+	}
+	return ""
+}
+
+// Relist gives an app a new product id, as re-listing an app does, and returns it.
+func (s *Server) Relist(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ap := s.apps[key]
+	if ap == nil {
+		return ""
+	}
+	ap.ProductID = fmt.Sprintf("%08x-1111-4000-8000-%012x", crc32.ChecksumIEEE([]byte(ap.ProductID)), len(s.apps))
+	return ap.ProductID
 }
 
 // Live returns a copy of an app's live TrustInfo (nil for an unknown app).
@@ -162,7 +246,7 @@ func (s *Server) SetDraft(key string, info map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ap := s.apps[key]; ap != nil {
-		ap.draft = clone(info)
+		ap.draft = s.normalise(clone(info))
 	}
 }
 
@@ -175,16 +259,49 @@ func (s *Server) Approve(key string) bool {
 	if ap == nil {
 		return false
 	}
-	setFormStatus(ap.live, "APPROVED")
+	s.stamp(ap.live, "APPROVED", "reviewer@atlassian.example")
 	return true
 }
 
-// WrapAppSoftware makes the app-software endpoint answer {"items": [...]} instead of a bare
-// list, the other shape the client must accept.
-func (s *Server) WrapAppSoftware(wrapped bool) {
+// Reject plays a refusal by Atlassian's review: the live version's formStatus becomes
+// REJECTED and jiraLinks holds the review tickets. It reports whether the app exists.
+func (s *Server) Reject(key string, tickets ...string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.wrapped = wrapped
+	ap := s.apps[key]
+	if ap == nil {
+		return false
+	}
+	props := s.stamp(ap.live, "REJECTED", "reviewer@atlassian.example")
+	links := make([]any, len(tickets))
+	for i, t := range tickets {
+		links[i] = t
+	}
+	props["jiraLinks"] = links
+	return true
+}
+
+// UseCommonWrapper makes the v3 GET wrap the object in "common", as the published schema
+// of the response names it, instead of "commonCloud", as live responses do.
+func (s *Server) UseCommonWrapper(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.common = on
+}
+
+// ServeAsSent turns off the normalisation of stored values: tri-states are served as
+// they were sent.
+func (s *Server) ServeAsSent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.raw = on
+}
+
+// SetClock replaces the clock that stamps updatedAt.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
 }
 
 // Requests returns the requests received so far, oldest first.
@@ -199,6 +316,85 @@ func (s *Server) ResetLog() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = nil
+}
+
+// stamp sets a version's properties after a save, a publish or a review: the form status,
+// who did it, and a new updatedAt, later than any before. s.mu is held.
+func (s *Server) stamp(info map[string]any, status, by string) map[string]any {
+	props, _ := info["properties"].(map[string]any)
+	if props == nil {
+		props = map[string]any{}
+		info["properties"] = props
+	}
+	ms := max(s.clock().UnixMilli(), s.lastMS+1)
+	s.lastMS = ms
+	props["formStatus"] = status
+	props["updatedAt"] = json.Number(fmt.Sprint(ms))
+	if by != "" {
+		props["updatedBy"] = by
+	}
+	return props
+}
+
+// normalise stores a TrustInfo object as the server keeps it: without nulls, and with
+// tri-states as upper-case strings. s.mu may be held.
+func (s *Server) normalise(info map[string]any) map[string]any {
+	if info == nil || s.raw {
+		return info
+	}
+	dropNulls(info)
+	for _, f := range Schema() {
+		if f.Type != TypeTri {
+			continue
+		}
+		parent, key := lookupParent(info, f.Path)
+		if parent == nil {
+			continue
+		}
+		switch v := parent[key].(type) {
+		case bool:
+			if v {
+				parent[key] = "TRUE"
+			} else {
+				parent[key] = "FALSE"
+			}
+		}
+	}
+	return info
+}
+
+func dropNulls(m map[string]any) {
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+			delete(m, k)
+		case map[string]any:
+			dropNulls(x)
+		case []any:
+			for _, item := range x {
+				if obj, ok := item.(map[string]any); ok {
+					dropNulls(obj)
+				}
+			}
+		}
+	}
+}
+
+// lookupParent returns the object holding the last key of a dotted path, and that key.
+func lookupParent(root map[string]any, path string) (map[string]any, string) {
+	obj := root
+	start := 0
+	for i := 0; i < len(path); i++ {
+		if path[i] != '.' {
+			continue
+		}
+		next, ok := obj[path[start:i]].(map[string]any)
+		if !ok {
+			return nil, ""
+		}
+		obj, start = next, i+1
+	}
+	return obj, path[start:]
 }
 
 // statusRecorder remembers the status a handler sent.
@@ -244,11 +440,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	acct, status := s.authenticate(r)
 	if status != 0 {
-		writeError(rec, status, strings.HasPrefix(r.URL.Path, v3Prefix), "", http.StatusText(status))
+		writeError(rec, status, "", http.StatusText(status))
 		return
 	}
 	entry.Account = acct.Email
-	s.route(rec, r, acct)
+	s.route(rec, r, acct, &entry)
 }
 
 // authenticate checks Basic auth. No header gives the zero Account (anonymous); a header
@@ -277,34 +473,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writeError sends an error body in the style of the API generation: v2
-// {"errors":[{"message","path"}]}, v3 {"code","message"} naming the field in the text.
-func writeError(w http.ResponseWriter, status int, v3 bool, path, msg string) {
-	if v3 {
-		code := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-		if status == http.StatusBadRequest {
-			code = "VALIDATION_FAILED"
-			if path != "" {
-				msg = fmt.Sprintf("Invalid value for field '%s': %s", path, msg)
-			}
-		}
-		writeJSON(w, status, map[string]any{"code": code, "message": msg})
-		return
-	}
-	e := map[string]any{"message": msg}
-	if path != "" {
-		e["path"] = path
-	}
-	writeJSON(w, status, map[string]any{"errors": []any{e}})
+// writeErrors sends the documented error body: {"errors": [{"message", "path", "code"}]}.
+func writeErrors(w http.ResponseWriter, status int, errs []Error) {
+	writeJSON(w, status, map[string]any{"errors": errs})
 }
 
-func setFormStatus(info map[string]any, status string) {
-	props, _ := info["properties"].(map[string]any)
-	if props == nil {
-		props = map[string]any{}
-		info["properties"] = props
-	}
-	props["formStatus"] = status
+// writeError sends one error in the documented shape.
+func writeError(w http.ResponseWriter, status int, path, msg string) {
+	code := map[int]string{400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+		405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}[status]
+	writeErrors(w, status, []Error{{Path: path, Code: code, Message: msg}})
 }
 
 // clone deep-copies a JSON tree.
