@@ -264,6 +264,7 @@ For @partner, each self-assessment answer is judged against its passing criterio
 				progress := cat.Progress(d.Answers)
 				if asJSON {
 					out := reportJSON(args[0], problems, progress)
+					out.addNotSent(cat, d.Answers)
 					if assessment == nil {
 						if err := writeJSON(a.Out, out); err != nil {
 							return err
@@ -271,12 +272,13 @@ For @partner, each self-assessment answer is judged against its passing criterio
 					} else if err := writeJSON(a.Out, struct {
 						reportJSONOut
 						Verdict string `json:"verdict"`
+						Retired string `json:"retired,omitempty"`
 						Renewal struct {
 							State   string `json:"state"`
 							RenewBy string `json:"renewBy,omitempty"`
 							Message string `json:"message"`
 						} `json:"renewal"`
-					}{reportJSONOut: out, Verdict: string(assessment.Overall), Renewal: struct {
+					}{reportJSONOut: out, Verdict: string(assessment.Overall), Retired: retiredOn(cat), Renewal: struct {
 						State   string `json:"state"`
 						RenewBy string `json:"renewBy,omitempty"`
 						Message string `json:"message"`
@@ -284,9 +286,13 @@ For @partner, each self-assessment answer is judged against its passing criterio
 						return err
 					}
 				} else {
-					a.printReport(a.Out, args[0], problems, progress)
+					a.printReport(a.Out, args[0], problems, progress, notSentLines(cat, d.Answers))
 					if assessment != nil {
-						fmt.Fprintf(a.Out, "Overall: %s. %s\n", assessment.Overall, assessment.Renewal.Message)
+						msg := assessment.Renewal.Message
+						if cat.Retired != nil {
+							msg = "The program was retired on " + cat.Retired.On + ": this is a record, against its old passing criteria."
+						}
+						fmt.Fprintf(a.Out, "Overall: %s. %s\n", assessment.Overall, msg)
 					}
 				}
 				if questionnaire.HasBlocking(problems) || strict && len(problems) > 0 {
@@ -299,4 +305,12 @@ For @partner, each self-assessment answer is judged against its passing criterio
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 when anything is left, not only when something is blocking")
 	return cmd
+}
+
+// retiredOn is the date a catalogue's program was retired, or "".
+func retiredOn(cat *questionnaire.Catalogue) string {
+	if cat.Retired == nil {
+		return ""
+	}
+	return cat.Retired.On
 }

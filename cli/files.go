@@ -26,8 +26,10 @@ func (a *App) validateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate FILE",
 		Short: "Check a payload or bundle file and print its problems",
-		Long: `Check a Marketplace payload (either shape: the v2 PUT body {"appTrustInformation": ...}
-or the bare object the API returns) or a pstab review bundle, and print its problems.
+		Long: `Check a Marketplace payload (any shape: the v2 PUT body {"appTrustInformation": ...}, the
+v3 one {"commonCloud": ...}, or the bare object the API returns) or a pstab review bundle,
+and print its problems, and what it holds that a push would not send: answers its other
+answers hide, and keys beside the seven groups of answers.
 
 Blocking problems are wrong values that must be fixed before submitting; unanswered
 questions only lower completeness. Exit 0 when nothing is blocking, 1 when something is,
@@ -51,11 +53,13 @@ questions only lower completeness. Exit 0 when nothing is blocking, 1 when somet
 			problems := append(c.Validate(doc.answers), questionnaire.UnsafeExtra(c, doc.answers)...)
 			progress := c.Progress(doc.answers)
 			if asJSON {
-				if err := writeJSON(a.Out, reportJSON(args[0], problems, progress)); err != nil {
+				out := reportJSON(args[0], problems, progress)
+				out.addNotSent(c, doc.answers)
+				if err := writeJSON(a.Out, out); err != nil {
 					return err
 				}
 			} else {
-				a.printReport(a.Out, args[0], problems, progress)
+				a.printReport(a.Out, args[0], problems, progress, notSentLines(c, doc.answers))
 			}
 			if questionnaire.HasBlocking(problems) {
 				return errSilentProblems
@@ -83,6 +87,37 @@ type reportJSONOut struct {
 	Total    int           `json:"total"`
 	Percent  int           `json:"percent"`
 	Problems []problemJSON `json:"problems"`
+	// Hidden are the answers other answers hide: kept, not sent.
+	Hidden []hiddenJSON `json:"hidden"`
+	// NotSent are the keys beside the seven answer groups: kept, not sent.
+	NotSent []string `json:"notSent"`
+}
+
+type hiddenJSON struct {
+	Question string `json:"question"`
+	Path     string `json:"path"`
+}
+
+// addNotSent fills in what the answers hold that a push would not send.
+func (r *reportJSONOut) addNotSent(c *questionnaire.Catalogue, a questionnaire.Answers) {
+	r.Hidden, r.NotSent = []hiddenJSON{}, questionnaire.UnsentKeys(a)
+	for _, q := range c.HiddenAnswers(a) {
+		r.Hidden = append(r.Hidden, hiddenJSON{Question: q.ID, Path: q.Path()})
+	}
+	if r.NotSent == nil {
+		r.NotSent = []string{}
+	}
+}
+
+// notSentLines are the report's lines about what the answers hold that is not sent.
+func notSentLines(c *questionnaire.Catalogue, a questionnaire.Answers) []string {
+	var lines []string
+	for _, n := range []string{hiddenNote(c, a), unsentNote(a)} {
+		if n != "" {
+			lines = append(lines, n)
+		}
+	}
+	return lines
 }
 
 func reportJSON(source string, problems []questionnaire.Problem, p questionnaire.Progress) reportJSONOut {
@@ -104,8 +139,8 @@ func reportJSON(source string, problems []questionnaire.Problem, p questionnaire
 	return out
 }
 
-// printReport prints problems and completeness for people.
-func (a *App) printReport(w io.Writer, source string, problems []questionnaire.Problem, p questionnaire.Progress) {
+// printReport prints problems, what will not be sent, and completeness for people.
+func (a *App) printReport(w io.Writer, source string, problems []questionnaire.Problem, p questionnaire.Progress, notSent []string) {
 	var blocking, advice, unanswered []questionnaire.Problem
 	for _, pr := range problems {
 		switch pr.Severity {
@@ -136,6 +171,13 @@ func (a *App) printReport(w io.Writer, source string, problems []questionnaire.P
 		fmt.Fprintf(&b, "Not answered (%d): the listing shows %q for these.\n", len(unanswered), questionnaire.NotProvided)
 		for _, pr := range unanswered {
 			fmt.Fprintf(&b, "  · %s  %s\n", pr.Question.ID, oneLine(pr.Question.Prompt, 70))
+		}
+		b.WriteString("\n")
+	}
+	if len(notSent) > 0 {
+		b.WriteString("Not sent:\n")
+		for _, n := range notSent {
+			fmt.Fprintf(&b, "  - %s\n", n)
 		}
 		b.WriteString("\n")
 	}

@@ -163,6 +163,11 @@ func TestValidateJSON(t *testing.T) {
 			Severity string `json:"severity"`
 			Message  string `json:"message"`
 		} `json:"problems"`
+		Hidden []struct {
+			Question string `json:"question"`
+			Path     string `json:"path"`
+		} `json:"hidden"`
+		NotSent []string `json:"notSent"`
 	}
 	dec := json.NewDecoder(strings.NewReader(r.out))
 	dec.DisallowUnknownFields()
@@ -290,10 +295,6 @@ func TestPreviewPlain(t *testing.T) {
 
 func TestExport(t *testing.T) {
 	path := filepath.Join(answers, "full.json")
-	input, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, format := range []string{"payload", "markdown", "sheet", "bundle"} {
 		t.Run(format, func(t *testing.T) {
 			std := run(t, "", "export", "--file", path, "--format", format)
@@ -329,11 +330,20 @@ func TestExport(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the payload is the input, as JSON", func(t *testing.T) {
+	// The input spells tri-states as files and servers do and carries read-only keys; the
+	// payload is the same answers in the documented form: the questionnaire's golden.
+	documented, err := os.ReadFile(filepath.Join(answers, "..", "golden", "full.payload.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the payload is the input, in the documented form", func(t *testing.T) {
 		r := run(t, "", "export", "--file", path, "--format", "payload")
 		var got, want any
-		if json.Unmarshal([]byte(r.out), &got) != nil || json.Unmarshal(input, &want) != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("exported payload differs from the input:\n%s", r.out)
+		if json.Unmarshal([]byte(r.out), &got) != nil || json.Unmarshal(documented, &want) != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("exported payload differs from the documented form of the input:\n%s", r.out)
+		}
+		if again := run(t, "", "export", "--file", writeFile(t, "again.json", []byte(r.out)), "--format", "payload"); again.out != r.out {
+			t.Errorf("exporting the export changes it:\n%s", again.out)
 		}
 	})
 	t.Run("the bundle reads back", func(t *testing.T) {
@@ -341,7 +351,7 @@ func TestExport(t *testing.T) {
 		bundle := writeFile(t, "bundle.json", []byte(r.out))
 		v := run(t, "", "export", "--file", bundle, "--format", "payload")
 		var got, want any
-		if v.code != cli.ExitOK || json.Unmarshal([]byte(v.out), &got) != nil || json.Unmarshal(input, &want) != nil || !reflect.DeepEqual(got, want) {
+		if v.code != cli.ExitOK || json.Unmarshal([]byte(v.out), &got) != nil || json.Unmarshal(documented, &want) != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("exit %d %s; payload from the bundle:\n%s", v.code, v.err, v.out)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/ui/termsafe"
@@ -78,6 +79,9 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 				p := cat.Progress(doc.answers)
 				fmt.Fprintf(a.Err, "Imported %s into %s as save point %d (%d of %d answered, %d%%).\n",
 					file, key, rev.Number, p.Answered, p.Total, p.Percent())
+				for _, n := range notSentLines(cat, doc.answers) {
+					fmt.Fprintln(a.Err, termsafe.Filter(n))
+				}
 				return nil
 			})
 		},
@@ -127,6 +131,11 @@ func (a *App) historyCmd() *cobra.Command {
 				if err != nil {
 					return storeErr(err)
 				}
+				d, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				props := lastKnownProperties(d)
 				if asJSON {
 					type revJSON struct {
 						Number  int       `json:"number"`
@@ -140,9 +149,14 @@ func (a *App) historyCmd() *cobra.Command {
 						Detail string    `json:"detail,omitempty"`
 					}
 					out := struct {
-						SavePoints []revJSON `json:"savePoints"`
-						Events     []evJSON  `json:"events"`
-					}{[]revJSON{}, []evJSON{}}
+						Marketplace *propertiesJSON `json:"marketplace,omitempty"`
+						SavePoints  []revJSON       `json:"savePoints"`
+						Events      []evJSON        `json:"events"`
+					}{nil, []revJSON{}, []evJSON{}}
+					if props.FormStatus != "" {
+						pj := propsJSON(args[0], props)
+						out.Marketplace = &pj
+					}
 					for _, r := range revs {
 						out.SavePoints = append(out.SavePoints, revJSON{r.Number, r.At.UTC(), r.Kind, r.Message})
 					}
@@ -152,6 +166,11 @@ func (a *App) historyCmd() *cobra.Command {
 					return writeJSON(a.Out, out)
 				}
 				var b strings.Builder
+				if props.FormStatus != "" {
+					b.WriteString("On the Marketplace, when pstab last read or sent it:\n")
+					describeRemote(&b, args[0], props, true)
+					b.WriteString("\n")
+				}
 				if len(revs) == 0 {
 					b.WriteString("No save points yet.\n")
 				} else {
@@ -181,6 +200,7 @@ func (a *App) historyCmd() *cobra.Command {
 
 func (a *App) diffCmd() *cobra.Command {
 	var remote string
+	var f apiFlags
 	cmd := &cobra.Command{
 		Use:   "diff KEY [REV [REV]]",
 		Short: "Show what changed, question by question, in words",
@@ -198,7 +218,7 @@ func (a *App) diffCmd() *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("remote") {
-				return a.remoteDiff(cmd, args, remote)
+				return a.remoteDiff(cmd, args, remote, f)
 			}
 			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				revs := make([]int, 0, 2)
@@ -249,6 +269,7 @@ func (a *App) diffCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&remote, "remote", "live", "compare with the Marketplace's live or draft version")
 	cmd.Flags().Lookup("remote").NoOptDefVal = "live"
+	f.add(cmd, true)
 	return cmd
 }
 
@@ -354,4 +375,16 @@ func (a *App) discardCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask")
 	return cmd
+}
+
+// lastKnownProperties are the Marketplace's properties of the app's form as pstab last
+// saw them: the form status it recorded, with who saved it, when and the review tickets
+// when the last pull brought them (and they are of that status).
+func lastKnownProperties(d store.Draft) marketplace.Properties {
+	p := marketplace.PropertiesOf(d.Answers.Extra)
+	if !strings.EqualFold(p.FormStatus, d.FormStatus) {
+		p = marketplace.Properties{}
+	}
+	p.FormStatus = strings.ToUpper(d.FormStatus)
+	return p
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,9 +23,11 @@ import (
 
 // apiFlags are the flags every Marketplace command takes.
 type apiFlags struct {
-	v2URL string
-	v3URL string
-	api   string
+	v2URL     string
+	v3URL     string
+	api       string
+	vendorID  string
+	productID string
 }
 
 func (f *apiFlags) add(cmd *cobra.Command, withAPI bool) {
@@ -33,6 +36,8 @@ func (f *apiFlags) add(cmd *cobra.Command, withAPI bool) {
 	if withAPI {
 		cmd.Flags().StringVar(&f.api, "api", "v2", "which API generation: v2 (by app key) or v3 (by product id)")
 		_ = cmd.RegisterFlagCompletionFunc("api", cobra.FixedCompletions([]string{"v2", "v3"}, cobra.ShellCompDirectiveNoFileComp))
+		cmd.Flags().StringVar(&f.vendorID, "vendor-id", "", "your Marketplace vendor id, a number: finds each app's v3 product id and its listing (env PSTAB_VENDOR_ID; remembered)")
+		cmd.Flags().StringVar(&f.productID, "product-id", "", "the app's v3 product id, the UUID of its listing (remembered for the app)")
 	}
 }
 
@@ -41,22 +46,42 @@ func (a *App) marketplaceCommands() []*cobra.Command {
 	return []*cobra.Command{a.pullCmd(), a.pushCmd(), a.statusCmd(), a.loginCmd(), a.logoutCmd()}
 }
 
-// client builds a Marketplace client. needAuth asks for credentials (environment, then
-// keyring, then a masked prompt on a terminal); without them, reads of live versions
-// still work.
-func (a *App) client(f apiFlags, needAuth bool) (*marketplace.Client, error) {
+// authMode says whether a command needs credentials.
+type authMode int
+
+const (
+	// authIfConfigured sends the credentials pstab finds (environment, keyring) and
+	// reads anonymously when there are none, without asking: reading a live version
+	// needs none, but a server may want them, and then they must be the partner's.
+	authIfConfigured authMode = iota
+	// authRequired asks for credentials (environment, keyring, then a masked prompt on a
+	// terminal) and fails without them.
+	authRequired
+)
+
+// client builds a Marketplace client.
+func (a *App) client(f apiFlags, mode authMode) (*marketplace.Client, error) {
 	cfg := a.clientConfig(f)
 	if f.api != "" && f.api != "v2" && f.api != "v3" {
 		return nil, usageErr("--api must be v2 or v3, not %q", f.api)
 	}
-	if needAuth {
+	switch mode {
+	case authRequired:
 		creds, err := a.credentials()
 		if err != nil {
 			return nil, err
 		}
 		cfg.Credentials = creds
-		a.logger().Debug("credentials", "credentials", creds)
+	case authIfConfigured:
+		creds, err := marketplace.LoadCredentials(a.env)
+		switch {
+		case err == nil:
+			cfg.Credentials = creds
+		case !errors.Is(err, marketplace.ErrNoCredentials):
+			return nil, &ExitError{Code: ExitProblems, Err: err} // half-set, or a bad token
+		}
 	}
+	a.logger().Debug("credentials", "credentials", cfg.Credentials)
 	c, err := marketplace.New(cfg)
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -159,17 +184,14 @@ func apiErr(err error) error {
 		return nil
 	case errors.Is(err, context.Canceled):
 		return errCancelled
+	case errors.Is(err, submit.ErrNeedProductID):
+		return &ExitError{Code: ExitUsage, Err: errors.New(strings.TrimSuffix(err.Error(), "."))}
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return err
 	}
 	return &ExitError{Code: ExitProblems, Err: errors.New(strings.TrimSuffix(err.Error(), "."))}
-}
-
-// target prepares a submission target for an app.
-func (a *App) target(c *marketplace.Client, s *store.Store, cat *questionnaire.Catalogue, ref store.DraftRef, app store.App, api string) *submit.Target {
-	return &submit.Target{Client: c, Store: s, Cat: cat, App: app, Ref: ref, API: api}
 }
 
 // fetchRemote reads the live or draft version of an app; the v3 live version of an app
@@ -201,8 +223,13 @@ func (a *App) pullCmd() *cobra.Command {
 		Long: `Read the live (or draft) Privacy & Security version of an app from the Marketplace and
 make it the app's local draft, as a new save point: your previous draft stays in its
 history (pstab revert brings it back). Fields pstab does not know are kept. Text with
-control characters is refused, naming the field.`,
-		Example: "  pstab pull com.example.app\n  pstab pull com.example.app --state draft --api v3",
+control characters is refused, naming the field.
+
+Your credentials are sent when pstab finds them (ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN,
+or pstab login); without any, the live version is read anonymously. With a vendor id
+(--vendor-id, PSTAB_VENDOR_ID, or one pstab remembers), pull also reads from the app's
+listing what the tab shows from it: the privacy policy link and Bug Bounty enrolment.`,
+		Example: "  pstab pull com.example.app\n  pstab pull com.example.app --state draft --api v3 --vendor-id 1234567",
 		Args:    exactArgs(1, "pull takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := parseState(state)
@@ -210,47 +237,83 @@ control characters is refused, naming the field.`,
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				sub, err := a.appSubject(ctx, s, args[0])
-				ref, cat, app := sub.Ref, sub.Catalogue, sub.App
-				if err != nil {
-					return err
-				}
-				c, err := a.client(f, st == marketplace.Draft || f.api == "v3")
-				if err != nil {
-					return err
-				}
-				remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), st)
-				if err != nil {
-					return err
-				}
-				if !remote.Found {
-					return problemsErr("the Marketplace has no %s version of %s yet; nothing was changed", st, app.Key)
-				}
-				before, err := s.Load(ctx, ref)
-				if err != nil {
-					return storeErr(err)
-				}
-				msg := fmt.Sprintf("pulled the %s version from the Marketplace (%s)", st, f.apiName())
-				if remote.FormStatus != "" {
-					msg += ", formStatus " + remote.FormStatus
-				}
-				rev, _, err := s.Replace(ctx, ref, remote.Answers, store.EventPull, msg, store.AnyVersion)
-				if err != nil {
-					return storeErr(err)
-				}
-				if remote.FormStatus != "" {
-					_ = s.SetStatus(ctx, ref, submit.StatusFor(before.Status, remote.FormStatus), remote.FormStatus)
-				}
-				n := len(cat.Diff(before.Answers, remote.Answers))
-				fmt.Fprintf(a.Err, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
-					st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer", "answers"), app.Key, rev.Number)
-				return nil
+				return a.pull(ctx, s, args[0], f, st)
 			})
 		},
 	}
 	f.add(cmd, true)
 	cmd.Flags().StringVar(&state, "state", "live", "which version: live or draft")
 	return cmd
+}
+
+func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, st marketplace.State) error {
+	sub, err := a.appSubject(ctx, s, key)
+	if err != nil {
+		return err
+	}
+	ref, cat, app := sub.Ref, sub.Catalogue, sub.App
+	ids, err := a.remoteIDs(ctx, s, f, app)
+	if err != nil {
+		return err
+	}
+	mode := ids.authFor(f.api, st)
+	if ids.vendorID != "" {
+		mode = authRequired // the listing is read with credentials only
+	}
+	c, err := a.client(f, mode)
+	if err != nil {
+		return err
+	}
+	t := a.target(c, s, cat, ref, app, f.api, ids)
+	remote, err := a.fetchRemote(ctx, t, st)
+	if err != nil {
+		return err
+	}
+	if !remote.Found {
+		return problemsErr("the Marketplace has no %s version of %s yet; nothing was changed", st, app.Key)
+	}
+	answers := remote.Answers
+	var fromListing []string
+	if l, err := t.Listing(ctx); err != nil {
+		fmt.Fprintf(a.Err, "pstab: note: the app's listing could not be read (%s); the privacy policy and Bug Bounty rows keep your draft's answers.\n",
+			questionnaire.LowerFirst(strings.TrimSuffix(err.Error(), ".")))
+	} else {
+		fromListing = submit.ApplyListing(cat, &answers, l)
+	}
+	before, err := s.Load(ctx, ref)
+	if err != nil {
+		return storeErr(err)
+	}
+	// The listing facts the listing does not give keep the draft's answers: the form
+	// never holds them, so a pull cannot know them otherwise.
+	for _, q := range cat.Questions {
+		if q.FromListing() && !slices.Contains(fromListing, q.ID) {
+			if v, ok := before.Answers.Get(q.ID); ok {
+				answers.Set(q.ID, v)
+			}
+		}
+	}
+	msg := fmt.Sprintf("pulled the %s version from the Marketplace (%s); %s", st, f.apiName(), submit.DescribeForHistory(remote.Properties))
+	rev, _, err := s.Replace(ctx, ref, answers, store.EventPull, msg, store.AnyVersion)
+	if err != nil {
+		return storeErr(err)
+	}
+	if remote.FormStatus != "" {
+		_ = s.SetStatus(ctx, ref, submit.StatusFor(before.Status, remote.FormStatus), remote.FormStatus)
+	}
+	n := len(cat.Diff(before.Answers, answers))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
+		st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer", "answers"), app.Key, rev.Number)
+	describeRemote(&b, app.Key, remote.Properties, true)
+	if len(fromListing) > 0 {
+		fmt.Fprintf(&b, "From the app's listing: %s.\n", strings.Join(fromListing, ", "))
+	}
+	if note := hiddenNote(cat, answers); note != "" {
+		b.WriteString(note + "\n")
+	}
+	_, err = io.WriteString(a.Err, termsafe.Filter(b.String()))
+	return err
 }
 
 func (f apiFlags) apiName() string {
@@ -269,7 +332,7 @@ func (a *App) appSubject(ctx context.Context, s *store.Store, key string) (store
 }
 
 // remoteDiff compares a draft with the Marketplace's version, question by question.
-func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error {
+func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string, f apiFlags) error {
 	if len(args) != 1 {
 		return usageErr("diff --remote takes one app KEY")
 	}
@@ -277,18 +340,21 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 	if err != nil {
 		return err
 	}
-	f := apiFlags{api: "v2"}
 	return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 		sub, err := a.appSubject(ctx, s, args[0])
 		ref, cat, app := sub.Ref, sub.Catalogue, sub.App
 		if err != nil {
 			return err
 		}
-		c, err := a.client(f, st == marketplace.Draft)
+		ids, err := a.remoteIDs(ctx, s, f, app)
 		if err != nil {
 			return err
 		}
-		remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), st)
+		c, err := a.client(f, ids.authFor(f.api, st))
+		if err != nil {
+			return err
+		}
+		remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api, ids), st)
 		if err != nil {
 			return err
 		}
@@ -303,6 +369,13 @@ func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string) error 
 		} else if remote.FormStatus != "" {
 			label += " (formStatus " + remote.FormStatus + ")"
 		}
+		// The listing facts are not in the form: the Marketplace's version cannot differ
+		// from the draft in them.
+		for _, q := range cat.Questions {
+			if v, ok := d.Answers.Get(q.ID); ok && q.FromListing() {
+				remote.Answers.Set(q.ID, v)
+			}
+		}
 		a.printDiff(cat, remote.Answers, d.Answers, label, "your draft")
 		return nil
 	})
@@ -312,9 +385,12 @@ func (a *App) statusCmd() *cobra.Command {
 	var f apiFlags
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "status KEY",
-		Short:   "Show the Marketplace's formStatus and whether live matches your draft",
-		Example: "  pstab status com.example.app",
+		Use:   "status KEY",
+		Short: "Show the Marketplace's form status and whether live matches your draft",
+		Long: `Read the live version of an app from the Marketplace and say where it stands: its form
+status (SUBMITTED, REJECTED, APPROVED or SAVED) and what that means, who saved it last and
+when, the review tickets, what to do next, and whether it matches your draft.`,
+		Example: "  pstab status com.example.app\n  pstab status com.example.app --api v3 --json",
 		Args:    exactArgs(1, "status takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
@@ -323,11 +399,15 @@ func (a *App) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				c, err := a.client(f, f.api == "v3")
+				ids, err := a.remoteIDs(ctx, s, f, app)
 				if err != nil {
 					return err
 				}
-				remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api), marketplace.Live)
+				c, err := a.client(f, ids.authFor(f.api, marketplace.Live))
+				if err != nil {
+					return err
+				}
+				remote, err := a.fetchRemote(ctx, a.target(c, s, cat, ref, app, f.api, ids), marketplace.Live)
 				if err != nil {
 					return err
 				}
@@ -337,6 +417,11 @@ func (a *App) statusCmd() *cobra.Command {
 				}
 				var diffs []questionnaire.Change
 				if remote.Found {
+					for _, q := range cat.Questions {
+						if v, ok := d.Answers.Get(q.ID); ok && q.FromListing() {
+							remote.Answers.Set(q.ID, v)
+						}
+					}
 					diffs = cat.Diff(remote.Answers, d.Answers)
 					if remote.FormStatus != "" {
 						_ = s.SetStatus(ctx, ref, submit.StatusFor(d.Status, remote.FormStatus), remote.FormStatus)
@@ -347,11 +432,15 @@ func (a *App) statusCmd() *cobra.Command {
 					for _, ch := range diffs {
 						ids = append(ids, ch.Question.ID)
 					}
-					return writeJSON(a.Out, map[string]any{
+					out := map[string]any{
 						"key": app.Key, "live": remote.Found, "formStatus": remote.FormStatus,
 						"matchesDraft": remote.Found && len(diffs) == 0, "differences": ids,
 						"localStatus": d.Status,
-					})
+					}
+					if remote.Found {
+						out["properties"] = propsJSON(app.Key, remote.Properties)
+					}
+					return writeJSON(a.Out, out)
 				}
 				var b strings.Builder
 				switch {
@@ -363,6 +452,7 @@ func (a *App) statusCmd() *cobra.Command {
 						fs = "not reported"
 					}
 					fmt.Fprintf(&b, "%s on the Marketplace: formStatus %s%s.\n", app.Key, fs, submit.FormStatusMeaning(remote.FormStatus))
+					describeRemote(&b, app.Key, remote.Properties, false)
 					if len(diffs) == 0 {
 						b.WriteString("The live version matches your draft.\n")
 					} else {
@@ -378,84 +468,6 @@ func (a *App) statusCmd() *cobra.Command {
 	f.add(cmd, true)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func (a *App) loginCmd() *cobra.Command {
-	var email string
-	var withToken bool
-	cmd := &cobra.Command{
-		Use:   "login [--email EMAIL] [--with-token]",
-		Short: "Keep your Atlassian email and API token in the OS keyring",
-		Long: `Keep the Atlassian account email and API token pstab uses for the Marketplace API in your
-OS keyring (Keychain, Secret Service, Windows Credential Manager). The token is read from a
-prompt that does not show it, or with --with-token from standard input; never from an
-argument, and never written to a file. Where no keyring exists (a headless Linux machine),
-set ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN instead.
-
-Create a token at id.atlassian.com > Security > API tokens. Tokens now expire within a year.`,
-		Example: "  pstab login\n  pstab login --email me@example.com --with-token < token.txt",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if email == "" {
-				email = a.env(marketplace.EnvEmail)
-			}
-			var tok marketplace.Token
-			if withToken || !a.InIsTerminal {
-				if email == "" {
-					return usageErr("give --email with --with-token")
-				}
-				if msg := questionnaire.EmailProblem(email); msg != "" {
-					return usageErr("the email %s", msg)
-				}
-				data, err := io.ReadAll(io.LimitReader(a.In, 4096))
-				if err != nil {
-					return usageErr("cannot read the token from standard input: %v", err)
-				}
-				t := strings.TrimSpace(string(data))
-				clear(data)
-				if t == "" {
-					return usageErr("standard input held no token")
-				}
-				tok = marketplace.NewToken(t)
-			} else {
-				var err error
-				if email, tok, err = a.promptCredentials(email); err != nil {
-					return err
-				}
-			}
-			if err := marketplace.Login(email, tok); err != nil {
-				return &ExitError{Code: ExitProblems, Err: err}
-			}
-			fmt.Fprintf(a.Err, "Saved the API token for %s in your OS keyring.\n", email)
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&email, "email", "", "the Atlassian account email (default $ATLASSIAN_EMAIL, else asked)")
-	cmd.Flags().BoolVar(&withToken, "with-token", false, "read the token from standard input")
-	return cmd
-}
-
-func (a *App) logoutCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "logout",
-		Short:   "Remove the saved Atlassian credentials from the OS keyring",
-		Example: "  pstab logout",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			email, err := marketplace.Logout()
-			if errors.Is(err, marketplace.ErrNoCredentials) && !errors.Is(err, marketplace.ErrKeyringUnavailable) {
-				fmt.Fprintln(a.Err, "No credentials were saved; nothing to remove.")
-			} else if err != nil {
-				return &ExitError{Code: ExitProblems, Err: err}
-			} else {
-				fmt.Fprintf(a.Err, "Removed the saved credentials for %s.\n", email)
-			}
-			if a.env(marketplace.EnvToken) != "" {
-				fmt.Fprintf(a.Err, "%s is still set in your environment; unset it too.\n", marketplace.EnvToken)
-			}
-			return nil
-		},
-	}
 }
 
 // bundleQuestionnaire reads which questionnaire a bundle answers.

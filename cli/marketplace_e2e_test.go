@@ -137,13 +137,19 @@ func TestMarketplaceEndToEnd(t *testing.T) {
 	fake := fakemarket.New()
 	defer fake.Close()
 	fake.AddAccount(fakemarket.Account{Email: e2eEmail, Token: e2eToken})
-	fake.AddApp(fakemarket.App{Key: e2eApp, Live: liveListing()})
+	productID := fake.AddApp(fakemarket.App{Key: e2eApp, Live: liveListing()})
 	e := newE2E(t, fake, e2eToken)
 
 	e.must("new", e2eApp, "--name", "E2E App")
 	r := e.must("pull", e2eApp)
 	if !strings.Contains(r.stderr, "save point 1") {
 		t.Fatalf("pull: want a save point, got %q", r.stderr)
+	}
+	// With credentials set, the live version is read with them.
+	for _, req := range fake.Requests() {
+		if req.Method == "GET" && strings.Contains(req.Path, "/privacy-and-security") && !req.Auth {
+			t.Fatalf("pull read %s without the credentials that are set", req.Path)
+		}
 	}
 	r = e.must("status", e2eApp)
 	if !strings.Contains(r.stdout, "formStatus APPROVED") || !strings.Contains(r.stdout, "matches your draft") {
@@ -162,7 +168,7 @@ func TestMarketplaceEndToEnd(t *testing.T) {
 	r = e.must("push", e2eApp, "--dry-run")
 	if !strings.Contains(r.stderr, "PUT "+fake.URL()+"/rest/2/addons/"+e2eApp+"/privacy-and-security") ||
 		!strings.Contains(r.stdout, `"appTrustInformation"`) || !strings.Contains(r.stdout, "psirt@example.com") ||
-		!strings.Contains(r.stdout, `"formStatus": "APPROVED"`) {
+		strings.Contains(r.stdout, `"properties"`) || !strings.Contains(r.stdout, `"isAppDataController": false`) {
 		t.Fatalf("dry run: stderr %q stdout %q", r.stderr, r.stdout)
 	}
 	if _, ok := fake.Draft(e2eApp); ok {
@@ -181,9 +187,27 @@ func TestMarketplaceEndToEnd(t *testing.T) {
 		t.Fatalf("push: %q", r.stderr)
 	}
 
-	r = e.must("push", e2eApp, "--api", "v3", "--publish", "--yes")
-	if !strings.Contains(r.stderr, "formStatus SUBMITTED") {
+	// v3 without a product id or a vendor id says what to give, and sends nothing.
+	r = e.run("", "push", e2eApp, "--api", "v3", "--yes")
+	if r.code != 2 || !strings.Contains(r.stderr, "--vendor-id") || !strings.Contains(r.stderr, "--product-id") {
+		t.Fatalf("v3 push without ids: exit %d %q", r.code, r.stderr)
+	}
+	r = e.must("push", e2eApp, "--api", "v3", "--vendor-id", fakemarket.DefaultVendor, "--publish", "--yes")
+	if !strings.Contains(r.stderr, "formStatus SUBMITTED") || !strings.Contains(r.stderr, "waiting for Atlassian's review") {
 		t.Fatalf("publish: %q", r.stderr)
+	}
+	// The product id came from the listing, not from app-software, and both ids are
+	// remembered: the next v3 command needs neither flag.
+	r = e.must("apps", "--json")
+	if !strings.Contains(r.stdout, `"productId": "`+productID+`"`) {
+		t.Fatalf("the product id remembered is not the listing's %s:\n%s", productID, r.stdout)
+	}
+	fake.ResetLog()
+	e.must("status", e2eApp, "--api", "v3")
+	for _, req := range fake.Requests() {
+		if strings.Contains(req.Path, "/developer-space/") || strings.Contains(req.Path, "/app-software/") {
+			t.Errorf("a remembered product id was looked up again: %s %s", req.Method, req.Path)
+		}
 	}
 	r = e.must("history", e2eApp)
 	for _, want := range []string{"pull", "submit", "publish"} {
@@ -224,6 +248,15 @@ func TestMarketplaceErrorsEndToEnd(t *testing.T) {
 		{"wrong token (401)", func(e *e2eEnv) {
 			e.env = append(e.env, "ATLASSIAN_API_TOKEN=wrong-"+e2eToken)
 		}, []string{"push", e2eApp, "--yes"}, "refused"},
+		{"wrong token on pull (401), not missing", func(e *e2eEnv) {
+			e.env = append(e.env, "ATLASSIAN_API_TOKEN=wrong-"+e2eToken)
+		}, []string{"pull", e2eApp}, "the API token for partner@example.com was refused"},
+		{"a 400 with several errors names each question", func(*e2eEnv) {
+			fake.Inject(fakemarket.Fault{Method: "PUT", Status: 400, Header: map[string][]string{"Content-Type": {"application/json"}},
+				Body: `{"errors":[{"code":"INVALID_EMAIL_FORMAT","path":"/security/securityContact","message":"Invalid email format for securityContact"},` +
+					`{"code":"INVALID_URL_FORMAT","path":"/security/publicSecurityPoliciesLink","message":"Invalid URL format for publicSecurityPoliciesLink"},` +
+					`{"code":"FIELD_REQUIRED","path":"/security/isDiskEncryptionSupported","message":"Field 'security.isDiskEncryptionSupported' is required"}]}`})
+		}, []string{"push", e2eApp, "--yes"}, "with 3 errors:\n  security-contact (Which email address"},
 		{"no Manage App permission (403)", func(e *e2eEnv) {
 			fake.AddAccount(fakemarket.Account{Email: "viewer@example.com", Token: e2eToken + "-viewer", NoManageApp: true})
 			e.env = append(e.env, "ATLASSIAN_EMAIL=viewer@example.com", "ATLASSIAN_API_TOKEN="+e2eToken+"-viewer")

@@ -33,11 +33,16 @@ func (a *App) pushCmd() *cobra.Command {
  5. with --publish, publish the draft (v3 API) and report the formStatus.
 
 --dry-run prints the exact request (method, URL on stderr; body on stdout) and sends
-nothing. Answers the API does not carry are listed for entering in the web form; if the
-API refuses you, pstab export KEY --format sheet writes everything for the web form.`,
+nothing. The body holds the seven groups of answers of the published schema: your shown
+answers, and fields pstab does not know inside those groups, unchanged; never the
+Marketplace's read-only properties, and never an answer its other answers hide.
+
+The v3 API takes the product id of the app's listing: give --vendor-id once (your
+Marketplace vendor id; pstab finds the id and remembers both) or --product-id. If the API
+refuses you, pstab export KEY --format sheet writes everything for the web form.`,
 		Example: `  pstab push com.example.app --dry-run
   pstab push com.example.app
-  pstab push com.example.app --api v3 --publish --yes`,
+  pstab push com.example.app --api v3 --vendor-id 1234567 --publish --yes`,
 		Args: exactArgs(1, "push takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
@@ -65,14 +70,18 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 	if err := refuseToPush(key, submit.Blockers(cat, d.Answers)); err != nil {
 		return err
 	}
-	if dryRun {
-		return a.dryRun(f, cat, app, d.Answers)
-	}
-	c, err := a.client(f, true)
+	ids, err := a.remoteIDs(ctx, s, f, app)
 	if err != nil {
 		return err
 	}
-	t := a.target(c, s, cat, ref, app, f.api)
+	if dryRun {
+		return a.dryRun(f, cat, app, d.Answers, ids)
+	}
+	c, err := a.client(f, authRequired)
+	if err != nil {
+		return err
+	}
+	t := a.target(c, s, cat, ref, app, f.api, ids)
 	plan, err := t.Prepare(ctx, d.Answers)
 	if err != nil {
 		return a.pushFailed(key, err)
@@ -89,6 +98,9 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 			fmt.Fprintf(&b, "  %s: %s\n", ch.Question.ID, ch.Summary)
 		}
 	}
+	if note := hiddenNote(cat, d.Answers); note != "" {
+		b.WriteString(note + "\n")
+	}
 	io.WriteString(a.Err, termsafe.Filter(b.String()))
 
 	action := "Send these answers to the Marketplace as the draft of " + key
@@ -103,18 +115,24 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 		if errors.As(err, &me) {
 			return problemsErr("%v", err)
 		}
+		if refused := a.refusedErr(cat, key, err); refused != nil {
+			return refused
+		}
 		return a.pushFailed(key, err)
 	}
 	fmt.Fprintf(a.Err, "Sent the draft of %s; the Marketplace's draft now matches yours.\n", key)
 	if publish {
-		fs, err := t.Publish(ctx)
+		props, err := t.Publish(ctx)
 		if err != nil {
 			return a.pushFailed(key, err)
 		}
-		if fs == "" {
+		if props.FormStatus == "" {
 			fmt.Fprintf(a.Err, "Published %s; the Marketplace did not report a formStatus yet (pstab status %s).\n", key, key)
 		} else {
-			fmt.Fprintf(a.Err, "Published %s: formStatus %s%s.\n", key, fs, submit.FormStatusMeaning(fs))
+			var b strings.Builder
+			fmt.Fprintf(&b, "Published %s: formStatus %s%s.\n", key, props.FormStatus, submit.FormStatusMeaning(props.FormStatus))
+			describeRemote(&b, key, props, false)
+			io.WriteString(a.Err, termsafe.Filter(b.String()))
 		}
 	} else {
 		fmt.Fprintf(a.Err, "It is not published yet: publish it in the web form (Submit and publish), or run pstab push %s --publish.\n", key)
@@ -131,19 +149,31 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 }
 
 // dryRun prints the exact request a push would send: method and URL on stderr, the body
-// on stdout.
-func (a *App) dryRun(f apiFlags, cat *questionnaire.Catalogue, app store.App, answers questionnaire.Answers) error {
+// on stdout. It sends nothing at all, so a v3 product id not known yet shows as
+// {productId}, with where it will come from.
+func (a *App) dryRun(f apiFlags, cat *questionnaire.Catalogue, app store.App, answers questionnaire.Answers, ids remoteApp) error {
 	info, err := cat.TrustInfo(answers)
 	if err != nil {
 		return err
 	}
-	c, err := a.client(f, false)
+	cfg := a.clientConfig(f)
+	if f.api != "" && f.api != "v2" && f.api != "v3" {
+		return usageErr("--api must be v2 or v3, not %q", f.api)
+	}
+	c, err := marketplace.New(cfg)
 	if err != nil {
-		return err
+		return usageErr("%v", err)
 	}
 	method, url, body, err := c.DraftRequestV2(app.Key, info)
 	if f.api == "v3" {
-		method, url, body, err = c.DraftRequestV3(marketplace.Product{AppKey: app.Key, ID: app.ProductID}, info)
+		method, url, body, err = c.DraftRequestV3(marketplace.Product{AppKey: app.Key, ID: ids.productID}, info)
+		switch {
+		case ids.productID != "":
+		case ids.vendorID != "":
+			fmt.Fprintf(a.Err, "The product id is not known yet: a push finds it in the listings of vendor %s.\n", ids.vendorID)
+		default:
+			fmt.Fprintf(a.Err, "The product id is not known yet: give --vendor-id or --product-id when you push.\n")
+		}
 	}
 	if err != nil {
 		return err
@@ -152,6 +182,9 @@ func (a *App) dryRun(f apiFlags, cat *questionnaire.Catalogue, app store.App, an
 	if json.Indent(&pretty, body, "", "  ") != nil {
 		pretty.Reset()
 		pretty.Write(body)
+	}
+	if note := hiddenNote(cat, answers); note != "" {
+		fmt.Fprintln(a.Err, note)
 	}
 	fmt.Fprintf(a.Err, "Dry run: nothing is sent. The request would be:\n%s %s\n", method, url)
 	_, err = a.Out.Write(questionnaire.EscapeJSONUnsafe(append(pretty.Bytes(), '\n')))

@@ -189,26 +189,26 @@ type JudgeRule struct {
 
 // Question is one question of a catalogue.
 type Question struct {
-	ID          string
-	Number      string // the question's number in the source document, when it has one
-	Section     *Section
-	Prompt      string
-	Help        string
-	Kind        Kind
-	Options     []Option
-	View        View
-	Required    bool
-	ShowIf      *Condition
-	API         APIPath
-	Fields      []Field // entities only
-	MaxLength   int     // runes, for text kinds and list items
-	MaxItems    int     // for lists and entities
-	Examples    []string
+	ID        string
+	Number    string // the question's number in the source document, when it has one
+	Section   *Section
+	Prompt    string
+	Help      string
+	Kind      Kind
+	Options   []Option
+	View      View
+	Required  bool
+	ShowIf    *Condition
+	API       APIPath
+	Fields    []Field // entities only
+	MaxLength int     // runes, for text kinds and list items
+	MaxItems  int     // for lists and entities
+	Examples  []string
 	// Listing names the listing fact this row shows (ListingBugBounty, ListingPrivacy),
 	// or is empty for an answer of the form.
-	Listing  string
-	Formerly *Formerly // list questions only: how earlier catalogues' answers read
-	Judge    []JudgeRule
+	Listing     string
+	Formerly    *Formerly // list questions only: how earlier catalogues' answers read
+	Judge       []JudgeRule
 	Line        int // where the question starts in its catalogue file
 	Index       int // position in Catalogue.Questions
 	SectionRank int // position within its section

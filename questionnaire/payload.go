@@ -256,4 +256,3 @@ func take(root map[string]any, path, prefix string) (json.RawMessage, bool, erro
 	}
 	return raw, raw != nil, nil
 }
-

@@ -22,10 +22,11 @@ const (
 )
 
 type env struct {
-	fake   *fakemarket.Server
-	store  *store.Store
-	cat    *questionnaire.Catalogue
-	target *submit.Target
+	fake    *fakemarket.Server
+	store   *store.Store
+	cat     *questionnaire.Catalogue
+	target  *submit.Target
+	notices []string
 }
 
 func setup(t *testing.T, api string, live map[string]any) *env {
@@ -54,7 +55,10 @@ func setup(t *testing.T, api string, live map[string]any) *env {
 	}
 	app, _ := s.App(context.Background(), key)
 	ref := store.DraftRef{Subject: key, Questionnaire: cat.ID}
-	return &env{fake: fake, store: s, cat: cat, target: &submit.Target{Client: c, Store: s, Cat: cat, App: app, Ref: ref, API: api}}
+	e := &env{fake: fake, store: s, cat: cat}
+	e.target = &submit.Target{Client: c, Store: s, Cat: cat, App: app, Ref: ref, API: api,
+		VendorID: fakemarket.DefaultVendor, Notify: func(msg string) { e.notices = append(e.notices, msg) }}
+	return e
 }
 
 func readyAnswers() questionnaire.Answers {
@@ -64,7 +68,11 @@ func readyAnswers() questionnaire.Answers {
 	a.Set("security-contact", questionnaire.Text("security@example.com"))
 	a.Set("security-policy", questionnaire.Text("https://example.com/security"))
 	a.Set("requires-pats", questionnaire.Bool(false))
-	a.Set("caiq-lite", questionnaire.Bool(false)) // not carried by the API
+	a.Set("gdpr-processor", questionnaire.Text("true"))
+	a.Set("dpa", questionnaire.Text("true"))
+	a.Set("dpa-link", questionnaire.Text("https://example.com/dpa"))
+	a.Set("ccpa-business", questionnaire.Text(questionnaire.NotApplicable))
+	a.Set("privacy-policy", questionnaire.Text("https://example.com/privacy")) // a listing fact: not sent
 	return a
 }
 
@@ -100,8 +108,13 @@ func TestPrepareComparesWithLive(t *testing.T) {
 	if !strings.Contains(strings.Join(changed, " "), "security-contact") {
 		t.Fatalf("changes = %v", changed)
 	}
-	if len(plan.LocalOnly) != 1 || plan.LocalOnly[0].ID != "caiq-lite" {
-		t.Fatalf("local-only = %v", plan.LocalOnly)
+	for _, id := range changed {
+		if id == "privacy-policy" {
+			t.Error("a listing fact is listed as a change to send")
+		}
+	}
+	if len(plan.LocalOnly) != 0 {
+		t.Fatalf("local-only = %v; every question but the listing facts is sent", plan.LocalOnly)
 	}
 }
 
@@ -131,9 +144,14 @@ func TestSendPutsReadsBackAndRecords(t *testing.T) {
 			}
 			if api == "v3" {
 				app, _ := e.store.App(ctx, key)
-				if app.ProductID == "" {
-					t.Fatal("the resolved product id was not remembered")
+				if app.ProductID == "" || app.ProductID == e.fake.AppSoftwareID(key, "cloud") {
+					t.Fatalf("the product id remembered is %q", app.ProductID)
 				}
+			}
+			// The server stores tri-states as "TRUE" strings and stamps updatedAt; the
+			// read-back compares by meaning, so the send is reported as landed.
+			if tri := draft["privacy"].(map[string]any)["gdpr"].(map[string]any)["dataProcessor"].(map[string]any)["isAppDataProcessor"]; tri != "TRUE" {
+				t.Errorf("the fake stored %v; the test means a server that normalises", tri)
 			}
 		})
 	}
@@ -169,12 +187,12 @@ func TestPublishReportsFormStatus(t *testing.T) {
 	if err := e.target.Send(ctx, plan); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := e.target.Publish(ctx)
+	props, err := e.target.Publish(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fs != "SUBMITTED" {
-		t.Fatalf("formStatus = %q", fs)
+	if props.FormStatus != "SUBMITTED" || props.UpdatedBy != email || props.UpdatedAt.IsZero() {
+		t.Fatalf("properties = %+v", props)
 	}
 	d, _ := e.store.Load(ctx, e.target.Ref)
 	if d.FormStatus != "SUBMITTED" || d.Status != store.StatusSubmitted {
@@ -199,5 +217,138 @@ func TestPrepareTreatsAMissingLiveVersionAsNothingLive(t *testing.T) {
 	}
 	if plan.Live.Found || len(plan.Changes) == 0 {
 		t.Fatalf("live found %v, %d changes; want nothing live and every answer new", plan.Live.Found, len(plan.Changes))
+	}
+}
+
+// A v3 push finds the product id from the vendor id, and without one says what to give.
+func TestProductIDFromTheVendor(t *testing.T) {
+	e := setup(t, "v3", nil)
+	e.target.VendorID = ""
+	_, err := e.target.Prepare(context.Background(), readyAnswers())
+	if !errors.Is(err, submit.ErrNeedProductID) || !strings.Contains(err.Error(), "--vendor-id") || !strings.Contains(err.Error(), "--product-id") {
+		t.Fatalf("without a vendor id: %v", err)
+	}
+	if n := len(e.fake.Requests()); n != 0 {
+		t.Errorf("%d requests without a product id", n)
+	}
+	e.target.VendorID = fakemarket.DefaultVendor
+	if _, err := e.target.Prepare(context.Background(), readyAnswers()); err != nil {
+		t.Fatal(err)
+	}
+	if app, _ := e.store.App(context.Background(), key); app.ProductID == "" {
+		t.Error("the found product id is not remembered")
+	}
+}
+
+// A remembered product id that the Marketplace no longer knows (the app was re-listed)
+// is looked up once more, and the partner is told.
+func TestRememberedProductIDIsFoundAgainAfterA404(t *testing.T) {
+	e := setup(t, "v3", nil)
+	ctx := context.Background()
+	if _, err := e.target.Product(ctx); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := e.store.App(ctx, key)
+	old := app.ProductID
+	fresh := e.fake.Relist(key)
+	// A new run: the id comes from the store.
+	e.target = &submit.Target{Client: e.target.Client, Store: e.store, Cat: e.cat, App: app, Ref: e.target.Ref, API: "v3",
+		VendorID: fakemarket.DefaultVendor, Notify: func(msg string) { e.notices = append(e.notices, msg) }}
+	plan, err := e.target.Prepare(ctx, readyAnswers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.target.Send(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if app, _ := e.store.App(ctx, key); app.ProductID != fresh {
+		t.Errorf("remembered %s, want the new id %s", app.ProductID, fresh)
+	}
+	if len(e.notices) != 1 || !strings.Contains(e.notices[0], old) || !strings.Contains(e.notices[0], fresh) || !strings.Contains(e.notices[0], "404") {
+		t.Errorf("notices %q, want one naming the old and the new id", e.notices)
+	}
+	// Given with --product-id, a wrong id is an error, not a reason to look further.
+	e.target.App.ProductID, e.target.ProductGiven = old, true
+	if _, err := e.target.Fetch(ctx, marketplace.Live); !errors.Is(err, marketplace.ErrNotFound) {
+		t.Errorf("a given id the Marketplace does not know: %v", err)
+	}
+}
+
+// A refused PUT lists every error, each at its question.
+func TestRefusalsNameEveryQuestion(t *testing.T) {
+	e := setup(t, "v2", nil)
+	ctx := context.Background()
+	plan, err := e.target.Prepare(ctx, readyAnswers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.Inject(fakemarket.Respond(400, `{"errors":[
+		{"code":"INVALID_EMAIL_FORMAT","path":"/security/securityContact","message":"Invalid email format for securityContact"},
+		{"code":"INVALID_URL_FORMAT","path":"/privacy/dataProcessingAgreement/link","message":"Invalid URL format for link"},
+		{"code":"INVALID_ARRAY_VALUE","path":"/security/compliantCertifications[1]","message":"Invalid certification"},
+		{"code":"FIELD_REQUIRED","message":"Something else is missing"}]}`))
+	err = e.target.Send(ctx, plan)
+	rs := submit.Refusals(e.cat, err)
+	if len(rs) != 4 {
+		t.Fatalf("%d refusals from %v", len(rs), err)
+	}
+	for i, want := range []string{"security-contact", "dpa-link", "certifications", ""} {
+		got := ""
+		if rs[i].Question != nil {
+			got = rs[i].Question.ID
+		}
+		if got != want {
+			t.Errorf("refusal %d points at %q, want %q", i, got, want)
+		}
+	}
+	if rs[2].Item != 1 || !strings.Contains(rs[0].Sentence(), "Which email address") || !strings.Contains(rs[0].Sentence(), "INVALID_EMAIL_FORMAT") {
+		t.Errorf("refusals %+v; %q", rs, rs[0].Sentence())
+	}
+	if d, _ := e.store.Load(ctx, e.target.Ref); d.Status == store.StatusSubmitted {
+		t.Error("a refused draft was marked submitted")
+	}
+}
+
+// The listing's facts reach the rows the tab shows from it.
+func TestListingFacts(t *testing.T) {
+	e := setup(t, "v2", nil)
+	e.fake.AddApp(fakemarket.App{Key: "com.example.listed", PrivacyURL: "https://example.com/legal/privacy", BugBounty: true})
+	if err := e.store.CreateApp(context.Background(), store.App{Key: "com.example.listed", Name: "Listed"}); err != nil {
+		t.Fatal(err)
+	}
+	e.target.App = store.App{Key: "com.example.listed"}
+	l, err := e.target.Listing(context.Background())
+	if err != nil || l == nil {
+		t.Fatalf("listing: %v", err)
+	}
+	a := questionnaire.NewAnswers()
+	set := submit.ApplyListing(e.cat, &a, l)
+	if len(set) != 2 {
+		t.Fatalf("set %v", set)
+	}
+	if v, _ := a.Get("privacy-policy"); v.Text != "https://example.com/legal/privacy" {
+		t.Errorf("privacy policy %q", v.Text)
+	}
+	if v, _ := a.Get("bug-bounty"); v.Bool == nil || !*v.Bool {
+		t.Errorf("bug bounty %+v", v)
+	}
+}
+
+// Every form status has a meaning, and a rejection says what to do, with the ticket.
+func TestFormStatuses(t *testing.T) {
+	for _, fs := range []string{"SUBMITTED", "REJECTED", "APPROVED", "SAVED"} {
+		if submit.FormStatusMeaning(fs) == "" {
+			t.Errorf("%s has no meaning", fs)
+		}
+	}
+	next := submit.NextStep(key, marketplace.Properties{FormStatus: "REJECTED", JiraLinks: []string{"https://ecosystem.atlassian.net/browse/AMKTHELP-9"}})
+	if !strings.Contains(next, "AMKTHELP-9") || !strings.Contains(next, "pstab push "+key) {
+		t.Errorf("after a rejection: %q", next)
+	}
+	for fs, want := range map[string]string{"APPROVED": store.StatusPublished, "SUBMITTED": store.StatusSubmitted,
+		"SAVED": store.StatusSubmitted, "REJECTED": store.StatusDraft} {
+		if got := submit.StatusFor(store.StatusSubmitted, fs); got != want {
+			t.Errorf("StatusFor(%s) = %s, want %s", fs, got, want)
+		}
 	}
 }

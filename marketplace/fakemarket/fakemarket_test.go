@@ -96,7 +96,7 @@ func TestAuthAndRouting(t *testing.T) {
 		{"GET", s.URL() + "/rest/2/addons/com.example.nope/privacy-and-security", manager, "", 404},
 		{"GET", s.URL() + "/rest/2/addons/" + key, manager, "", 404},
 		{"GET", s.URL() + "/rest/3/privacy-and-security/products/" + id, manager, "", 404}, // v3 lives under /marketplace
-		{"GET", v3, anonymous, "", 200}, // the live version needs no credentials
+		{"GET", v3, anonymous, "", 200},                                                    // the live version needs no credentials
 		{"GET", v3 + "?state=draft", anonymous, "", 401},
 		{"GET", v3, readOnly, "", 200},
 		{"GET", v3 + "?state=draft", readOnly, "", 403},
