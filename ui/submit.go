@@ -166,8 +166,8 @@ func (s *submitScreen) send() tea.Cmd {
 		if !publish {
 			return sentMsg{}
 		}
-		fs, err := t.Publish(ctx)
-		return sentMsg{formStatus: fs, published: err == nil, err: err}
+		props, err := t.Publish(ctx)
+		return sentMsg{formStatus: props.FormStatus, published: err == nil, err: err}
 	})
 }
 
