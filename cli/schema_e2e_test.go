@@ -63,7 +63,7 @@ func TestPublishedSchemaEndToEnd(t *testing.T) {
 	// Nothing the listing answers reads "Response not provided"; residency and retention
 	// are shown although the app stores and processes nothing outside Atlassian.
 	md := e.must("preview", e2eApp, "--plain").stdout
-	for _, want := range []string{"stored in Atlassian and the app supports data residency", "0 to 28 days", "SOC2",
+	for _, want := range []string{"Stored in Atlassian, and the app supports data residency", "0 to 28 days", "SOC2",
 		"<https://example.com/privacy>", "From the app's listing", "<https://example.com/dpa>"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("preview lacks %q", want)

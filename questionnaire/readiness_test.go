@@ -50,7 +50,7 @@ func TestReadinessChecks(t *testing.T) {
 			answerChanges{"security-policy": unset}, "Link to a public security policy page"},
 		{"privacy-policy", "privacy-policy",
 			answerChanges{"privacy-policy": questionnaire.Text("https://example.com/legal/privacy")},
-			answerChanges{"privacy-policy": unset}, "Add it in your listing's details"},
+			answerChanges{"privacy-policy": unset}, "add it in the listing and record it here"},
 		{"sub-processors-listed", "sub-processors",
 			answerChanges{"shares-eud": noAnswer, "sub-processors": unset, "logs-shared": noAnswer},
 			answerChanges{"sub-processors": unset}, "Add each company"},

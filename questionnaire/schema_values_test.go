@@ -20,13 +20,13 @@ func TestResidencyValues(t *testing.T) {
 		label     string // what the preview says, in part
 		followUps bool   // locations, in-scope types and migration asked
 	}{
-		{"STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "stored in Atlassian and the app supports data residency", true},
-		{"STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED", "STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED", "stored in Atlassian, but the app does not support", false},
-		{"STORED_EXTERNAL_TO_ATLASSIAN", "STORED_EXTERNAL_TO_ATLASSIAN", "stored outside Atlassian, in the location the customer chooses", true},
+		{"STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "STORED_IN_ATLASSIAN_N_DR_SUPPORTED", "Stored in Atlassian, and the app supports data residency", true},
+		{"STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED", "STORED_IN_ATLASSIAN_N_DR_NOT_SUPPORTED", "Stored in Atlassian, but the app does not support", false},
+		{"STORED_EXTERNAL_TO_ATLASSIAN", "STORED_EXTERNAL_TO_ATLASSIAN", "Stored outside Atlassian, in the location the customer chooses", true},
 		{"APP_DOES_NOT_SUPPORT_DR", "APP_DOES_NOT_SUPPORT_DR", "App does not support data residency", false},
 		{"NOT_APPLICABLE", "NOT_APPLICABLE", "The app stores no End-User Data", false},
 		// Drafts and payloads of earlier versions of pstab: read as before, written anew.
-		{"STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED", "STORED_EXTERNAL_TO_ATLASSIAN", "stored outside Atlassian, in the location the customer chooses", true},
+		{"STORED_OUTSIDE_ATLASSIAN_N_DR_SUPPORTED", "STORED_EXTERNAL_TO_ATLASSIAN", "Stored outside Atlassian, in the location the customer chooses", true},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			payload := `{"dataResidency":{"isDataResidencySupported":"` + tc.in + `","countriesWhereEndUserDataStored":["EU"],"realmMigrationSupported":true}}`

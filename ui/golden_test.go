@@ -90,8 +90,9 @@ func reviewDraft(t *testing.T) *store.Store {
 			subKey(t, "name"): questionnaire.Text("Amazon Web Services"), subKey(t, "link"): questionnaire.Text("https://aws.amazon.com/privacy/"),
 			subKey(t, "purpose"): questionnaire.Text("Hosting"), subKey(t, "countries"): questionnaire.List("United States"),
 		}}}},
-		"security-contact": questionnaire.Text("security@example.com"),
-		"security-policy":  questionnaire.Text("http://example.com/security"),
+		"sub-processor-list": questionnaire.Text("https://example.com/sub-processors"),
+		"security-contact":   questionnaire.Text("security@example.com"),
+		"security-policy":    questionnaire.Text("http://example.com/security"),
 	} {
 		setAnswer(t, s, appKey, id, v)
 	}

@@ -223,6 +223,11 @@ func linesValue(q *questionnaire.Question, lines []string) questionnaire.Value {
 	for i, l := range lines {
 		items[i] = strings.TrimSpace(l)
 	}
+	// A list's suggested values take their spelling from a value or a label ("SOC 2" is
+	// SOC2); any other item is kept as typed.
+	if v, err := questionnaire.ParseValue(q, items); err == nil {
+		return v
+	}
 	return questionnaire.List(items...)
 }
 

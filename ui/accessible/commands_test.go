@@ -95,21 +95,21 @@ func TestCommands(t *testing.T) {
 	})
 }
 
-// Each kind's reply form: a long text over several lines, a multiple choice by numbers
-// and a day range.
+// Each kind's reply form: a list with suggested values (a label picks the Marketplace's
+// spelling), and a day range.
 func TestKindsOfAnswer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t).withApp(map[string][]string{"has-certifications": {"yes"}}).resumeAt("compliance", "certifications")
-	out, code, err := e.run(lines("1", "1, 12", "Cyber Essentials (2026)", "", "quit"))
+	out, code, err := e.run(lines("1", "SOC 2", "Cyber Essentials (2026)", "", "quit"))
 	if code != ExitOK || err != nil {
 		t.Fatalf("exit %d, %v\n%s", code, err, out)
 	}
 	d := e.load()
-	if got := answer(e.ps, d, "certifications"); got != "SOC 2 Type II, Other" {
+	if got := answer(e.ps, d, "certifications"); got != "SOC2, Cyber Essentials (2026)" {
 		t.Errorf("certifications = %q\n%s", got, out)
 	}
-	if got := answer(e.ps, d, "other-certifications"); got != "Cyber Essentials (2026)" {
-		t.Errorf("other-certifications (the follow-up of Other) = %q", got)
+	if !strings.Contains(out, "use the Marketplace's spelling: SOC2, ISO27001, FedRAMP, PCI_DSS.") {
+		t.Errorf("the suggestions are not said:\n%s", out)
 	}
 
 	e = newEnv(t).withApp(map[string][]string{"stores-eud": {"yes"}, "retains-after-uninstall": {"yes"}}).resumeAt("retention", "retention-period")
@@ -153,21 +153,47 @@ func TestParseLine(t *testing.T) {
 		{"gdpr-controller", "3", "Not applicable"},
 		{"gdpr-controller", "not applicable", "Not applicable"},
 		{"gdpr-controller", "TRUE", "Yes"},
-		{"data-residency", "3", "No. App does not support data residency"},
+		{"data-residency", "4", "No. App does not support data residency"},
 		{"data-residency", "APP_DOES_NOT_SUPPORT_DR", "No. App does not support data residency"},
-		{"certifications", "1, 3", "SOC 2 Type II, ISO/IEC 27001"},
-		{"certifications", "1 3", "SOC 2 Type II, ISO/IEC 27001"},
-		{"certifications", "ISO/IEC 27001", "ISO/IEC 27001"},
-		{"certifications", "soc2_type1, Other", "SOC 2 Type I, Other"},
-		{"certifications", "1, 99", "!"},
+		{"data-residency", "5", "Not applicable. The app stores no End-User Data"},
+		{"tools", "1, 3", "Slack, Microsoft Teams"},
+		{"tools", "1 3", "Slack, Microsoft Teams"},
+		{"tools", "Microsoft Teams", "Microsoft Teams"},
+		{"tools", "slack, Other", "Slack, Other"},
+		{"tools", "1, 99", "!"},
 		{"retention-period", "0..30", "0 to 30 days"},
 		{"retention-period", "0 .. 30", "0 to 30 days"},
 		{"retention-period", "Indefinitely", "Indefinitely"},
 		{"retention-period", "thirty", "!"},
 		{"security-contact", "a@example.com", "a@example.com"},
 	}
+	// The built-in catalogue has no multiple choice left; one of a catalogue of its own.
+	multi, err := questionnaire.Load("multi.yaml", []byte(`id: multi
+title: Multi
+level: app
+sections:
+  - id: one
+    title: One
+    questions:
+      - id: tools
+        prompt: Which tools?
+        help: Tick each.
+        kind: multichoice
+        view: default
+        options:
+          - {value: SLACK, label: Slack}
+          - {value: ZOOM, label: Zoom}
+          - {value: TEAMS, label: Microsoft Teams, formerly: [Teams]}
+          - {value: OTHER, label: Other}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range cases {
 		q := ps.Question(c.id)
+		if q == nil {
+			q = multi.Question(c.id)
+		}
 		v, msg := parseLine(q, c.line)
 		got := q.Display(v)
 		if msg != "" {

@@ -66,7 +66,15 @@ func instructions(q *questionnaire.Question) []string {
 	case questionnaire.KindDate:
 		return []string{"Type a date as YYYY-MM-DD, for example 2026-03-31."}
 	case questionnaire.KindList:
-		return []string{"Type one item per line; an empty line ends the list."}
+		lines := []string{"Type one item per line; an empty line ends the list."}
+		if len(q.Options) > 0 {
+			vals := make([]string, len(q.Options))
+			for i, o := range q.Options {
+				vals[i] = o.Value
+			}
+			lines = append(lines, "Where one fits, use the Marketplace's spelling: "+strings.Join(vals, ", ")+".")
+		}
+		return lines
 	case questionnaire.KindDayRange:
 		return []string{"Type the number of days as MIN..MAX, for example 0..30, or type indefinite."}
 	case questionnaire.KindEntities:

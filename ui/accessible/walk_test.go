@@ -71,13 +71,14 @@ func TestHiddenQuestionsAreNeverAsked(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("asked %v\nwant   %v", got, want)
 	}
-	for _, hidden := range []string{"stored-data-types", "shares-eud", "sub-processors", "retention-period"} {
+	for _, hidden := range []string{"stored-data-types", "processed-data-types", "sub-processors", "retention-period"} {
 		if slices.Contains(got, hidden) {
 			t.Errorf("hidden question %s was asked", hidden)
 		}
 	}
-	if !strings.Contains(out, "Section 3 of 9, Third parties, does not apply to your answers, so it is skipped.") {
-		t.Errorf("the skipped section is not said:\n%s", out)
+	// Store and process No hide only the data types: third parties are still asked.
+	if !slices.Contains(got, "shares-eud") || strings.Contains(out, "Third parties, does not apply") {
+		t.Errorf("third parties were skipped for an app that stores and processes nothing outside:\n%s", out)
 	}
 	if d := e.load(); d.ResumeQuestion != "" {
 		t.Errorf("after the last question the resume position is %q, want cleared", d.ResumeQuestion)
