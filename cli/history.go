@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/submit"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
@@ -135,7 +135,7 @@ func (a *App) historyCmd() *cobra.Command {
 				if err != nil {
 					return storeErr(err)
 				}
-				props := lastKnownProperties(d)
+				props := submit.KnownProperties(d)
 				if asJSON {
 					type revJSON struct {
 						Number  int       `json:"number"`
@@ -375,16 +375,4 @@ func (a *App) discardCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask")
 	return cmd
-}
-
-// lastKnownProperties are the Marketplace's properties of the app's form as pstab last
-// saw them: the form status it recorded, with who saved it, when and the review tickets
-// when the last pull brought them (and they are of that status).
-func lastKnownProperties(d store.Draft) marketplace.Properties {
-	p := marketplace.PropertiesOf(d.Answers.Extra)
-	if !strings.EqualFold(p.FormStatus, d.FormStatus) {
-		p = marketplace.Properties{}
-	}
-	p.FormStatus = strings.ToUpper(d.FormStatus)
-	return p
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/ui"
 )
 
@@ -28,12 +29,17 @@ func (a *App) runTUI(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
-	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace()})
+	vendor := a.env("PSTAB_VENDOR_ID")
+	if vendor == "" {
+		vendor, _ = s.Setting(ctx, store.SettingVendorID)
+	}
+	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor)})
 }
 
 // tuiMarketplace lets the wizard submit: credentials from the environment or the keyring
-// (the wizard prompts for them otherwise), API URLs from the environment.
-func (a *App) tuiMarketplace() *ui.Marketplace {
+// (the wizard prompts for them otherwise), API URLs from the environment, and the vendor
+// id that finds an app's v3 product id to publish it.
+func (a *App) tuiMarketplace(vendorID string) *ui.Marketplace {
 	return &ui.Marketplace{
 		LoadCredentials: func() (marketplace.Credentials, error) { return marketplace.LoadCredentials(a.env) },
 		NewClient: func(creds marketplace.Credentials) (*marketplace.Client, error) {
@@ -42,6 +48,7 @@ func (a *App) tuiMarketplace() *ui.Marketplace {
 			return marketplace.New(cfg)
 		},
 		DefaultEmail: a.env(marketplace.EnvEmail),
+		VendorID:     vendorID,
 	}
 }
 

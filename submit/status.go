@@ -91,3 +91,16 @@ func DescribeForHistory(p marketplace.Properties) string {
 	}
 	return strings.Join(Describe(p), "; ")
 }
+
+// KnownProperties are the Marketplace's properties of a draft's form as pstab last saw
+// them: the form status it recorded, with who saved it, when, and the review tickets
+// when the last pull brought them (and they are of that status). Zero when pstab never
+// read or sent the form.
+func KnownProperties(d store.Draft) marketplace.Properties {
+	p := marketplace.PropertiesOf(d.Answers.Extra)
+	if !strings.EqualFold(p.FormStatus, d.FormStatus) {
+		p = marketplace.Properties{}
+	}
+	p.FormStatus = strings.ToUpper(d.FormStatus)
+	return p
+}

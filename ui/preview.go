@@ -9,7 +9,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/submit"
 )
 
 // preview shows the listing tab as customers will see it, rendered with glamour in a
@@ -169,6 +171,19 @@ func newChecklist(ui *shared, s *session, canSubmit bool, width, height int) *ch
 	c.items = cat.Readiness(answers)
 	if cat.Level != "partner" {
 		questionnaire.SortBySeverity(c.items)
+		// Where the Marketplace's form stands, as pstab last saw it: after a rejection,
+		// what to do about it.
+		st := ui.styles
+		if p := s.props; p.FormStatus != "" {
+			style := st.Muted
+			if p.FormStatus == marketplace.FormRejected {
+				style = st.Warn
+			}
+			c.extra = append(c.extra, style.Render(wrapText("On the Marketplace: "+strings.Join(submit.Describe(p), "; ")+".", width-2)))
+			if next := submit.NextStep(s.ref.Subject, p); next != "" && p.FormStatus == marketplace.FormRejected {
+				c.extra = append(c.extra, style.Render(wrapText(next, width-2)))
+			}
+		}
 		return c
 	}
 	// The Security Self-Assessment: each answer judged against its passing criterion, and
@@ -184,6 +199,9 @@ func newChecklist(ui *shared, s *session, canSubmit bool, width, height int) *ch
 		verdict = st.Warn
 	}
 	c.extra = append(c.extra, st.Muted.Render("Against the passing criteria: ")+verdict.Render(verdictWord(as.Overall)))
+	if r := cat.Retired; r != nil {
+		c.extra = append(c.extra, st.Muted.Render(wrapText("Retired program, kept as a record: "+r.Note, width-2)))
+	}
 	if r := as.Renewal; r.Message != "" {
 		style := st.Muted
 		switch r.State {

@@ -7,8 +7,10 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
+	"github.com/pstab/pstab/submit"
 )
 
 // typingPause is how long after the last keystroke a typed answer is saved. Choices are
@@ -41,6 +43,9 @@ type session struct {
 	vis      questionnaire.Visibility
 	progress questionnaire.Progress
 	revision int // the latest save point
+	// props are the Marketplace's properties of the form as pstab last saw them (the form
+	// status, who saved it and when, the review tickets); zero when never read or sent.
+	props marketplace.Properties
 
 	editor draftEditor // nil until a screen edits the answers
 
@@ -153,6 +158,7 @@ func (s *session) setDraft(d store.Draft) {
 		s.answers.Values = map[string]questionnaire.Value{}
 	}
 	s.revision = d.Revision
+	s.props = submit.KnownProperties(d)
 	s.refresh()
 }
 

@@ -22,6 +22,10 @@ type Marketplace struct {
 	LoadCredentials func() (marketplace.Credentials, error)
 	NewClient       func(marketplace.Credentials) (*marketplace.Client, error)
 	DefaultEmail    string
+	// VendorID is the partner's Marketplace vendor id (PSTAB_VENDOR_ID, or the one the
+	// drafts file remembers), which finds an app's v3 product id to publish it; "" when
+	// not known.
+	VendorID string
 }
 
 type submitState int
@@ -36,9 +40,10 @@ const (
 )
 
 // submitScreen sends the draft from the review checklist: it compares it with the live
-// listing, asks, sends with a spinner, and shows the result with the formStatus. A
-// failure (offline, a refused token, a missing permission) is explained in place, and the
-// draft is never touched by it.
+// listing, asks, sends with a spinner, and shows the result with the form status and what
+// it means. A failure (offline, a refused token, a missing permission) is explained in
+// place, and the draft is never touched by it; a draft the Marketplace refused lists every
+// error at its question, and enter goes to the question.
 type submitScreen struct {
 	ui      *shared
 	mp      *Marketplace
@@ -58,10 +63,13 @@ type submitScreen struct {
 	publish bool
 	result  []string
 	err     error
-	cancel  context.CancelFunc
-	scroll  int
-	width   int
-	height  int
+	// refusals are the errors of a refused send, each at its question; cursor selects one.
+	refusals []submit.Refusal
+	cursor   int
+	cancel   context.CancelFunc
+	scroll   int
+	width    int
+	height   int
 }
 
 type credsMsg struct {
@@ -76,9 +84,9 @@ type preparedMsg struct {
 }
 
 type sentMsg struct {
-	formStatus string
-	published  bool
-	err        error
+	props     marketplace.Properties
+	published bool
+	err       error
 }
 
 // newSubmitScreen starts submitting the session's draft, as it is now.
@@ -148,7 +156,7 @@ func (s *submitScreen) prepare() tea.Cmd {
 		if err != nil {
 			return preparedMsg{err: err}
 		}
-		t := &submit.Target{Client: client, Store: ui.drafts, Cat: cat, App: app, Ref: ref, API: "v2"}
+		t := &submit.Target{Client: client, Store: ui.drafts, Cat: cat, App: app, Ref: ref, API: "v2", VendorID: mp.VendorID}
 		plan, err := t.Prepare(ctx, answers)
 		return preparedMsg{target: t, plan: plan, err: err}
 	})
@@ -167,7 +175,7 @@ func (s *submitScreen) send() tea.Cmd {
 			return sentMsg{}
 		}
 		props, err := t.Publish(ctx)
-		return sentMsg{formStatus: props.FormStatus, published: err == nil, err: err}
+		return sentMsg{props: props, published: err == nil, err: err}
 	})
 }
 
@@ -210,9 +218,12 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 		}
 		s.state = submitDone
 		s.result = []string{"Sent: the Marketplace's draft of " + s.ref.Subject + " now matches yours."}
-		switch {
-		case msg.published && msg.formStatus != "":
-			s.result = append(s.result, "Published: formStatus "+msg.formStatus+submit.FormStatusMeaning(msg.formStatus)+".")
+		switch fs := msg.props.FormStatus; {
+		case msg.published && fs != "":
+			s.result = append(s.result, "Published: formStatus "+fs+submit.FormStatusMeaning(fs)+".")
+			if next := submit.NextStep(s.ref.Subject, msg.props); next != "" {
+				s.result = append(s.result, next)
+			}
 		case msg.published:
 			s.result = append(s.result, "Published; the Marketplace did not report a formStatus yet (pstab status "+s.ref.Subject+").")
 		default:
@@ -233,6 +244,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 
 func (s *submitScreen) fail(err error) tea.Cmd {
 	s.state, s.err = submitFailed, err
+	s.refusals, s.cursor = submit.Refusals(s.cat, err), 0
 	if errors.Is(err, context.Canceled) {
 		s.err = errors.New("cancelled; nothing more was sent")
 	}
@@ -277,11 +289,19 @@ func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 			return nil, backIntent{}
 		}
 	case submitFailed:
-		switch msg.String() {
-		case "r":
+		switch {
+		case msg.String() == "r":
 			return s.prepare(), nil
-		case "c":
+		case msg.String() == "c":
 			return s.credentialsForm(""), nil
+		case key.Matches(msg, km.Up) && len(s.refusals) > 0:
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(msg, km.Down) && len(s.refusals) > 0:
+			s.cursor = min(len(s.refusals)-1, s.cursor+1)
+		case msg.Type == tea.KeyEnter && len(s.refusals) > 0:
+			if q := s.refusals[s.cursor].Question; q != nil {
+				return nil, jumpIntent{q: q}
+			}
 		}
 	case submitDone:
 		if msg.Type == tea.KeyEnter {
@@ -318,10 +338,48 @@ func (s *submitScreen) View() string {
 			b.WriteString(st.OK.Render(wrapText("✓ "+line, width)) + "\n")
 		}
 	case submitFailed:
+		if len(s.refusals) > 0 {
+			b.WriteString(s.refusalsView(width))
+			break
+		}
 		b.WriteString(st.Banner.Render(wrapText(questionnaire.Sentence(s.err.Error()), width-3)) + "\n\n")
 		b.WriteString(st.Muted.Render(wrapText("Your draft is untouched. To enter it by hand in the web form instead, run pstab export "+
 			s.ref.Subject+" --format sheet.", width)) + "\n")
 	}
+	return b.String()
+}
+
+// refusalsView lists every error of a refused send, the selected one marked, each with
+// the question it points at in the catalogue's words, so that enter can go and fix it.
+func (s *submitScreen) refusalsView(width int) string {
+	st := s.ui.styles
+	var b strings.Builder
+	n := len(s.refusals)
+	b.WriteString(st.Banner.Render(wrapText(fmt.Sprintf("The Marketplace refused the draft of %s with %d %s.", s.ref.Subject, n,
+		questionnaire.PluralWord(n, "error", "errors")), width-3)) + "\n\n")
+	room := max(2, (s.height-8)/2) // two lines an error
+	first := min(max(0, s.cursor-room+1), max(0, n-room))
+	for i := first; i < n && i < first+room; i++ {
+		r := s.refusals[i]
+		mark, style := "  ", st.Text
+		if i == s.cursor {
+			mark, style = "› ", st.Accent
+		}
+		where := r.Path
+		if r.Question != nil {
+			where = r.Question.ID + " · " + questionnaire.OneLine(r.Question.Prompt)
+		}
+		if where == "" {
+			where = "the request as a whole"
+		}
+		msg := r.Message
+		if r.Code != "" {
+			msg += " [" + r.Code + "]"
+		}
+		b.WriteString(style.Render(truncate(mark+where, width)) + "\n")
+		b.WriteString(st.Muted.Render(truncate("    "+msg, width)) + "\n")
+	}
+	b.WriteString("\n" + st.Muted.Render(wrapText("Your draft is untouched. Press enter to go to the selected question, fix it, then submit again.", width)) + "\n")
 	return b.String()
 }
 
@@ -340,6 +398,18 @@ func (s *submitScreen) confirmView(width int) string {
 			head += st.Faint.Render("  (live formStatus " + live.FormStatus + ")")
 		}
 		b.WriteString(st.Text.Render(head) + "\n")
+	}
+	if live.Found && live.FormStatus != "" {
+		for _, line := range submit.Describe(live.Properties) {
+			b.WriteString(st.Faint.Render(truncate("  live: "+line, width)) + "\n")
+		}
+		if live.FormStatus == marketplace.FormRejected {
+			b.WriteString(st.Warn.Render(wrapText(submit.NextStep(s.ref.Subject, live.Properties), width)) + "\n")
+		}
+	}
+	if n := len(s.plan.Hidden); n > 0 {
+		b.WriteString(st.Muted.Render(wrapText(fmt.Sprintf("%d %s hidden by your other answers: kept in the draft, not sent.", n,
+			questionnaire.PluralWord(n, "answer is", "answers are")), width)) + "\n")
 	}
 	var lines []string
 	for _, ch := range s.plan.Changes {
@@ -369,6 +439,9 @@ func (s *submitScreen) Help() helpKeys {
 	case submitFailed:
 		short = []key.Binding{key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "other credentials")), km.Back}
+		if len(s.refusals) > 0 {
+			short = append([]key.Binding{km.Up, km.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to the question"))}, short...)
+		}
 	case submitPreparing, submitSending:
 		short = []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 	case submitDone:

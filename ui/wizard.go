@@ -6,7 +6,9 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/submit"
 )
 
 // wizard walks the partner through one draft, a section at a time. It owns the section
@@ -55,6 +57,12 @@ func newWizard(ui *shared, s *session, resumeSection, resumeQuestion string, wid
 	w.pointInput.CharLimit = 200
 	w.SetSize(width, height)
 	w.resume(resumeSection, resumeQuestion)
+	if p := s.props; p.FormStatus != "" {
+		w.notice = "On the Marketplace: formStatus " + p.FormStatus + submit.FormStatusMeaning(p.FormStatus) + "."
+		if p.FormStatus == marketplace.FormRejected {
+			w.notice += " Press r for the review ticket and what to do."
+		}
+	}
 	return w
 }
 

@@ -273,7 +273,12 @@ func (w *wizard) bottomView(width int) string {
 	var help string
 	if b := w.current(); b != nil && !w.sidebar {
 		text := b.q.Help
-		if b.q.Local() && w.cat.Level == "app" {
+		if b.orig.IsRich() && !w.readOnly() {
+			// Said first, so that a long help text cannot push it out of the panel.
+			text = "This answer came from the Marketplace as formatted text, shown as its words, and is sent back unchanged while you leave it; " +
+				"if you edit it, pstab sends your plain text in its place, without the formatting. " + text
+		}
+		if b.q.Local() && !b.q.FromListing() && w.cat.Level == "app" {
 			text += " (Not sent by the API: enter it in the web form too; pstab's answer sheet lists it.)"
 		}
 		if b.q.Kind == questionnaire.KindLongText && !w.readOnly() {
