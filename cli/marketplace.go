@@ -422,7 +422,13 @@ when, the review tickets, what to do next, and whether it matches your draft.`,
 							remote.Answers.Set(q.ID, v)
 						}
 					}
-					diffs = cat.Diff(remote.Answers, d.Answers)
+					// What is not sent cannot differ on the Marketplace: answers the draft's
+					// other answers hide are kept in the draft only.
+					for _, ch := range cat.Diff(remote.Answers, d.Answers) {
+						if !ch.Hidden {
+							diffs = append(diffs, ch)
+						}
+					}
 					if remote.FormStatus != "" {
 						_ = s.SetStatus(ctx, ref, submit.StatusFor(d.Status, remote.FormStatus), remote.FormStatus)
 					}

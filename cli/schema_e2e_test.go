@@ -119,6 +119,11 @@ func TestPublishedSchemaEndToEnd(t *testing.T) {
 		t.Error("publish left a draft")
 	}
 
+	// The hidden data types are not on the Marketplace, and are no difference.
+	if r := e.must("status", e2eApp, "--api", "v3"); !strings.Contains(r.stdout, "matches your draft") {
+		t.Errorf("status after the push:\n%s", r.stdout)
+	}
+
 	// v2 push lands too.
 	e.must("set", e2eApp, "requires-pats", "no")
 	if r := e.must("push", e2eApp, "--yes"); !strings.Contains(r.stderr, "now matches yours") {
@@ -164,6 +169,17 @@ func TestPublishedSchemaEndToEnd(t *testing.T) {
 	fake.UseCommonWrapper(true)
 	if r := e.must("status", e2eApp, "--api", "v3"); !strings.Contains(r.stdout, "formStatus") {
 		t.Errorf("status with the common wrapper: %s", r.stdout)
+	}
+	// Without credentials anywhere, the live version is read anonymously.
+	anon := newE2E(t, fake, e2eToken)
+	anon.env = append(anon.env, "ATLASSIAN_API_TOKEN=", "ATLASSIAN_EMAIL=")
+	anon.must("new", e2eApp, "--name", "Forge App")
+	fake.ResetLog()
+	anon.must("pull", e2eApp)
+	for _, req := range fake.Requests() {
+		if req.Auth {
+			t.Errorf("an anonymous pull sent credentials: %s %s", req.Method, req.Path)
+		}
 	}
 	e.checkNoToken(e2eToken)
 }

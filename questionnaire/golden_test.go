@@ -203,6 +203,10 @@ func TestGoldenAnswerSetsMeanWhatTheySay(t *testing.T) {
 			t.Errorf("full: %s is not answered; the full set answers every question", q.ID)
 		}
 	}
+	// A file holding every documented field previews without a false "not provided".
+	if md := c.Markdown(full, MarkdownOptions{Views: ViewsAll}); strings.Contains(md, NotProvided) || strings.Contains(md, FromListingUnknown) {
+		t.Errorf("full: the preview says a response is missing:\n%s", md)
+	}
 	for _, id := range []string{"sub-processors", "eea-mechanism", "residency-locations", "retention-period", "pets", "certifications", "dpa-link", "caiq-lite-link", "gdpr-controller-data-types", "ccpa-business-data-types", "sub-processor-list"} {
 		if !c.Visible(full).ShowsID(id) {
 			t.Errorf("full: %s is not shown", id)
