@@ -25,6 +25,12 @@ func (c *Catalogue) TrustInfo(a Answers) (map[string]any, error) {
 	// Drafts saved by earlier versions of pstab may hold a hidden question's server value
 	// in Extra: every known field goes first, and only shown answers come back.
 	for _, q := range c.Questions {
+		if len(info) == 0 {
+			break // nothing to remove: the common case, a draft without unknown fields
+		}
+		if !IsAnswerGroup(firstKey(q.API)) {
+			continue
+		}
 		for _, p := range q.API.paths() {
 			_, _, _ = take(info, p, "")
 		}
@@ -62,6 +68,18 @@ func (c *Catalogue) TrustInfo(a Answers) (map[string]any, error) {
 		put(info, q.API.Path, tree)
 	}
 	return info, nil
+}
+
+// firstKey is the first key of a question's API paths, or "" for a question the API does
+// not carry.
+func firstKey(p APIPath) string {
+	for _, s := range p.paths() {
+		if i := strings.IndexByte(s, '.'); i > 0 {
+			return s[:i]
+		}
+		return s
+	}
+	return ""
 }
 
 // apiValue returns the answer to q as the JSON tree the API takes: the value MarshalValue
