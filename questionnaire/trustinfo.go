@@ -73,13 +73,12 @@ func (c *Catalogue) TrustInfo(a Answers) (map[string]any, error) {
 // firstKey is the first key of a question's API paths, or "" for a question the API does
 // not carry.
 func firstKey(p APIPath) string {
-	for _, s := range p.paths() {
-		if i := strings.IndexByte(s, '.'); i > 0 {
-			return s[:i]
-		}
-		return s
+	paths := p.paths()
+	if len(paths) == 0 {
+		return ""
 	}
-	return ""
+	first, _, _ := strings.Cut(paths[0], ".")
+	return first
 }
 
 // apiValue returns the answer to q as the JSON tree the API takes: the value MarshalValue
