@@ -4,16 +4,16 @@ import "encoding/json"
 
 // Answers is one draft's answers to a catalogue: the answer to each question by ID, whether
 // the question is shown or not, plus whatever a payload carried that the catalogue does not
-// know, kept so that it can be written back unchanged.
+// know.
 type Answers struct {
 	Values map[string]Value
-	// Extra is the part of the payload's TrustInfo object that no shown question took:
-	// read-only server fields such as properties.formStatus, questions Atlassian added after
-	// this catalogue, and the server's values for questions that were hidden when it was read.
-	// It is written back unchanged, under the shown questions' answers.
+	// Extra is the part of the payload's TrustInfo object that no question asks: the
+	// server's read-only keys (properties: the form status, who saved it, the review
+	// tickets), and fields Atlassian added after this catalogue. Unknown fields inside the
+	// seven answer groups are sent back unchanged; the rest is kept for display only.
 	Extra map[string]any
 	// Envelope holds the keys a wrapped payload had beside appTrustInformation or
-	// commonCloud, if any.
+	// commonCloud, if any; kept for the record, never sent.
 	Envelope map[string]any
 }
 

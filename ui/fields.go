@@ -80,8 +80,9 @@ type block struct {
 	list     *listEditor
 	entities *entityEditor
 
-	// orig is the answer the block was built from, so that an unchanged tri-state keeps
-	// the server's spelling and an unknown option survives being shown.
+	// orig is the answer the block was built from, so that an unchanged answer keeps its
+	// form (a rich-text document the Marketplace sent) and an unknown option survives
+	// being shown.
 	orig     questionnaire.Value
 	touched  bool   // left at least once: problems are shown from then on
 	problem  string // the first blocking problem, in the engine's words
