@@ -350,7 +350,7 @@ func TestMismatches(t *testing.T) {
 	if m := Mismatches(sent, got); !reflect.DeepEqual(m, []string{"a.gone"}) {
 		t.Errorf("Mismatches = %v, want [a.gone]", m)
 	}
-	got = decodeTree(`{"a":{"b":false,"n":31,"list":["y","x"],"gone":"v"}}`)
+	got = decodeTree(`{"a":{"b":false,"n":31,"list":["y","z"],"gone":"v"}}`)
 	want := []string{"a.b", "a.list", "a.n"}
 	if m := Mismatches(sent, got); !reflect.DeepEqual(m, want) {
 		t.Errorf("Mismatches = %v, want %v", m, want)
@@ -361,9 +361,22 @@ func TestMismatches(t *testing.T) {
 	if m := Mismatches(sent, got); len(m) != 0 {
 		t.Errorf("by meaning: %v", m)
 	}
-	got = decodeTree(`{"p":{"c":"FALSE","d":"no","e":true,"list":[{"name":"AWS","purpose":"Hosting"}]}}`)
+	got = decodeTree(`{"p":{"c":"FALSE","d":"no","e":true,"list":[{"name":"Amazon","purpose":"Hosting"}]}}`)
 	if m := Mismatches(sent, got); !reflect.DeepEqual(m, []string{"p.c", "p.d", "p.e", "p.list"}) {
 		t.Errorf("different meanings: %v", m)
+	}
+	// A server that tidies text and lists: the same answers.
+	sent = decodeTree(`{"s":{"contact":"Security@Example.com","link":"https://example.com/trust/","text":"line one\nline  two ",
+		"types":["Issue keys","Account IDs"],"subs":[{"name":"AWS"},{"name":"Sentry"}]}}`)
+	got = decodeTree(`{"s":{"contact":"security@example.com","link":"https://example.com/trust","text":"line one line two",
+		"types":["Account IDs","Issue keys"],"subs":[{"name":"Sentry","id":"2"},{"name":"AWS","id":"1"}]}}`)
+	if m := Mismatches(sent, got); len(m) != 0 {
+		t.Errorf("normalised by the server: %v", m)
+	}
+	got = decodeTree(`{"s":{"contact":"psirt@example.com","link":"https://example.com/other","text":"line one",
+		"types":["Account IDs"],"subs":[{"name":"Sentry"},{"name":"Sentry"}]}}`)
+	if m := Mismatches(sent, got); !reflect.DeepEqual(m, []string{"s.contact", "s.link", "s.subs", "s.text", "s.types"}) {
+		t.Errorf("different answers: %v", m)
 	}
 	// Go values compare like their JSON.
 	if m := Mismatches(map[string]any{"n": 3, "l": []string{"a"}}, decodeTree(`{"n":3,"l":["a"]}`)); len(m) != 0 {

@@ -188,9 +188,11 @@ var readOnlyKeys = []string{"properties", "hasRestAPIExtension", "supportsConfig
 // whose value did not land, sorted. It compares by meaning, as a server may store what it
 // was sent in its own spelling: fields only the server has, and the read-only keys
 // (properties, with the new updatedAt of every save; v3's hasRestAPIExtension and
-// supportsConfigurableEgress), are ignored; a field holding nothing (null, "", []) matches
-// one that is absent; numbers compare by value; a boolean matches its spelling as a
-// string in any case ("TRUE", "true"), and NOT_APPLICABLE matches in any case.
+// supportsConfigurableEgress), are ignored, and so are fields the server adds to a record
+// of a list; a field holding nothing (null, "", []) matches one that is absent; numbers
+// compare by value; a boolean matches its spelling as a string in any case ("TRUE",
+// "true"); text matches regardless of case, of runs of white space and of a link's final
+// "/"; and a list matches the same items in another order.
 func Mismatches(sent, got map[string]any) []string {
 	var out []string
 	s, g := normalize(sent), normalize(got)
@@ -294,7 +296,7 @@ func sameValue(a, b any) bool {
 	case string:
 		switch y := b.(type) {
 		case string:
-			return x == y || (strings.EqualFold(x, notApplicable) && strings.EqualFold(y, notApplicable))
+			return x == y || sameText(x, y)
 		case bool:
 			return sameValue(y, x)
 		}
@@ -304,10 +306,17 @@ func sameValue(a, b any) bool {
 		if !ok || len(x) != len(y) {
 			return false
 		}
-		for i := range x {
-			if !deepSame(x[i], y[i]) {
-				return false
+		// Each item sent matches one item read back, in any order: a server may sort.
+		used := make([]bool, len(y))
+	items:
+		for _, xi := range x {
+			for j, yj := range y {
+				if !used[j] && deepSame(xi, yj) {
+					used[j] = true
+					continue items
+				}
 			}
+			return false
 		}
 		return true
 	case map[string]any:
@@ -316,8 +325,18 @@ func sameValue(a, b any) bool {
 	return a == b
 }
 
-// notApplicable is the tri-state answer that is neither true nor false.
-const notApplicable = "NOT_APPLICABLE"
+// sameText reports whether two strings say the same once a server's usual normalising is
+// undone: case, runs of white space, and a link's final "/".
+func sameText(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.Join(strings.Fields(s), " ")
+		if strings.Contains(s, "://") {
+			s = strings.TrimSuffix(s, "/")
+		}
+		return s
+	}
+	return strings.EqualFold(norm(a), norm(b))
+}
 
 // deepSame is equality by meaning inside lists, where a record's fields must all match
 // (an empty field matching an absent one).
@@ -338,11 +357,7 @@ func deepSame(a, b any) bool {
 				return false
 			}
 		}
-		for k, w := range n {
-			if _, sent := m[k]; !sent && !empty(w) {
-				return false
-			}
-		}
+		// Keys only the server has (an id it gives each record) are no difference.
 		return true
 	}
 	return sameValue(a, b)
