@@ -348,13 +348,27 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization") != ""}
-	defer func() {
+	logged := false
+	record := func() {
+		if logged {
+			return
+		}
+		logged = true
 		entry.Status = rec.status
 		s.mu.Lock()
 		s.log = append(s.log, entry)
 		s.mu.Unlock()
-	}()
+	}
+	// A normal answer reaches the client only once this handler has returned, so the
+	// request is in the log before the client can look; deferred logging is enough.
+	defer record()
 	if f := s.takeFault(r); f != nil {
+		if f.Drop || f.Hang {
+			// The client sees these end (a closed connection, its own timeout) while the
+			// handler still runs: log the request first, or a test that counts requests
+			// right after the failed call may not find it yet.
+			record()
+		}
 		if s.applyFault(f, rec, r) {
 			return
 		}
