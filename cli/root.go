@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/spf13/cobra"
 )
@@ -127,6 +128,16 @@ Run pstab with no command to open the interactive wizard.`,
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
 	root.SetVersionTemplate("pstab {{.Version}}\n")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		// A command that waits on the Marketplace says so on standard error before each
+		// retry. The wizard (root, review) draws on standard error, so it says it itself.
+		if cmd != root && cmd.Name() != "review" {
+			cmd.SetContext(marketplace.WithRetryNotice(cmd.Context(), func(r marketplace.Retry) {
+				fmt.Fprintln(a.Err, "pstab: note: "+questionnaire.Sentence(r.String()))
+			}))
+		}
+		return nil
+	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%v; see pstab --help", err)}
 	})

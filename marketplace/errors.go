@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -79,13 +81,22 @@ type NetworkError struct {
 	Method, Path string
 	Host         string
 	Timeout      bool
-	err          error
+	// Unreachable marks a connection refused or a host name that does not resolve: nothing
+	// there can answer, so the call is not retried.
+	Unreachable bool
+	err         error
 }
 
 // Error says which request failed and which host could not be reached in time.
 func (e *NetworkError) Error() string {
-	if e.Timeout {
+	var dns *net.DNSError
+	switch {
+	case e.Timeout:
 		return fmt.Sprintf("%s %s: %s did not answer in time; check your connection and try again", e.Method, e.Path, e.Host)
+	case errors.Is(e.err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("%s %s: could not reach %s: the connection was refused, so nothing is listening there; check the API address and your connection", e.Method, e.Path, e.Host)
+	case errors.As(e.err, &dns) && dns.IsNotFound:
+		return fmt.Sprintf("%s %s: could not reach %s: no host has the name %s; check the API address and your connection", e.Method, e.Path, e.Host, cleanText(dns.Name, 200))
 	}
 	return fmt.Sprintf("%s %s: could not reach %s (%s); check your connection and try again", e.Method, e.Path, e.Host, cleanText(rootCause(e.err), 200))
 }

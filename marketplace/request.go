@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -37,10 +38,13 @@ type attempt struct {
 //
 // Retried: 429 and 503 (the server says it did not do the work), 502 and 504 on idempotent
 // methods only (a gateway error after a POST publish may hide a publish that happened), and
-// a network error before any response on idempotent methods, or on any method when the
-// request never went out. Timeouts are not retried. The wait is the larger of Retry-After
-// and an exponential backoff of about 1, 2, 4, 8 s × U(0.7, 1.3); at most 4 retries and 2
-// minutes of waiting in all. A Retry-After over 60 s gives up at once.
+// a connection that broke before any response on idempotent methods, or on any method when
+// the request never went out. Timeouts are not retried, nor is a connection refused or a
+// host name that does not resolve: nothing is there to answer, and seconds of backoff
+// would not change that. The wait is the larger of Retry-After and an exponential backoff
+// of about 1, 2, 4, 8 s × U(0.7, 1.3); at most 4 retries and 2 minutes of waiting in all. A
+// Retry-After over 60 s gives up at once. Before each wait the context's RetryNotice, if
+// any, hears what failed, how long the wait is and how many tries are left.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	u := *cl.base
 	u.Path = cl.path // the full path: callers include the base URL's path
@@ -63,7 +67,7 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 				return nil, err // a response too large to read
 			}
 			var ne *NetworkError
-			retry := errors.As(err, &ne) && !ne.Timeout && (idempotent || !at.sent)
+			retry := errors.As(err, &ne) && !ne.Timeout && !ne.Unreachable && (idempotent || !at.sent)
 			if !retry || n > maxRetries {
 				return nil, err
 			}
@@ -88,6 +92,9 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 		}
 		if c.logger != nil {
 			c.logger.DebugContext(ctx, "marketplace retry", "method", cl.method, "path", fullPath, "attempt", n, "wait", wait)
+		}
+		if notice := retryNoticeFrom(ctx); notice != nil {
+			notice(Retry{Method: cl.method, Path: fullPath, Status: at.status, Err: err, Wait: wait, TriesLeft: maxRetries - n + 1})
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", cl.method, fullPath, err)
@@ -227,10 +234,13 @@ func (c *Client) once(ctx context.Context, cl call, u *url.URL, n int) (attempt,
 
 func (c *Client) networkError(rq request, host string, err error) *NetworkError {
 	var ne net.Error
+	var dns *net.DNSError
+	timeout := errors.As(err, &ne) && ne.Timeout()
 	return &NetworkError{
 		Method: rq.method, Path: rq.path, Host: host,
-		Timeout: errors.As(err, &ne) && ne.Timeout(),
-		err:     err,
+		Timeout:     timeout,
+		Unreachable: !timeout && (errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns)),
+		err:         err,
 	}
 }
 

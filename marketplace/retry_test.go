@@ -194,25 +194,93 @@ func TestDroppedConnectionRetriedForIdempotent(t *testing.T) {
 	}
 }
 
-func TestUnreachableHost(t *testing.T) {
+func TestUnreachableHostFailsAtOnce(t *testing.T) {
 	addr := refusedAddr(t)
-	e := newEnv(t, withURLs("http://"+addr, "http://"+addr+"/marketplace"))
+	e := newEnv(t, withURLs("http://"+addr, "http://"+addr+"/marketplace"), withRealSleep())
+	start := time.Now()
 	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	elapsed := time.Since(start)
 	var ne *NetworkError
-	if !errors.As(err, &ne) || !errors.Is(err, ErrNetwork) || ne.Timeout {
-		t.Fatalf("err %v, want a *NetworkError", err)
+	if !errors.As(err, &ne) || !errors.Is(err, ErrNetwork) || ne.Timeout || !ne.Unreachable {
+		t.Fatalf("err %v, want an unreachable *NetworkError", err)
 	}
-	if !strings.Contains(err.Error(), "could not reach "+addr) {
-		t.Errorf("message %q does not name the host", err)
+	if !strings.Contains(err.Error(), "could not reach "+addr+": the connection was refused") {
+		t.Errorf("message %q does not name the host and the refusal", err)
 	}
-	if got := e.attempts(); got != 1+maxRetries {
-		t.Errorf("%d attempts, want %d (a refused connection is retried)", got, 1+maxRetries)
+	// A refused connection is not a server that is busy: nothing listens there, and
+	// seconds of backoff (about 15 s in all before) would not change that.
+	if got := e.attempts(); got != 1 {
+		t.Errorf("%d attempts, want 1 (a refused connection is not retried)", got)
 	}
-	// A publish that never went out is retried too: nothing can have been published.
+	t.Logf("refused connection: failed after %v", elapsed.Round(time.Millisecond))
+	if elapsed > time.Second {
+		t.Errorf("took %v, want under a second", elapsed)
+	}
 	e.log.Reset()
 	_ = e.client.PublishV3(context.Background(), e.product())
-	if got := e.attempts(); got != 1+maxRetries {
-		t.Errorf("publish: %d attempts, want %d", got, 1+maxRetries)
+	if got := e.attempts(); got != 1 {
+		t.Errorf("publish: %d attempts, want 1", got)
+	}
+}
+
+func TestUnresolvableHostFailsAtOnce(t *testing.T) {
+	// .invalid never resolves (RFC 2606); where no resolver answers at all, the lookup is
+	// a timeout instead, which this test does not judge.
+	e := newEnv(t, withURLs("https://pstab-test.invalid", "https://pstab-test.invalid/marketplace"), withRealSleep())
+	_, err := e.client.GetV2(context.Background(), appKey, Live)
+	var ne *NetworkError
+	if !errors.As(err, &ne) {
+		t.Fatalf("err %v, want a *NetworkError", err)
+	}
+	if ne.Timeout {
+		t.Skipf("the resolver did not answer: %v", err)
+	}
+	if !ne.Unreachable || !strings.Contains(err.Error(), "no host has the name pstab-test.invalid") {
+		t.Errorf("err %q, want an unreachable host named", err)
+	}
+	if got := e.attempts(); got != 1 {
+		t.Errorf("%d attempts, want 1 (a name that does not resolve is not retried)", got)
+	}
+}
+
+func TestRetryNoticeSaysWhatAndHowManyTriesLeft(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Inject(fakemarket.Unavailable(503, 2))
+	var notes []Retry
+	ctx := WithRetryNotice(context.Background(), func(r Retry) { notes = append(notes, r) })
+	if _, err := e.client.GetV2(ctx, appKey, Live); err != nil {
+		t.Fatalf("GetV2 after 2×503: %v", err)
+	}
+	if len(notes) != 2 {
+		t.Fatalf("notes %v, want one per retry (2)", notes)
+	}
+	for i, n := range notes {
+		if n.Status != 503 || n.TriesLeft != maxRetries-i || n.Wait != e.clock.Waits()[i] {
+			t.Errorf("note %d = %+v, want 503 with %d tries left and the wait taken", i, n, maxRetries-i)
+		}
+	}
+	want := "GET /rest/2/addons/" + appKey + "/privacy-and-security: the Marketplace answered 503 Service Unavailable; trying again in "
+	if s := notes[0].String(); !strings.HasPrefix(s, want) || !strings.HasSuffix(s, "(4 tries left)") {
+		t.Errorf("note reads %q", s)
+	}
+	// Without a notice in the context nothing is reported, and nothing breaks.
+	e.fake.Inject(fakemarket.Unavailable(503, 1))
+	if _, err := e.client.GetV2(context.Background(), appKey, Live); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRetryNoticeWording(t *testing.T) {
+	for _, c := range []struct {
+		r    Retry
+		want string
+	}{
+		{Retry{Method: "PUT", Path: "/p", Status: 429, Wait: 2 * time.Second, TriesLeft: 1}, "PUT /p: the Marketplace is limiting the rate of requests (429); trying again in 2s (1 try left)"},
+		{Retry{Method: "GET", Path: "/p", Err: errors.New("EOF"), Wait: 300 * time.Millisecond, TriesLeft: 3}, "GET /p: the connection broke before an answer came; trying again in under a second (3 tries left)"},
+	} {
+		if got := c.r.String(); got != c.want {
+			t.Errorf("got %q\nwant %q", got, c.want)
+		}
 	}
 }
 

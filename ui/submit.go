@@ -67,9 +67,13 @@ type submitScreen struct {
 	refusals []submit.Refusal
 	cursor   int
 	cancel   context.CancelFunc
-	scroll   int
-	width    int
-	height   int
+	// waiting says what the Marketplace did that the client is retrying, and how many
+	// tries are left; notices is where the running command reports retries.
+	waiting string
+	notices chan marketplace.Retry
+	scroll  int
+	width   int
+	height  int
 }
 
 type credsMsg struct {
@@ -87,6 +91,37 @@ type sentMsg struct {
 	props     marketplace.Properties
 	published bool
 	err       error
+}
+
+// retryMsg is one retry of the running command, read from its notices channel.
+type retryMsg struct {
+	retry marketplace.Retry
+	from  chan marketplace.Retry
+}
+
+// watchRetries starts reporting the retries of the command about to run: it returns the
+// context the command must use and the tea.Cmd that reads its notices. The command closes
+// the channel when it returns, which ends the reading.
+func (s *submitScreen) watchRetries(ctx context.Context) (context.Context, chan marketplace.Retry, tea.Cmd) {
+	ch := make(chan marketplace.Retry, 8)
+	s.notices, s.waiting = ch, ""
+	ctx = marketplace.WithRetryNotice(ctx, func(r marketplace.Retry) {
+		select {
+		case ch <- r:
+		default: // the screen is behind; the next notice says the same, newer
+		}
+	})
+	return ctx, ch, readRetry(ch)
+}
+
+func readRetry(ch chan marketplace.Retry) tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return retryMsg{retry: r, from: ch}
+	}
 }
 
 // newSubmitScreen starts submitting the session's draft, as it is now.
@@ -146,8 +181,10 @@ func (s *submitScreen) prepare() tea.Cmd {
 	s.state, s.err = submitPreparing, nil
 	ctx, cancel := context.WithCancel(s.ui.ctx)
 	s.cancel = cancel
+	ctx, notices, watch := s.watchRetries(ctx)
 	ui, mp, creds, cat, ref, answers := s.ui, s.mp, s.creds, s.cat, s.ref, s.answers
 	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		defer close(notices)
 		client, err := mp.NewClient(creds)
 		if err != nil {
 			return preparedMsg{err: err}
@@ -159,15 +196,17 @@ func (s *submitScreen) prepare() tea.Cmd {
 		t := &submit.Target{Client: client, Store: ui.drafts, Cat: cat, App: app, Ref: ref, API: "v2", VendorID: mp.VendorID}
 		plan, err := t.Prepare(ctx, answers)
 		return preparedMsg{target: t, plan: plan, err: err}
-	})
+	}, watch)
 }
 
 func (s *submitScreen) send() tea.Cmd {
 	s.state = submitSending
 	ctx, cancel := context.WithCancel(s.ui.ctx)
 	s.cancel = cancel
+	ctx, notices, watch := s.watchRetries(ctx)
 	t, plan, publish := s.target, s.plan, s.publish
 	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		defer close(notices)
 		if err := t.Send(ctx, plan); err != nil {
 			return sentMsg{err: err}
 		}
@@ -176,7 +215,7 @@ func (s *submitScreen) send() tea.Cmd {
 		}
 		props, err := t.Publish(ctx)
 		return sentMsg{props: props, published: err == nil, err: err}
-	})
+	}, watch)
 }
 
 // Update returns a command and, when the partner is done with the screen, a backIntent.
@@ -189,6 +228,12 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 			return cmd, nil
 		}
 		return nil, nil
+	case retryMsg:
+		if msg.from != s.notices {
+			return nil, nil // from a command that was cancelled or has finished
+		}
+		s.waiting = questionnaire.Sentence(msg.retry.Waiting())
+		return readRetry(msg.from), nil
 	case credsMsg:
 		if msg.err != nil {
 			note := ""
@@ -201,7 +246,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 		s.creds = msg.creds
 		return s.prepare(), nil
 	case preparedMsg:
-		s.cancel = nil
+		s.cancel, s.notices, s.waiting = nil, nil, ""
 		if msg.err != nil {
 			return s.fail(msg.err), nil
 		}
@@ -212,7 +257,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 		s.state = submitConfirm
 		return nil, nil
 	case sentMsg:
-		s.cancel = nil
+		s.cancel, s.notices, s.waiting = nil, nil, ""
 		if msg.err != nil {
 			return s.fail(msg.err), nil
 		}
@@ -325,12 +370,14 @@ func (s *submitScreen) View() string {
 		b.WriteString("\n" + s.form.View())
 	case submitPreparing:
 		b.WriteString(s.spin.View() + st.Muted.Render(" Checking the draft and comparing it with the live listing…"))
+		b.WriteString(s.waitingView(width))
 	case submitSending:
 		verb := "Sending the draft"
 		if s.publish {
 			verb = "Sending and publishing the draft"
 		}
 		b.WriteString(s.spin.View() + st.Muted.Render(" "+verb+"…"))
+		b.WriteString(s.waitingView(width))
 	case submitConfirm:
 		b.WriteString(s.confirmView(width))
 	case submitDone:
@@ -381,6 +428,15 @@ func (s *submitScreen) refusalsView(width int) string {
 	}
 	b.WriteString("\n" + st.Muted.Render(wrapText("Your draft is untouched. Press enter to go to the selected question, fix it, then submit again.", width)) + "\n")
 	return b.String()
+}
+
+// waitingView says, under the spinner, what the Marketplace did that is being retried.
+func (s *submitScreen) waitingView(width int) string {
+	if s.waiting == "" {
+		return ""
+	}
+	return "\n\n" + s.ui.styles.Warn.Render(wrapText(s.waiting, width)) + "\n" +
+		s.ui.styles.Faint.Render("esc stops waiting; nothing more is sent.")
 }
 
 func (s *submitScreen) confirmView(width int) string {

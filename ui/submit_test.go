@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -115,4 +117,81 @@ func TestRichTextJustificationSaysWhatAnEditSends(t *testing.T) {
 	d.openApp()
 	d.focusQuestion("permissions-justification")
 	d.wantScreen("read:jira-work to show issues.", "came from the Marketplace as formatted", "plain text in its place")
+}
+
+// TestSubmitSpinnerSaysWhatItRetries checks that while the Marketplace answers 503, the
+// spinner says so and counts the tries left, and that the note goes once the answer comes.
+func TestSubmitSpinnerSaysWhatItRetries(t *testing.T) {
+	fake := fakemarket.New()
+	defer fake.Close()
+	const email, token, key = "partner@example.com", "ATATT-submit-spinner-token", "com.example.app"
+	fake.AddAccount(fakemarket.Account{Email: email, Token: token})
+	fake.AddApp(fakemarket.App{Key: key})
+	fake.Inject(fakemarket.Unavailable(503, 1))
+
+	s := openStore(t, "")
+	createApp(t, s, key, "Example")
+	release := make(chan struct{})
+	cfg := testConfig(t, s)
+	cfg.Marketplace = &Marketplace{
+		LoadCredentials: func() (marketplace.Credentials, error) {
+			return marketplace.Credentials{Email: email, Token: marketplace.NewToken(token)}, nil
+		},
+		NewClient: func(c marketplace.Credentials) (*marketplace.Client, error) {
+			return marketplace.New(marketplace.Config{Credentials: c, V2URL: fake.URL(), V3URL: fake.V3URL(),
+				Sleep: func(ctx context.Context, _ time.Duration) error {
+					select {
+					case <-release:
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}})
+		},
+	}
+	m := New(context.Background(), cfg)
+	ps, _ := catalogues(t)
+	ses := &session{ui: m.ui, cat: ps, ref: psRef(t, key), title: "Example", answers: questionnaire.NewAnswers()}
+	ses.answers.Set("logs-eud", questionnaire.Bool(false))
+	sc, cmd := newSubmitScreen(m.ui, ses, 80, 20)
+
+	// The credentials come first; then prepare starts the call and the reader of its notices.
+	creds := batchCmds(cmd)[1]()
+	cmd, _ = sc.Update(creds)
+	cmds := batchCmds(cmd)
+	if len(cmds) != 3 {
+		t.Fatalf("prepare returned %d commands, want the spinner, the call and the notices", len(cmds))
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmds[1]() }()
+	note := cmds[2]()
+	if _, ok := note.(retryMsg); !ok {
+		t.Fatalf("the notices gave %T, want a retryMsg", note)
+	}
+	next, _ := sc.Update(note)
+	view := sc.View()
+	for _, want := range []string{"Checking the draft", "The Marketplace answered 503 Service Unavailable; trying again in 1s (4 tries left).", "esc stops waiting"} {
+		if !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
+			t.Errorf("the spinner does not say %q:\n%s", want, view)
+		}
+	}
+	close(release)
+	if msg := next(); msg != nil {
+		t.Errorf("after the call, the notices gave %T, want nothing", msg)
+	}
+	sc.Update(<-done)
+	if sc.state != submitConfirm || strings.Contains(sc.View(), "trying again") {
+		t.Errorf("after the answer came: state %d, view:\n%s", sc.state, sc.View())
+	}
+}
+
+// batchCmds returns the commands of a tea.Batch.
+func batchCmds(cmd tea.Cmd) []tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		return b
+	}
+	return []tea.Cmd{cmd}
 }
