@@ -18,7 +18,7 @@ import (
 
 func (a *App) setCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "set KEY QUESTION-ID VALUE...",
+		Use:   "set KEY QUESTION VALUE...",
 		Short: "Answer one question from a script",
 		Long: `Answer one question. The value is read according to the question's kind:
 
@@ -31,17 +31,23 @@ func (a *App) setCmd() *cobra.Command {
   sub-processors    JSON: '[{"name":"AWS","purpose":"Hosting"}]' or one object per word
   text, link, email the words, joined by spaces; - reads standard input
 
+QUESTION is a question ID (see pstab questions) or its API path, as pstab check shows
+them. A value may start with a dash (retention-period -1..30 is read, and refused by the
+check). A sub-processor's link may be a bare domain: sendgrid.com is kept as
+https://sendgrid.com, and pstab says so. A JSON key that is not one of the entry's
+fields is refused, since it would be lost.
+
 The answer is checked as everywhere else in pstab: a wrong value is refused (exit 1) and
 nothing is saved. Use @partner as KEY for your Security Self-Assessment.`,
 		Example: `  pstab set com.example.app stores-eud yes
   pstab set com.example.app stored-data-types "Issue keys" "Account IDs"
   pstab set com.example.app retention-period 0..30
-  pstab set com.example.app security-contact security@example.com
+  pstab set com.example.app security.securityContact security@example.com
   pstab set com.example.app sub-processors '{"name":"AWS","purpose":"Hosting","link":"https://aws.amazon.com"}'
   pstab set @partner ssa-3 yes`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {
-				return usageErr("set takes KEY QUESTION-ID VALUE...; see pstab set --help")
+				return usageErr("pstab set takes KEY QUESTION-ID VALUE...; see pstab set --help")
 			}
 			return nil
 		},
@@ -61,14 +67,18 @@ nothing is saved. Use @partner as KEY for your Security Self-Assessment.`,
 				}
 				v, err := questionnaire.ParseValue(q, words)
 				if err != nil {
-					return usageErr("%v", err)
+					return usageErr("not saved: %v", err)
 				}
+				v, notes := q.LinkDomains(v)
 				if ps := q.Check(v); len(ps) > 0 {
 					var msgs []string
 					for _, p := range ps {
 						msgs = append(msgs, questionnaire.LowerFirst(p.Message))
 					}
-					return problemsErr("%s was not saved: %s", q.ID, strings.TrimSuffix(strings.Join(msgs, "; "), "."))
+					return problemsErr("not saved: %s: %s", q.ID, strings.TrimSuffix(strings.Join(msgs, "; "), "."))
+				}
+				for _, n := range notes {
+					fmt.Fprintln(a.Err, "pstab: note: "+questionnaire.Sentence(n+" (the web form calls it a domain; a link on the listing needs https://)"))
 				}
 				return a.saveOne(ctx, s, ref, cat, q, v)
 			})
@@ -123,10 +133,12 @@ func (a *App) saveOne(ctx context.Context, s *store.Store, ref store.DraftRef, c
 	return nil
 }
 
+// questionFor finds the question a command names: by its ID, or by the API path that
+// check and validate show beside it.
 func questionFor(cat *questionnaire.Catalogue, id string) (*questionnaire.Question, error) {
-	q := cat.Question(id)
+	q := cat.Lookup(id)
 	if q == nil {
-		return nil, usageErr("%s has no question %q; list them with pstab questions", cat.Title, id)
+		return nil, usageErr("%s has no question or API path %q; list them with pstab questions", cat.Title, id)
 	}
 	return q, nil
 }

@@ -210,11 +210,13 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
-// exactArgs is cobra.ExactArgs with a message that says what to give.
+// exactArgs is cobra.ExactArgs with a message that says what to give. msg starts with the
+// command's name ("rm takes one app KEY"); the message starts with the whole command line,
+// so that the name is never read as the first word of a sentence and capitalised.
 func exactArgs(n int, msg string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErr("%s; see pstab %s --help", msg, cmd.Name())
+			return usageErr("pstab %s; see pstab %s --help", msg, cmd.Name())
 		}
 		return nil
 	}

@@ -212,7 +212,7 @@ func (a *App) diffCmd() *cobra.Command {
 		Example: "  pstab diff com.example.app\n  pstab diff com.example.app 3 5",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 3 {
-				return usageErr("diff takes KEY [REV [REV]]; see pstab diff --help")
+				return usageErr("pstab diff takes KEY [REV [REV]]; see pstab diff --help")
 			}
 			return nil
 		},
@@ -257,7 +257,7 @@ func (a *App) diffCmd() *cobra.Command {
 					fromLabel, toLabel = fmt.Sprintf("save point %d", revs[0]), fmt.Sprintf("save point %d", revs[1])
 				}
 				if errors.Is(err, store.ErrNotFound) {
-					return problemsErr("%s has no such save point; see pstab history %s", args[0], args[0])
+					return problemsErr("there is no such save point in %s; see pstab history %s", args[0], args[0])
 				}
 				if err != nil {
 					return storeErr(err)
@@ -326,7 +326,7 @@ func (a *App) revertCmd() *cobra.Command {
 			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				rev, _, err := s.Revert(ctx, ref, n, store.AnyVersion)
 				if errors.Is(err, store.ErrNotFound) {
-					return problemsErr("%s has no save point %d; see pstab history %s", args[0], n, args[0])
+					return problemsErr("there is no save point %d in %s; see pstab history %s", n, args[0], args[0])
 				}
 				if err != nil {
 					return storeErr(err)

@@ -59,7 +59,7 @@ func (a *App) loadCatalogue(flag, envKey, builtin, wantID string) (*questionnair
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("the catalogue is refused: %w", err)}
 	}
 	if c.ID != wantID {
-		return nil, usageErr("%s is the %q catalogue, not %q; check which file you pass", path, c.ID, wantID)
+		return nil, usageErr("cannot use %s: it is the %q catalogue, not %q; check which file you pass", path, c.ID, wantID)
 	}
 	return c, nil
 }
@@ -76,9 +76,9 @@ func (a *App) readInput(path string) ([]byte, error) {
 		if err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
-				return nil, usageErr("%s does not exist", path)
+				return nil, usageErr("cannot read %s: it does not exist", path)
 			case errors.Is(err, fs.ErrPermission):
-				return nil, usageErr("%s cannot be read: permission denied", path)
+				return nil, usageErr("cannot read %s: permission denied", path)
 			}
 			return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
 		}
@@ -86,9 +86,9 @@ func (a *App) readInput(path string) ([]byte, error) {
 		if st, err := f.Stat(); err == nil {
 			switch {
 			case st.IsDir():
-				return nil, usageErr("%s is a directory; give a JSON file", path)
+				return nil, usageErr("cannot read %s: it is a directory; give a JSON file", path)
 			case st.Size() > questionnaire.MaxPayloadSize:
-				return nil, usageErr("%s is %s; a payload is at most 4 MB, so this is not one", path, humanBytes(st.Size()))
+				return nil, usageErr("cannot read %s: it is %s, and a payload is at most 4 MB, so this is not one", path, humanBytes(st.Size()))
 			}
 		}
 		r = f
@@ -98,10 +98,10 @@ func (a *App) readInput(path string) ([]byte, error) {
 		return nil, usageErr("cannot read %s: %v", name, unwrapPathError(err))
 	}
 	if len(data) > questionnaire.MaxPayloadSize {
-		return nil, usageErr("%s is larger than 4 MB; a payload is at most 4 MB, so this is not one", name)
+		return nil, usageErr("cannot read %s: it is larger than 4 MB, and a payload is at most 4 MB, so this is not one", name)
 	}
 	if len(data) == 0 {
-		return nil, usageErr("%s is empty; give a payload or bundle JSON file", name)
+		return nil, usageErr("cannot read %s: it is empty; give a payload or bundle JSON file", name)
 	}
 	return data, nil
 }

@@ -334,7 +334,7 @@ func (a *App) appSubject(ctx context.Context, s *store.Store, key string) (store
 // remoteDiff compares a draft with the Marketplace's version, question by question.
 func (a *App) remoteDiff(cmd *cobra.Command, args []string, state string, f apiFlags) error {
 	if len(args) != 1 {
-		return usageErr("diff --remote takes one app KEY")
+		return usageErr("pstab diff --remote takes one app KEY")
 	}
 	st, err := parseState(state)
 	if err != nil {

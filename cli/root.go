@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
@@ -82,7 +83,7 @@ var errCancelled = &ExitError{Code: ExitCancelled, Err: errors.New("cancelled")}
 // printed as one line on stderr.
 func (a *App) Run(ctx context.Context, args []string) int {
 	root := a.NewRoot()
-	root.SetArgs(args)
+	root.SetArgs(dashValues(root, args))
 	err := root.ExecuteContext(ctx)
 	if a.log != nil {
 		a.log.Debug("command finished", "error", err != nil)
@@ -234,4 +235,76 @@ func (a *App) addCompletions(root *cobra.Command) {
 			c.ValidArgsFunction = a.completeKeys(1)
 		}
 	}
+}
+
+// dashValues lets a value that starts with a dash and a digit (retention-period -1..30,
+// a count of -5) reach the command that reads it, instead of being taken for a cluster of
+// one-letter flags ("Unknown shorthand flag: '1'"). No pstab flag is a digit, so such a
+// word is always a value: when one stands where an argument does, the flags are moved
+// before the command's arguments and a "--" ends them. Anything else, a flag's own value
+// included (-m -1), is left as it was.
+func dashValues(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root {
+		return args
+	}
+	// takesValue reports whether a flag, by name or by its one letter, reads the next word.
+	takesValue := func(name string, short bool) bool {
+		if short {
+			f := cmd.Flags().ShorthandLookup(name)
+			if f == nil {
+				f = cmd.InheritedFlags().ShorthandLookup(name)
+			}
+			return f != nil && f.NoOptDefVal == ""
+		}
+		f := cmd.Flags().Lookup(name)
+		if f == nil {
+			f = cmd.InheritedFlags().Lookup(name)
+		}
+		return f != nil && f.NoOptDefVal == ""
+	}
+	var flags, positional []string
+	found := false
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--":
+			return args // the user already ended the flags
+		case len(arg) > 1 && arg[0] == '-' && (arg[1] >= '0' && arg[1] <= '9' || arg[1] == '.'):
+			positional = append(positional, arg)
+			found = true
+		case strings.HasPrefix(arg, "--"):
+			flags = append(flags, arg)
+			if name := arg[2:]; !strings.Contains(name, "=") && takesValue(name, false) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		case len(arg) > 1 && arg[0] == '-':
+			flags = append(flags, arg)
+			// In a cluster such as -vo FILE, the first letter that takes a value takes the
+			// rest of the word, or the next word when the rest is empty.
+			for j := 1; j < len(arg); j++ {
+				if takesValue(arg[j:j+1], true) {
+					if j == len(arg)-1 && i+1 < len(args) {
+						i++
+						flags = append(flags, args[i])
+					}
+					break
+				}
+			}
+		default:
+			positional = append(positional, arg)
+		}
+	}
+	if !found {
+		return args
+	}
+	// The command's own name and its parents' come first among the words, and must stay
+	// before the "--" for cobra to find the command.
+	depth := len(strings.Fields(cmd.CommandPath())) - 1
+	if depth > len(positional) {
+		return args
+	}
+	out := append(append([]string{}, flags...), positional[:depth]...)
+	return append(append(out, "--"), positional[depth:]...)
 }

@@ -121,7 +121,7 @@ partner sees. It writes nothing anywhere: no database is opened.`,
 				return err
 			}
 			if !a.InIsTerminal {
-				return usageErr("review needs a terminal; for plain output use pstab preview --file %s and pstab validate %s", args[0], args[0])
+				return usageErr("pstab review needs a terminal; for plain output use pstab preview --file %s and pstab validate %s", args[0], args[0])
 			}
 			return a.startTUI(cmd.Context(), ui.Config{
 				Catalogues: cats,

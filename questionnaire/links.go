@@ -60,6 +60,106 @@ func URLProblem(s string) string {
 	return ""
 }
 
+// DomainLink returns the https link for a bare domain, such as sendgrid.com or
+// www.example.com/privacy, and true; for anything else it returns s and false. The web form
+// calls a sub-processor's link its domain, so partners type one; the listing links it, and
+// a link must say https. Only a name made of letters, digits, dots and hyphens, with a dot
+// and a top-level label of letters, counts: "mailto:x", "localhost" and "javascript:..."
+// stay as they are, for URLProblem to refuse.
+func DomainLink(s string) (string, bool) {
+	if s == "" || strings.Contains(s, "://") || strings.ContainsAny(s, " \t\r\n") {
+		return s, false
+	}
+	host := s
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		host = s[:i]
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return s, false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return s, false
+		}
+		for _, r := range l {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return s, false
+			}
+		}
+	}
+	top := labels[len(labels)-1]
+	if !strings.HasPrefix(strings.ToLower(top), "xn--") {
+		for _, r := range top {
+			if !unicode.IsLetter(r) {
+				return s, false
+			}
+		}
+	}
+	link := "https://" + s
+	if URLProblem(link) != "" {
+		return s, false
+	}
+	return link, true
+}
+
+// LinkDomains turns every bare domain given as an entry's link (see DomainLink) into its
+// https link, and says what it changed, one note per link: "the link of entry 1,
+// sendgrid.com, is kept as https://sendgrid.com". Other answers are returned as they are.
+func (q *Question) LinkDomains(v Value) (Value, []string) {
+	if q.Kind != KindEntities || len(v.Entities) == 0 {
+		return v, nil
+	}
+	out := v
+	var notes []string
+	for _, f := range q.Fields {
+		if f.Kind != KindURL {
+			continue
+		}
+		for i, e := range v.Entities {
+			fv, ok := e.Fields[f.Key]
+			if !ok {
+				continue
+			}
+			link, changed := DomainLink(fv.Text)
+			if !changed {
+				continue
+			}
+			if notes == nil {
+				out = v.Clone() // the caller's value stays as it was
+			}
+			notes = append(notes, fmt.Sprintf("the %s of entry %d, %s, is kept as %s", strings.ToLower(f.Label), i+1, fv.Text, link))
+			fv.Text = link
+			out.Entities[i].Fields[f.Key] = fv
+		}
+	}
+	return out, notes
+}
+
+// LinkDomains applies Question.LinkDomains to every answer, for answers read from a file:
+// it returns the answers with https links and the notes, each naming its question.
+func (c *Catalogue) LinkDomains(a Answers) (Answers, []string) {
+	var notes []string
+	for _, q := range c.Questions {
+		v, ok := a.Values[q.ID]
+		if !ok {
+			continue
+		}
+		nv, ns := q.LinkDomains(v)
+		if len(ns) == 0 {
+			continue
+		}
+		if notes == nil {
+			a = a.Clone()
+		}
+		a.Values[q.ID] = nv
+		for _, n := range ns {
+			notes = append(notes, q.ID+": "+n)
+		}
+	}
+	return a, notes
+}
+
 // EmailProblem says what is wrong with an email address, or returns "". Only a bare
 // address is accepted: no display name, no angle brackets, and an ASCII domain with a dot.
 func EmailProblem(s string) string {

@@ -125,3 +125,46 @@ func TestHostProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestDomainLink(t *testing.T) {
+	for in, want := range map[string]string{
+		"sendgrid.com":              "https://sendgrid.com",
+		"www.example.co.uk/privacy": "https://www.example.co.uk/privacy",
+		"Mail-Gun.com?x=1":          "https://Mail-Gun.com?x=1",
+		"xn--bcher-kva.example":     "https://xn--bcher-kva.example",
+	} {
+		if got, ok := DomainLink(in); !ok || got != want {
+			t.Errorf("DomainLink(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "https://sendgrid.com", "http://sendgrid.com", "localhost", "mailto:a@b.com",
+		"javascript:alert(1)//x.com", "a b.com", "-bad.com", "x..com", "10.0.0.1", "sendgrid.com\u202e", "аpple.com", "user@host.com"} {
+		if got, ok := DomainLink(in); ok || got != in {
+			t.Errorf("DomainLink(%q) = %q, %v; want it left alone", in, got, ok)
+		}
+	}
+}
+
+func TestLinkDomainsSaysWhatItChanged(t *testing.T) {
+	q := ps(t).Question("sub-processors")
+	in := subProcessors(sp("SendGrid", "sendgrid.com", "Email"), sp("AWS", "https://aws.amazon.com", "Hosting"))
+	got, notes := q.LinkDomains(in)
+	if l := got.Entities[0].Field("link").Text; l != "https://sendgrid.com" {
+		t.Errorf("entry 1 link = %q", l)
+	}
+	if l := got.Entities[1].Field("link").Text; l != "https://aws.amazon.com" {
+		t.Errorf("entry 2 link = %q", l)
+	}
+	if len(notes) != 1 || notes[0] != "the link of entry 1, sendgrid.com, is kept as https://sendgrid.com" {
+		t.Errorf("notes %q", notes)
+	}
+	if l := in.Entities[0].Field("link").Text; l != "sendgrid.com" {
+		t.Errorf("the caller's value changed to %q", l)
+	}
+	if ps := q.Check(got); len(ps) != 0 {
+		t.Errorf("the https link is still a problem: %v", ps)
+	}
+	if v := CleanValue(q, in); v.Entities[0].Field("link").Text != "https://sendgrid.com" {
+		t.Errorf("CleanValue left the bare domain: %+v", v.Entities[0])
+	}
+}

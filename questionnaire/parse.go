@@ -2,7 +2,11 @@ package questionnaire
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -15,7 +19,8 @@ import (
 //	multichoice  one option value per word
 //	list         one item per word (a suggested value's label picks its spelling)
 //	dayrange     MIN..MAX, or indefinite
-//	entities     a JSON list of objects, or one JSON object per word
+//	entities     a JSON list of objects, or one JSON object per word, with only the
+//	             fields' keys (a key pstab would drop is refused, naming it)
 //	other kinds  the words, joined by spaces
 //
 // It checks the form only; Question.Check judges the value.
@@ -103,15 +108,7 @@ func ParseValue(q *Question, args []string) (Value, error) {
 		}
 		return Days(minDays, maxDays), nil
 	case KindEntities:
-		raw := json.RawMessage(args[0])
-		if len(args) > 1 || !strings.HasPrefix(strings.TrimSpace(args[0]), "[") {
-			raw = json.RawMessage("[" + strings.Join(args, ",") + "]")
-		}
-		v, err := decodeAPIValue(q, raw)
-		if err != nil {
-			return Value{}, fmt.Errorf("%s takes JSON objects with the keys %s: %v", q.ID, q.fieldKeys(), err)
-		}
-		return v, nil
+		return q.parseEntities(args)
 	}
 	return Text(strings.Join(args, " ")), nil
 }
@@ -137,4 +134,97 @@ func (q *Question) fieldKeys() string {
 		keys[i] = strconv.Quote(f.Key)
 	}
 	return strings.Join(keys, ", ")
+}
+
+// parseEntities reads entries typed as JSON. Unlike a payload, where a key pstab does not
+// know is the server's and is kept, a key typed here is a mistake: it would be kept in the
+// draft but shown nowhere and checked by nothing, so it is refused with the key named.
+func (q *Question) parseEntities(args []string) (Value, error) {
+	one := len(args) == 1 && strings.HasPrefix(strings.TrimSpace(args[0]), "[")
+	for i, w := range args {
+		if msg := jsonSyntaxProblem(w); msg != "" {
+			which := "the value"
+			if len(args) > 1 {
+				which = fmt.Sprintf("word %d", i+1)
+			}
+			return Value{}, fmt.Errorf("%s takes JSON objects with the keys %s; %s is not valid JSON (%s)", q.ID, q.fieldKeys(), which, msg)
+		}
+	}
+	raw := json.RawMessage(args[0])
+	if !one {
+		raw = json.RawMessage("[" + strings.Join(args, ",") + "]")
+	}
+	v, err := decodeAPIValue(q, raw)
+	if err != nil {
+		var ve *ValueError
+		if errors.As(err, &ve) {
+			return Value{}, fmt.Errorf("%s%s: %s; each entry is a JSON object with the keys %s", q.ID, ve.Sub, ve.Msg, q.fieldKeys())
+		}
+		return Value{}, fmt.Errorf("%s takes JSON objects with the keys %s: %v", q.ID, q.fieldKeys(), err)
+	}
+	for i, e := range v.Entities {
+		for _, k := range slices.Sorted(maps.Keys(e.Extra)) {
+			if f := q.Field(k); f != nil && f.Key == k {
+				delete(v.Entities[i].Extra, k) // null for a known field: no answer, as typed
+				continue
+			}
+			msg := fmt.Sprintf("%s[%d].%s is not a field of an entry, so it would be lost; the keys are %s", q.ID, i, k, q.fieldKeys())
+			if f := q.fieldLike(k); f != nil {
+				msg += fmt.Sprintf(": write %q for the %s", f.Key, strings.ToLower(f.Label))
+			}
+			return Value{}, errors.New(msg)
+		}
+	}
+	return v, nil
+}
+
+// fieldLike finds the field a mistyped key most likely means: one whose ID, key or label
+// matches it regardless of case.
+func (q *Question) fieldLike(k string) *Field {
+	for i := range q.Fields {
+		f := &q.Fields[i]
+		if strings.EqualFold(f.ID, k) || strings.EqualFold(f.Key, k) || strings.EqualFold(f.Label, k) {
+			return f
+		}
+	}
+	return nil
+}
+
+// jsonSyntaxProblem says where a one-line JSON text typed on the command line is broken,
+// or returns "".
+func jsonSyntaxProblem(s string) string {
+	var v any
+	err := unmarshalNumber([]byte(s), &v)
+	var se *json.SyntaxError
+	var tr errTrailing
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &se):
+		return fmt.Sprintf("at character %d: %s", se.Offset, se.Error())
+	case errors.As(err, &tr):
+		return fmt.Sprintf("at character %d: more text after the end of the JSON value", tr.offset+1)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "it ends before the JSON value is complete: a closing } or ] is missing"
+	}
+	return err.Error()
+}
+
+// Lookup finds a question by its ID or by its API path, as problems name them: the path
+// may carry the payload's wrapper (appTrustInformation., commonCloud.) and, for a day
+// range, be the path of its min, max or indefinite part. It returns nil when neither fits.
+func (c *Catalogue) Lookup(idOrPath string) *Question {
+	if q := c.Question(idOrPath); q != nil {
+		return q
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(idOrPath, V2PutKey+"."), V3Key+".")
+	if p == "" {
+		return nil
+	}
+	for _, q := range c.Questions {
+		if q.Path() == p || slices.Contains(q.API.paths(), p) {
+			return q
+		}
+	}
+	return nil
 }

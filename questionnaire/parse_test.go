@@ -53,7 +53,18 @@ func TestParseValue(t *testing.T) {
 			subProcessors(sp("AWS", "", "Hosting", "US"), sp("Postmark", "https://postmarkapp.com", "Email")), ""},
 		{"entities that are not JSON", "sub-processors", []string{"AWS"}, Value{},
 			`sub-processors takes JSON objects with the keys "name", "link", "purpose", "thirdPartyCountries"`},
-		{"entity field of the wrong type", "sub-processors", []string{`{"name":1}`}, Value{}, "[0].name: expected a string, found the number 1"},
+		{"entity field of the wrong type", "sub-processors", []string{`{"name":1}`}, Value{}, "sub-processors[0].name: expected a string, found the number 1"},
+		{"entity key pstab would drop", "sub-processors", []string{`{"name":"AWS","purpose":"Hosting","country":"US"}`}, Value{},
+			`sub-processors[0].country is not a field of an entry, so it would be lost; the keys are "name", "link", "purpose", "thirdPartyCountries"`},
+		{"entity key that is the field's ID", "sub-processors", []string{`{"name":"AWS"}`, `{"name":"Brevo","countries":["FR"]}`}, Value{},
+			`sub-processors[1].countries is not a field of an entry, so it would be lost; the keys are "name", "link", "purpose", "thirdPartyCountries": write "thirdPartyCountries" for the countries`},
+		{"entity null for a known key", "sub-processors", []string{`{"name":"AWS","purpose":"Hosting","link":null}`}, subProcessors(sp("AWS", "", "Hosting")), ""},
+		{"entity JSON cut short", "sub-processors", []string{`{"name":"AWS"`}, Value{},
+			"the value is not valid JSON (it ends before the JSON value is complete: a closing } or ] is missing)"},
+		{"entity JSON with a stray comma", "sub-processors", []string{`[{"name":"AWS",}]`}, Value{},
+			"the value is not valid JSON (at character 16: invalid character '}' looking for beginning of object key string)"},
+		{"entity JSON broken in the second word", "sub-processors", []string{`{"name":"AWS"}`, `{name:"B"}`}, Value{}, "word 2 is not valid JSON (at character 2"},
+		{"negative days reach the checks", "retention-period", []string{"-1..30"}, Days(-1, 30), ""},
 
 		{"text joins words", "eea-mechanism", []string{"EU", "SCCs"}, Text("EU SCCs"), ""},
 		{"URL is taken as typed", "security-policy", []string{"http://example.com"}, Text("http://example.com"), ""},
@@ -74,5 +85,26 @@ func TestParseValue(t *testing.T) {
 				t.Errorf("ParseValue(%q) = %+v, want %+v", tc.args, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestLookupByIDOrPath(t *testing.T) {
+	c := ps(t)
+	for in, want := range map[string]string{
+		"security-contact":                               "security-contact",
+		"security.securityContact":                       "security-contact",
+		"appTrustInformation.security.securityContact":   "security-contact",
+		"commonCloud.security.isDiskEncryptionSupported": "disk-encryption",
+		c.Question("retention-period").API.Max:           "retention-period",
+		c.Question("retention-period").Path():            "retention-period",
+	} {
+		if q := c.Lookup(in); q == nil || q.ID != want {
+			t.Errorf("Lookup(%q) = %v, want %s", in, q, want)
+		}
+	}
+	for _, in := range []string{"", "security", "appTrustInformation.", "nope"} {
+		if q := c.Lookup(in); q != nil {
+			t.Errorf("Lookup(%q) = %s, want nil", in, q.ID)
+		}
 	}
 }

@@ -114,7 +114,9 @@ func CleanText(s string, multiline bool) string {
 	return b.String()
 }
 
-// CleanValue applies CleanText to every string of an answer to q.
+// CleanValue applies CleanText to every string of an answer to q, and gives an entry's
+// link that is a bare domain its https:// (see Question.LinkDomains), as every front-end
+// saves it.
 func CleanValue(q *Question, v Value) Value {
 	v = v.Clone()
 	multi := q.Kind == KindLongText
@@ -135,6 +137,7 @@ func CleanValue(q *Question, v Value) Value {
 			e.Fields[k] = f
 		}
 	}
+	v, _ = q.LinkDomains(v)
 	return v
 }
 

@@ -33,15 +33,19 @@ func pluralOf(noun string) string {
 }
 
 // Sentence makes a message read as a sentence: a capital first letter and a full stop. A
-// first word that is an identifier (security-policy, com.example.app, a path) keeps its
-// case, since its spelling is what the reader types.
+// first word that is an identifier keeps its case, since its spelling is what the reader
+// types: one with a character other than a letter (security-policy, com.example.app, a
+// path, "file.json:"), and pstab itself, which starts a command line ("pstab rm takes
+// one app KEY"). Identifiers made only of letters (rm, certifications) cannot be told
+// from words, so messages do not start with them: they start with the command line, or
+// with words that name them ("Not saved: certifications takes…").
 func Sentence(msg string) string {
 	msg = strings.TrimSpace(msg)
 	if msg == "" {
 		return msg
 	}
 	first, _, _ := strings.Cut(msg, " ")
-	if strings.IndexFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+	if first != "pstab" && strings.IndexFunc(first, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
 		msg = strings.ToUpper(msg[:1]) + msg[1:]
 	}
 	return EndSentence(msg)
