@@ -236,7 +236,7 @@ func refuseBlocking(source string, problems []questionnaire.Problem) error {
 	var lines []string
 	for _, p := range problems {
 		if p.Severity == questionnaire.Blocking {
-			lines = append(lines, p.Path+": "+questionnaire.LowerFirst(p.Message))
+			lines = append(lines, problemLabel(p)+": "+questionnaire.LowerFirst(p.Message))
 		}
 	}
 	switch len(lines) {
@@ -247,6 +247,32 @@ func refuseBlocking(source string, problems []questionnaire.Problem) error {
 	}
 	return problemsErr("%s was not imported, nothing was saved; %d values are wrong:\n  %s", source, len(lines),
 		strings.TrimSuffix(strings.Join(lines, "\n  "), "."))
+}
+
+// leftOver says what --strict fails on when nothing is blocking: "2 pieces of advice and
+// 20 unanswered questions are left".
+func leftOver(problems []questionnaire.Problem) string {
+	var advice, unanswered int
+	for _, p := range problems {
+		switch p.Severity {
+		case questionnaire.Advice:
+			advice++
+		case questionnaire.Unanswered:
+			unanswered++
+		}
+	}
+	var parts []string
+	if advice > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", advice, questionnaire.PluralWord(advice, "piece of advice", "pieces of advice")))
+	}
+	if unanswered > 0 {
+		parts = append(parts, questionnaire.Plural(unanswered, "unanswered question"))
+	}
+	verb := "are"
+	if advice+unanswered == 1 {
+		verb = "is"
+	}
+	return strings.Join(parts, " and ") + " " + verb + " left"
 }
 
 func (a *App) checkCmd() *cobra.Command {
@@ -307,8 +333,11 @@ For @partner, each self-assessment answer is judged against its passing criterio
 						fmt.Fprintf(a.Out, "Overall: %s. %s\n", assessment.Overall, msg)
 					}
 				}
-				if questionnaire.HasBlocking(problems) || strict && len(problems) > 0 {
+				if questionnaire.HasBlocking(problems) {
 					return errSilentProblems
+				}
+				if strict && len(problems) > 0 {
+					return problemsErr("--strict: %s; %s", leftOver(problems), "answer them, or drop --strict to fail only on blocking problems")
 				}
 				return nil
 			})

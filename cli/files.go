@@ -71,12 +71,53 @@ questions only lower completeness. Exit 0 when nothing is blocking, 1 when somet
 	return cmd
 }
 
-// problemJSON is one problem in --json output.
+// problemJSON is one problem in --json output: Question is the question ID (what pstab
+// set takes), Path the answer's path in the payload (or the ID, for a question the API
+// does not carry), with the entry and field inside it.
 type problemJSON struct {
 	Path     string `json:"path"`
 	Question string `json:"question,omitempty"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
+}
+
+// problemWhere names where a problem is in both vocabularies: the question ID (with the
+// entry and field: sub-processors[1].link) and the payload's path
+// (thirdPartyInformation.thirdPartyDetails[1].link), which is "" for a question the API
+// does not carry. A problem in a field no question owns has only its path.
+func problemWhere(p questionnaire.Problem) (id, api string) {
+	q := p.Question
+	if q == nil {
+		return "", p.Path
+	}
+	sub, ok := strings.CutPrefix(p.Path, q.Path())
+	if !ok || p.Path == q.ID {
+		sub = ""
+	}
+	if sub == "" {
+		if p.Item >= 0 {
+			sub = fmt.Sprintf("[%d]", p.Item)
+		}
+		if p.Field != "" {
+			sub += "." + p.Field
+		}
+	}
+	if q.Local() {
+		return q.ID + sub, ""
+	}
+	return q.ID + sub, q.Path() + sub
+}
+
+// problemLabel is problemWhere for people: "security-contact (security.securityContact)".
+func problemLabel(p questionnaire.Problem) string {
+	id, api := problemWhere(p)
+	switch {
+	case id == "":
+		return api
+	case api == "" || api == id:
+		return id
+	}
+	return id + " (" + api + ")"
 }
 
 type reportJSONOut struct {
@@ -156,14 +197,14 @@ func (a *App) printReport(w io.Writer, source string, problems []questionnaire.P
 	if len(blocking) > 0 {
 		fmt.Fprintf(&b, "Blocking problems (%d): fix these before submitting.\n", len(blocking))
 		for _, pr := range blocking {
-			fmt.Fprintf(&b, "  ✗ %s\n      %s\n", pr.Path, pr.Message)
+			fmt.Fprintf(&b, "  ✗ %s\n      %s\n", problemLabel(pr), pr.Message)
 		}
 		b.WriteString("\n")
 	}
 	if len(advice) > 0 {
 		fmt.Fprintf(&b, "Advice (%d):\n", len(advice))
 		for _, pr := range advice {
-			fmt.Fprintf(&b, "  ! %s\n      %s\n", pr.Path, pr.Message)
+			fmt.Fprintf(&b, "  ! %s\n      %s\n", problemLabel(pr), pr.Message)
 		}
 		b.WriteString("\n")
 	}

@@ -233,3 +233,52 @@ func TestRetriesSayWhatTheyWaitForAndHowManyTriesAreLeft(t *testing.T) {
 		t.Fatalf("stderr does not say what is retried:\n%s\nwant %s", r.err, want)
 	}
 }
+
+func TestCheckNamesEveryProblemByItsQuestionID(t *testing.T) {
+	e := newScript(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	e.must("set", "com.example.app", "security-contact", "security@example.com")
+	r := e.must("check", "com.example.app")
+	c := catalogue(t)
+	named := 0
+	for _, line := range strings.Split(r.out, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "! ")
+		if !ok {
+			rest, ok = strings.CutPrefix(strings.TrimSpace(line), "✗ ")
+		}
+		if !ok {
+			continue
+		}
+		id, _, _ := strings.Cut(rest, " ")
+		q := c.Question(id)
+		if q == nil {
+			t.Errorf("a problem is not named by its question ID: %q", line)
+			continue
+		}
+		named++
+		if !q.Local() && !strings.Contains(rest, "("+q.Path()+")") {
+			t.Errorf("a problem of %s does not show its API path: %q", id, line)
+		}
+	}
+	if named == 0 {
+		t.Fatalf("no advice or blocking problem to look at:\n%s", r.out)
+	}
+	if !strings.Contains(r.out, "security-policy (security.publicSecurityPoliciesLink)") {
+		t.Errorf("the advice about the policy link is not named security-policy:\n%s", r.out)
+	}
+}
+
+func TestCheckStrictSaysWhyItFailed(t *testing.T) {
+	e := newScript(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	for _, args := range [][]string{{"check", "com.example.app", "--strict"}, {"check", "com.example.app", "--strict", "--json"}} {
+		r := e.run("", args...)
+		if r.code != 1 {
+			t.Fatalf("pstab %s: exit %d", strings.Join(args, " "), r.code)
+		}
+		assertOneSentence(t, r.err, "--strict", "unanswered questions are left", "drop --strict")
+	}
+	if r := e.must("check", "com.example.app"); r.err != "" {
+		t.Errorf("check without --strict printed on stderr: %q", r.err)
+	}
+}
