@@ -15,6 +15,22 @@ type Answers struct {
 	// Envelope holds the keys a wrapped payload had beside appTrustInformation or
 	// commonCloud, if any; kept for the record, never sent.
 	Envelope map[string]any
+	// Unknown holds answers, by question ID, to questions this catalogue does not have (a
+	// bundle from a newer catalogue, a draft saved by one), as their JSON. They are kept
+	// and written back to bundles unchanged, as a payload's unknown fields are in Extra;
+	// they are not shown, checked or sent.
+	Unknown map[string]json.RawMessage
+}
+
+// IsEmpty reports whether there is no answer at all, to a known question or an unknown
+// one; Extra and Envelope, which are the server's, do not count.
+func (a Answers) IsEmpty() bool {
+	for _, v := range a.Values {
+		if !v.IsEmpty() {
+			return false
+		}
+	}
+	return len(a.Unknown) == 0
 }
 
 // NewAnswers returns an empty set of answers.
@@ -49,6 +65,12 @@ func (a Answers) Clone() Answers {
 	}
 	out.Extra = cloneTree(a.Extra)
 	out.Envelope = cloneTree(a.Envelope)
+	if a.Unknown != nil {
+		out.Unknown = make(map[string]json.RawMessage, len(a.Unknown))
+		for id, raw := range a.Unknown {
+			out.Unknown[id] = append(json.RawMessage(nil), raw...)
+		}
+	}
 	return out
 }
 

@@ -78,6 +78,11 @@ func (c *Catalogue) EncodeBundle(b Bundle) ([]byte, error) {
 		}
 		out.Answers[q.ID] = raw
 	}
+	for id, raw := range b.Answers.Unknown {
+		if c.Question(id) == nil {
+			out.Answers[id] = raw
+		}
+	}
 	return marshalIndent(out)
 }
 
@@ -92,8 +97,9 @@ func IsBundle(data []byte) bool {
 }
 
 // DecodeBundle reads a review bundle. Answers to questions this catalogue does not know
-// are skipped and named in the returned notes, so a reviewer with an older catalogue still
-// sees everything else.
+// are kept in Answers.Unknown, as they came, and named in the returned notes, so a
+// reviewer with an older catalogue still sees everything else and a draft imported from
+// the bundle loses nothing.
 func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	if len(data) > MaxPayloadSize {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,
@@ -144,7 +150,15 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	for _, id := range ids {
 		q := c.Question(id)
 		if q == nil {
-			notes = append(notes, fmt.Sprintf("answers.%s is not a question of this catalogue (version %s); it is skipped", id, c.Version))
+			notes = append(notes, fmt.Sprintf("answers.%s is not a question of this catalogue (version %s); it is kept as it is, but not shown, checked or sent", id, c.Version))
+			if b.Answers.Unknown == nil {
+				b.Answers.Unknown = map[string]json.RawMessage{}
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, in.Answers[id]); err != nil {
+				return Bundle{}, nil, &DecodeError{Path: "answers." + id, Msg: err.Error()}
+			}
+			b.Answers.Unknown[id] = compact.Bytes()
 			continue
 		}
 		v, err := UnmarshalValue(q, in.Answers[id])

@@ -108,6 +108,38 @@ func TestDecodeBundleProblems(t *testing.T) {
 	}
 }
 
+func TestBundleKeepsAnswersToUnknownQuestions(t *testing.T) {
+	c := ps(t)
+	in := `{"pstabBundle":1,"questionnaire":"privacy-security","app":{"key":"k"},"answers":{"stores-eud":true,"ai-training":{"uses": [ "none" ]}}}`
+	b, notes, err := c.DecodeBundle([]byte(in))
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "answers.ai-training") || !strings.Contains(notes[0], "kept") {
+		t.Fatalf("err %v notes %q", err, notes)
+	}
+	if got := string(b.Answers.Unknown["ai-training"]); got != `{"uses":["none"]}` {
+		t.Fatalf("the unknown answer was not kept: %q", got)
+	}
+	if b.Answers.IsEmpty() || (Answers{Unknown: b.Answers.Unknown}).IsEmpty() {
+		t.Error("answers with an unknown answer count as empty")
+	}
+	out, err := c.EncodeBundle(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := c.DecodeBundle(out)
+	if err != nil || string(back.Answers.Unknown["ai-training"]) != `{"uses":["none"]}` {
+		t.Fatalf("the unknown answer did not survive a round trip: %v\n%s", err, out)
+	}
+	payload, _ := c.EncodePayload(b.Answers, ShapeV2Put)
+	if strings.Contains(string(payload), "ai-training") || strings.Contains(string(payload), "uses") {
+		t.Errorf("the unknown answer reached the payload: %s", payload)
+	}
+	clone := b.Answers.Clone()
+	clone.Unknown["ai-training"][0] = '['
+	if string(b.Answers.Unknown["ai-training"]) != `{"uses":["none"]}` {
+		t.Error("Clone shares the unknown answers")
+	}
+}
+
 func TestEscapeJSONUnsafe(t *testing.T) {
 	in := []byte("{\"a\": \"x\u202ey\u009bz\x7f\u2028\u00e9\"}")
 	got := string(EscapeJSONUnsafe(in))

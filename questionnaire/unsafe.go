@@ -71,6 +71,12 @@ func UnsafeExtra(c *Catalogue, a Answers) []Problem {
 	}
 	unsafeInTree(nil, "", a.Extra, &out)
 	unsafeInTree(nil, "", a.Envelope, &out)
+	for _, id := range slices.Sorted(maps.Keys(a.Unknown)) {
+		var tree any
+		if unmarshalNumber(a.Unknown[id], &tree) == nil {
+			unsafeInTree(nil, "answers."+id, tree, &out)
+		}
+	}
 	return out
 }
 

@@ -122,9 +122,15 @@ func sameJSON(a, b string) bool {
 }
 
 // encodeAnswers turns answers into question ID -> JSON, leaving out empty answers. An ID
-// the catalogue does not know is an error: unknown payload fields belong in Extra.
+// the catalogue does not know is an error in Values (unknown payload fields belong in
+// Extra); answers to unknown questions, kept from a bundle, are stored as they came.
 func encodeAnswers(c *questionnaire.Catalogue, a questionnaire.Answers) (map[string]string, error) {
-	out := make(map[string]string, len(a.Values))
+	out := make(map[string]string, len(a.Values)+len(a.Unknown))
+	for id, raw := range a.Unknown {
+		if c.Question(id) == nil && len(raw) > 0 {
+			out[id] = string(raw)
+		}
+	}
 	for id, v := range a.Values {
 		q := c.Question(id)
 		if q == nil {
@@ -143,13 +149,20 @@ func encodeAnswers(c *questionnaire.Catalogue, a questionnaire.Answers) (map[str
 }
 
 // decodeAnswers reads stored answers back, cleaning their text (rows are an input
-// boundary too). An answer that no longer fits the catalogue, say to a question a newer
-// catalogue dropped, stays in the file but is left out.
+// boundary too). An answer to a question the catalogue does not have (kept from a bundle,
+// or dropped by a newer catalogue) comes back in Unknown, as it is; one that no longer
+// fits its question's kind stays in the file but is left out.
 func decodeAnswers(c *questionnaire.Catalogue, raw map[string]string, extra, envelope sql.NullString) questionnaire.Answers {
 	a := questionnaire.NewAnswers()
 	for id, v := range raw {
 		q := c.Question(id)
 		if q == nil {
+			if json.Valid([]byte(v)) {
+				if a.Unknown == nil {
+					a.Unknown = map[string]json.RawMessage{}
+				}
+				a.Unknown[id] = json.RawMessage(v)
+			}
 			continue
 		}
 		val, err := questionnaire.UnmarshalValue(q, json.RawMessage(v))
