@@ -89,11 +89,11 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 	var b strings.Builder
 	switch {
 	case !plan.Live.Found:
-		fmt.Fprintf(&b, "Nothing is live for %s yet: all %d answers are new.\n", key, len(plan.Changes))
+		fmt.Fprintf(&b, "Nothing is live for %s yet: %s new.\n", key, questionnaire.PluralWord(len(plan.Changes), "the one answer is", fmt.Sprintf("all %d answers are", len(plan.Changes))))
 	case len(plan.Changes) == 0:
 		fmt.Fprintf(&b, "The live version of %s already matches your draft.\n", key)
 	default:
-		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s change:\n", key, len(plan.Changes), questionnaire.PluralWord(len(plan.Changes), "answer", "answers"))
+		fmt.Fprintf(&b, "Compared with the live version of %s, %d %s:\n", key, len(plan.Changes), questionnaire.PluralWord(len(plan.Changes), "answer changes", "answers change"))
 		for _, ch := range plan.Changes {
 			fmt.Fprintf(&b, "  %s: %s\n", ch.Question.ID, ch.Summary)
 		}

@@ -45,7 +45,7 @@ func (s *Store) Discard(ctx context.Context, ref DraftRef, expect int64) (int64,
 		if err := dt.replace(to, extra, envelope); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%d changed answers discarded", n)
+		detail := questionnaire.Plural(n, "changed answer") + " discarded"
 		if dt.row.revision > 0 {
 			detail += fmt.Sprintf(", back to save point %d", dt.row.revision)
 		}
@@ -228,7 +228,7 @@ func (s *Store) Copy(ctx context.Context, fromKey, toKey string) (Revision, erro
 			return err
 		}
 		_, err = dt.q.ExecContext(ctx, qInsertEvent,
-			src.id, dt.now, EventCopy, fmt.Sprintf("%d answers copied to %s", len(raw), toKey))
+			src.id, dt.now, EventCopy, fmt.Sprintf("%s copied to %s", questionnaire.Plural(len(raw), "answer"), toKey))
 		return err
 	})
 	return rev, err

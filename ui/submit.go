@@ -445,11 +445,11 @@ func (s *submitScreen) confirmView(width int) string {
 	live := s.plan.Live
 	switch {
 	case !live.Found:
-		b.WriteString(st.Text.Render(fmt.Sprintf("Nothing is live yet: all %d answers are new.", len(s.plan.Changes))) + "\n")
+		b.WriteString(st.Text.Render("Nothing is live yet: "+allNew(len(s.plan.Changes))) + "\n")
 	case len(s.plan.Changes) == 0:
 		b.WriteString(st.Text.Render("The live listing already matches your draft.") + "\n")
 	default:
-		head := fmt.Sprintf("Compared with the live listing, %d %s change:", len(s.plan.Changes), questionnaire.PluralWord(len(s.plan.Changes), "answer", "answers"))
+		head := fmt.Sprintf("Compared with the live listing, %d %s:", len(s.plan.Changes), questionnaire.PluralWord(len(s.plan.Changes), "answer changes", "answers change"))
 		if live.FormStatus != "" {
 			head += st.Faint.Render("  (live formStatus " + live.FormStatus + ")")
 		}
@@ -507,6 +507,14 @@ func (s *submitScreen) Help() helpKeys {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
 	}
 	return helpKeys{short: short, full: [][]key.Binding{short}}
+}
+
+// allNew says that every answer is new: "all 3 answers are new", "the one answer is new".
+func allNew(n int) string {
+	if n == 1 {
+		return "the one answer is new."
+	}
+	return fmt.Sprintf("all %d answers are new.", n)
 }
 
 func firstNonEmptyString(s ...string) string {
