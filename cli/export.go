@@ -5,11 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/submit"
 	"github.com/pstab/pstab/ui/termsafe"
 )
 
@@ -50,6 +52,7 @@ with --plain, or when the output is piped, it is printed as Markdown.`,
 
 func (a *App) exportCmd() *cobra.Command {
 	var file, format, out, view string
+	var allowProblems bool
 	cmd := &cobra.Command{
 		Use:   "export [KEY] --format payload|markdown|sheet|bundle [-o OUT]",
 		Short: "Write a draft as a payload, Markdown, an answer sheet or a review bundle",
@@ -62,7 +65,12 @@ func (a *App) exportCmd() *cobra.Command {
             (every answer, with the app's name, the revision and the time)
 
 Without -o the result goes to standard output. With -o it is written atomically, readable
-only by you.`,
+only by you.
+
+A payload and a sheet leave pstab for the Marketplace, so a draft with blocking problems
+(the ones pstab check and push refuse) writes neither: the export exits 1 naming them, and
+writes nothing. --allow-problems writes them anyway; the sheet then marks each answer that
+needs a fix. Markdown and bundles, which are for reading and review, are always written.`,
 		Example: `  pstab export com.example.app --format payload -o payload.json
   pstab export com.example.app --format bundle -o for-review.json
   pstab export --file payload.json --format sheet`,
@@ -83,6 +91,13 @@ only by you.`,
 			if err != nil {
 				return err
 			}
+			var blocking []questionnaire.Problem
+			if format == "payload" || format == "sheet" {
+				blocking = submit.Blockers(c, doc.answers)
+				if len(blocking) > 0 && !allowProblems {
+					return refuseExport(args, file, format, blocking)
+				}
+			}
 			var data []byte
 			switch format {
 			case "payload":
@@ -90,9 +105,10 @@ only by you.`,
 			case "markdown":
 				data = []byte(c.Markdown(doc.answers, questionnaire.MarkdownOptions{Views: views, Title: doc.title, Note: doc.note}))
 			case "sheet":
-				data = []byte(c.Sheet(doc.answers, doc.title))
+				data = []byte(c.SheetMarked(doc.answers, doc.title, blocking))
 			case "bundle":
-				b := questionnaire.Bundle{AppName: doc.title, Answers: doc.answers, ExportedAt: time.Now()}
+				// A payload names no app: its file name is not the app's name.
+				b := questionnaire.Bundle{Answers: doc.answers, ExportedAt: time.Now()}
 				if doc.bundle != nil {
 					b = *doc.bundle
 					b.ExportedAt = time.Now()
@@ -101,6 +117,10 @@ only by you.`,
 			}
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
+			}
+			if len(blocking) > 0 {
+				fmt.Fprintf(a.Err, "pstab: note: the %s is written with %s (--allow-problems); the Marketplace refuses the answers until %s fixed.\n",
+					format, questionnaire.Plural(len(blocking), "blocking problem"), questionnaire.PluralWord(len(blocking), "it is", "they are"))
 			}
 			if out == "" || out == "-" {
 				_, err := io.WriteString(a.Out, termsafe.Filter(string(data)))
@@ -122,9 +142,30 @@ only by you.`,
 	cmd.Flags().StringVar(&format, "format", "", "payload, markdown, sheet or bundle")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&view, "view", "all", "for markdown: default, expanded or all")
+	cmd.Flags().BoolVar(&allowProblems, "allow-problems", false, "write a payload or sheet of a draft with blocking problems (the sheet marks them)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
 		[]string{"payload", "markdown", "sheet", "bundle"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// refuseExport is the exit-1 error of a payload or sheet export refused for blocking
+// problems, each named by its question ID and API path. The fix names the command that
+// lists the problems: check for a draft, validate for a file.
+func refuseExport(args []string, file, format string, blocking []questionnaire.Problem) error {
+	source, lister := file, "pstab validate "+file
+	if len(args) > 0 {
+		source, lister = args[0], "pstab check "+args[0]
+	}
+	lines := make([]string, len(blocking))
+	for i, p := range blocking {
+		lines[i] = problemLabel(p) + ": " + strings.TrimSuffix(questionnaire.LowerFirst(p.Message), ".")
+	}
+	if len(lines) == 1 {
+		return problemsErr("no %s was written: %s has a blocking problem, %s; fix it (%s), or add --allow-problems to write the %s anyway",
+			format, source, lines[0], lister, format)
+	}
+	return problemsErr("no %s was written: %s has %d blocking problems; fix them (%s), or add --allow-problems to write the %s anyway:\n  %s",
+		format, source, len(lines), lister, format, strings.Join(lines, "\n  "))
 }
 
 // documentFor returns the catalogue and document a preview or export works on: a file

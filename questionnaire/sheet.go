@@ -9,8 +9,29 @@ import (
 // Marketplace web form: every shown question in the web form's order, with the exact option
 // label to pick or the text to type. Questions the API does not carry are marked, since
 // the web form is the only place to give them. title names the app.
-func (c *Catalogue) Sheet(a Answers, title string) string {
+func (c *Catalogue) Sheet(a Answers, title string) string { return c.SheetMarked(a, title, nil) }
+
+// SheetMarked is Sheet for a draft with blocking problems that is written anyway: the
+// sheet opens by saying so, each answer with a problem is marked as needing a fix, with
+// the problem, and problems of answers the sheet does not show are listed at the start.
+func (c *Catalogue) SheetMarked(a Answers, title string, problems []Problem) string {
 	vis := c.Visible(a)
+	fixes := map[*Question][]string{}
+	var elsewhere []string
+	for _, p := range problems {
+		if p.Severity != Blocking {
+			continue
+		}
+		if p.Question != nil && vis.Shows(p.Question) {
+			fixes[p.Question] = append(fixes[p.Question], p.Message)
+			continue
+		}
+		where := p.Path
+		if p.Question != nil {
+			where = p.Question.ID
+		}
+		elsewhere = append(elsewhere, where+": "+p.Message)
+	}
 	var b strings.Builder
 	head := c.Title + " answer sheet"
 	if title != "" {
@@ -22,6 +43,17 @@ func (c *Catalogue) Sheet(a Answers, title string) string {
 			"Privacy and Security > Edit responses. Questions follow the form's order; follow-up\n" +
 			"questions appear in the form as you answer, as they do here. Finish with Save and\n" +
 			"preview, compare with `pstab preview`, then Submit and publish.\n\n")
+	}
+	if n := len(fixes) + len(elsewhere); n > 0 {
+		what := PluralWord(n, "the answer marked NEEDS A FIX in pstab before you enter it",
+			fmt.Sprintf("the %d answers marked NEEDS A FIX in pstab before you enter them", n))
+		fmt.Fprintf(&b, "%s\n\n", wrapIndent("This draft has blocking problems: fix "+what+" (pstab check lists every problem).", "", 0))
+		for _, e := range elsewhere {
+			fmt.Fprintf(&b, "  NEEDS A FIX: %s\n", wrapIndent(e, "    ", 15))
+		}
+		if len(elsewhere) > 0 {
+			b.WriteString("\n")
+		}
 	}
 	for si, s := range c.Sections {
 		qs := vis.SectionQuestions(s)
@@ -51,6 +83,9 @@ func (c *Catalogue) Sheet(a Answers, title string) string {
 				continue
 			}
 			b.WriteString(q.sheetAnswer(v))
+			for _, msg := range fixes[q] {
+				fmt.Fprintf(&b, "    NEEDS A FIX: %s\n", wrapIndent(msg, "      ", 17))
+			}
 			b.WriteString("\n")
 		}
 	}
