@@ -111,50 +111,83 @@ func (a *App) newCmd() *cobra.Command {
 }
 
 func (a *App) copyCmd() *cobra.Command {
-	var create bool
+	var yes bool
 	var name string
 	cmd := &cobra.Command{
 		Use:   "copy FROM TO",
 		Short: "Copy every answer of one app into another, as a save point",
 		Long: `Copy every answer of app FROM into app TO, as a new save point in TO: TO's previous
 answers stay in its history (pstab revert brings them back). Useful for lite and full
-variants of one app.`,
-		Example: "  pstab copy com.example.app com.example.lite\n  pstab copy com.example.app com.example.dc --create --name \"Example DC\"",
+variants of one app. A TO that does not exist yet is created, named --name (or its key).
+When TO already has answers, pstab shows what changes and asks first; give --yes where
+there is no terminal to ask on.`,
+		Example: "  pstab copy com.example.app com.example.lite\n  pstab copy com.example.app com.example.dc --name \"Example DC\"\n  pstab copy com.example.app com.example.lite --yes",
 		Args:    exactArgs(2, "copy takes FROM TO"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			from, to := args[0], args[1]
 			if from == to {
 				return usageErr("FROM and TO are the same app")
 			}
+			if from == store.PartnerKey || to == store.PartnerKey {
+				return usageErr("@partner is not an app; copy copies between apps")
+			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				if _, err := a.subject(ctx, s, from); err != nil {
+				src, err := a.subject(ctx, s, from)
+				if err != nil {
 					return err
 				}
-				if _, err := s.App(ctx, to); errors.Is(err, store.ErrNotFound) {
-					if !create {
-						return problemsErr("there is no app %s; create it with pstab new, or add --create", to)
-					}
+				source, err := s.Load(ctx, src.Ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				if source.Answers.IsEmpty() {
+					return problemsErr("there are no answers in %s to copy; nothing was changed", from)
+				}
+				ref := store.DraftRef{Subject: to, Questionnaire: src.Ref.Questionnaire}
+				before := store.Draft{Answers: questionnaire.NewAnswers()}
+				changed := false
+				switch _, err := s.App(ctx, to); {
+				case errors.Is(err, store.ErrNotFound):
 					if err := store.ValidateAppKey(to); err != nil {
 						return usageErr("%q is not an app key: %v", to, err)
 					}
 					if name == "" {
 						name = to
 					}
-					if err := s.CreateApp(ctx, store.App{Key: to, Name: name, Hosting: "cloud"}); err != nil {
+					if err := store.ValidateAppName(name); err != nil {
+						return usageErr("--name: %v", err)
+					}
+					if err := s.CreateApp(ctx, store.App{Key: to, Name: strings.TrimSpace(name), Hosting: "cloud"}); err != nil {
 						return storeErr(err)
+					}
+					fmt.Fprintf(a.Err, "Created %s%s.\n", to, namedAs(to, name))
+				case err != nil:
+					return storeErr(err)
+				default:
+					if before, err = s.Load(ctx, ref); err != nil {
+						return storeErr(err)
+					}
+					// TO keeps its own server fields: they belong to its listing.
+					incoming := source.Answers.Clone()
+					incoming.Extra, incoming.Envelope = before.Answers.Extra, before.Answers.Envelope
+					if changed, err = a.confirmReplace(src.Catalogue, to, before.Answers, incoming, "Copying "+from, yes); err != nil {
+						return err
 					}
 				}
 				rev, err := s.Copy(ctx, from, to)
 				if err != nil {
 					return storeErr(err)
 				}
-				fmt.Fprintf(a.Err, "Copied %s into %s as save point %d.\n", from, to, rev.Number)
+				fmt.Fprintf(a.Err, "Copied %s into %s as save point %d.%s\n", from, to, rev.Number, keptAs(changed, before, rev, to))
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&create, "create", false, "create TO if it does not exist")
-	cmd.Flags().StringVar(&name, "name", "", "with --create: TO's name")
+	cmd.Flags().BoolVar(&yes, "yes", false, "replace TO's answers without asking")
+	cmd.Flags().StringVar(&name, "name", "", "the name of TO, when copy creates it")
+	// --create was needed before copy created TO itself; it is still accepted.
+	cmd.Flags().Bool("create", false, "create TO if it does not exist (the default)")
+	_ = cmd.Flags().MarkHidden("create")
 	return cmd
 }
 
@@ -170,11 +203,15 @@ func (a *App) rmCmd() *cobra.Command {
 				if args[0] == store.PartnerKey {
 					return usageErr("@partner is not an app; clear its answers with pstab unset")
 				}
-				sub, err := a.subject(ctx, s, args[0])
-				if err != nil {
-					return err
+				app, err := s.App(ctx, args[0])
+				if errors.Is(err, store.ErrNotFound) {
+					// Creating it is no help to someone deleting it: most likely the key is
+					// mistyped, and the list shows the right one.
+					return problemsErr("there is no app %s in %s, so nothing was deleted; pstab apps lists your apps", args[0], s.Path())
 				}
-				app := sub.App
+				if err != nil {
+					return storeErr(err)
+				}
 				if err := a.confirm(yes, fmt.Sprintf("Delete %s (%s) with its drafts, save points and history? This cannot be undone.", app.Name, app.Key)); err != nil {
 					return err
 				}
@@ -188,4 +225,12 @@ func (a *App) rmCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask")
 	return cmd
+}
+
+// namedAs is " (NAME)" for a created app whose name is not its key.
+func namedAs(key, name string) string {
+	if name = strings.TrimSpace(name); name == "" || name == key {
+		return ""
+	}
+	return " (" + termsafe.Filter(oneLine(name, 60)) + ")"
 }

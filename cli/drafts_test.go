@@ -268,7 +268,7 @@ func TestSavePointsDiffRevertDiscardCopyAndRm(t *testing.T) {
 		t.Fatalf("diff to a missing save point: exit %d %q", r.code, r.err)
 	}
 
-	e.must("revert", "com.example.app", "1")
+	e.must("revert", "com.example.app", "1", "--yes")
 	if got := dig(e.payload("com.example.app"), "logDetails", "logEndUserData"); got != false {
 		t.Fatalf("revert to 1: logEndUserData = %v", got)
 	}

@@ -21,34 +21,58 @@ import (
 // revert and discard.
 
 func (a *App) importCmd() *cobra.Command {
-	var create bool
+	var create, yes, allowEmpty, otherApp bool
 	var name, message string
 	cmd := &cobra.Command{
-		Use:   "import KEY FILE [--create]",
+		Use:   "import [KEY] FILE [--create]",
 		Short: "Make a payload or bundle file the app's draft, as a save point",
 		Long: `Read a payload (either shape) or a review bundle and make it the app's draft, as a new
 save point: nothing is lost, pstab revert brings back the draft as it was. The file is
 checked first: a wrong value, or text with control characters, refuses the whole import
-with the field named, and nothing is saved. Fields pstab does not know are kept.`,
+with the field named, and nothing is saved. Fields pstab does not know are kept, and so
+are a bundle's answers to questions this pstab's catalogue does not have.
+
+A draft that has answers is replaced only after pstab shows what changes and asks; give
+--yes where there is no terminal to ask on. A file with no answers at all ({}) would
+clear the draft, so it needs --allow-empty. A bundle carries its app's key: without KEY
+it goes back to that app, and into another app only with --as-other-app. With --create,
+a missing app is made, named after the bundle's app unless --name says otherwise.`,
 		Example: `  pstab import com.example.app listing.json
-  pstab import com.example.lite full-app-bundle.json --create --name "Example Lite"`,
-		Args: exactArgs(2, "import takes KEY FILE"),
+  pstab import for-review.json --yes
+  pstab import com.example.lite full-app-bundle.json --as-other-app --create --name "Example Lite"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return usageErr("pstab import takes [KEY] FILE; see pstab import --help")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, file := args[0], args[1]
+			key, file := "", args[len(args)-1]
+			if len(args) == 2 {
+				key = args[0]
+			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				cat, err := s.CatalogueFor(key)
+				doc, cat, err := a.importDocument(s, key, file)
 				if err != nil {
 					return err
 				}
-				doc, err := a.readDocument(cat, file)
-				if err != nil {
+				if key == "" {
+					if doc.bundle == nil || doc.bundle.AppKey == "" {
+						return usageErr("%s does not say which app it is for (only a bundle does); give the app KEY: pstab import KEY %s", file, file)
+					}
+					key = doc.bundle.AppKey
+				} else if b := doc.bundle; b != nil && b.AppKey != "" && b.AppKey != key && !otherApp {
+					return problemsErr("%s holds the answers of %s, not %s; nothing was imported. Add --as-other-app to import them into %s anyway", file, b.AppKey, key, key)
+				}
+				answers, notes := cat.LinkDomains(doc.answers)
+				for _, n := range notes {
+					fmt.Fprintln(a.Err, "pstab: note: "+questionnaire.Sentence(n))
+				}
+				if err := refuseBlocking(file, append(cat.Validate(answers), questionnaire.UnsafeExtra(cat, answers)...)); err != nil {
 					return err
 				}
-				for _, n := range doc.notes {
-					fmt.Fprintln(a.Err, "pstab: note: "+n)
-				}
-				if err := refuseBlocking(file, append(cat.Validate(doc.answers), questionnaire.UnsafeExtra(cat, doc.answers)...)); err != nil {
-					return err
+				if answers.IsEmpty() && !allowEmpty {
+					return problemsErr("%s holds no answers, so importing it would leave %s with none; nothing was imported. Add --allow-empty if that is what you want", file, key)
 				}
 				if _, err := s.App(ctx, key); errors.Is(err, store.ErrNotFound) && key != store.PartnerKey {
 					if !create {
@@ -67,19 +91,30 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 					if err := s.CreateApp(ctx, store.App{Key: key, Name: appName, Hosting: "cloud"}); err != nil {
 						return storeErr(err)
 					}
+					fmt.Fprintf(a.Err, "Created %s%s.\n", key, namedAs(key, appName))
+				} else if err != nil {
+					return storeErr(err)
 				}
 				ref := store.DraftRef{Subject: key, Questionnaire: cat.ID}
-				if message == "" {
-					message = "imported " + file
-				}
-				rev, _, err := s.Replace(ctx, ref, doc.answers, store.EventImport, message, store.AnyVersion)
+				before, err := s.Load(ctx, ref)
 				if err != nil {
 					return storeErr(err)
 				}
-				p := cat.Progress(doc.answers)
-				fmt.Fprintf(a.Err, "Imported %s into %s as save point %d (%d of %d answered, %d%%).\n",
-					file, key, rev.Number, p.Answered, p.Total, p.Percent())
-				for _, n := range notSentLines(cat, doc.answers) {
+				changed, err := a.confirmReplace(cat, key, before.Answers, answers, "Importing "+file, yes)
+				if err != nil {
+					return err
+				}
+				if message == "" {
+					message = "imported " + file
+				}
+				rev, _, err := s.Replace(ctx, ref, answers, store.EventImport, message, before.Version)
+				if err != nil {
+					return storeErr(err)
+				}
+				p := cat.Progress(answers)
+				fmt.Fprintf(a.Err, "Imported %s into %s as save point %d (%d of %d answered, %d%%).%s\n",
+					file, key, rev.Number, p.Answered, p.Total, p.Percent(), keptAs(changed, before, rev, key))
+				for _, n := range notSentLines(cat, answers) {
 					fmt.Fprintln(a.Err, termsafe.Filter(n))
 				}
 				return nil
@@ -89,7 +124,38 @@ with the field named, and nothing is saved. Fields pstab does not know are kept.
 	cmd.Flags().BoolVar(&create, "create", false, "create the app if it does not exist")
 	cmd.Flags().StringVar(&name, "name", "", "with --create: the app's name (default: the bundle's, or the key)")
 	cmd.Flags().StringVarP(&message, "message", "m", "", "the save point's message")
+	cmd.Flags().BoolVar(&yes, "yes", false, "replace a draft that has answers without asking")
+	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "import a file with no answers, clearing the draft")
+	cmd.Flags().BoolVar(&otherApp, "as-other-app", false, "import a bundle of another app")
 	return cmd
+}
+
+// importDocument reads the file import takes, with the catalogue of the draft it goes to:
+// KEY's, or, without KEY, that of the bundle's own app.
+func (a *App) importDocument(s *store.Store, key, file string) (*document, *questionnaire.Catalogue, error) {
+	data, err := a.readInput(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	catKey := key
+	if catKey == "" {
+		catKey = "app" // any app key: a bundle without KEY is an app's unless it says @partner
+		if bundleQuestionnaire(data) == s.Catalogues().SelfAssessment.ID {
+			catKey = store.PartnerKey
+		}
+	}
+	cat, err := s.CatalogueFor(catKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := a.decodeDocument(cat, file, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, n := range doc.notes {
+		fmt.Fprintln(a.Err, "pstab: note: "+n)
+	}
+	return doc, cat, nil
 }
 
 func (a *App) savepointCmd() *cobra.Command {
@@ -313,29 +379,50 @@ func (a *App) printDiff(cat *questionnaire.Catalogue, before, after questionnair
 }
 
 func (a *App) revertCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "revert KEY REV",
-		Short:   "Bring back a save point, as a new save point (nothing is destroyed)",
-		Example: "  pstab revert com.example.app 3",
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "revert KEY REV [--yes]",
+		Short: "Bring back a save point, as a new save point (nothing is destroyed)",
+		Long: `Make save point REV the working draft again, as a new save point. The answers it
+replaces stay in the history: unsaved changes get a save point of their own first. pstab
+shows what changes and asks first; give --yes where there is no terminal to ask on.`,
+		Example: "  pstab revert com.example.app 3\n  pstab revert com.example.app 3 --yes",
 		Args:    exactArgs(2, "revert takes KEY REV"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := strconv.Atoi(args[1])
 			if err != nil || n < 1 {
 				return usageErr("%q is not a save point number; see pstab history %s", args[1], args[0])
 			}
-			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
-				rev, _, err := s.Revert(ctx, ref, n, store.AnyVersion)
+			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
+				before, err := s.Load(ctx, ref)
+				if err != nil {
+					return storeErr(err)
+				}
+				target, err := s.RevisionAnswers(ctx, ref, n)
 				if errors.Is(err, store.ErrNotFound) {
 					return problemsErr("there is no save point %d in %s; see pstab history %s", n, args[0], args[0])
 				}
 				if err != nil {
 					return storeErr(err)
 				}
-				fmt.Fprintf(a.Err, "Brought back save point %d of %s as save point %d.\n", n, args[0], rev.Number)
+				changed, err := a.confirmReplace(cat, args[0], before.Answers, target, fmt.Sprintf("Reverting to save point %d", n), yes)
+				if err != nil {
+					return err
+				}
+				rev, _, err := s.Revert(ctx, ref, n, before.Version)
+				if errors.Is(err, store.ErrNotFound) {
+					return problemsErr("there is no save point %d in %s; see pstab history %s", n, args[0], args[0])
+				}
+				if err != nil {
+					return storeErr(err)
+				}
+				fmt.Fprintf(a.Err, "Brought back save point %d of %s as save point %d.%s\n", n, args[0], rev.Number, keptAs(changed, before, rev, args[0]))
 				return nil
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "replace a draft that has answers without asking")
+	return cmd
 }
 
 func (a *App) discardCmd() *cobra.Command {

@@ -129,6 +129,11 @@ func (a *App) readDocument(c *questionnaire.Catalogue, path string) (*document, 
 	if err != nil {
 		return nil, err
 	}
+	return a.decodeDocument(c, path, data)
+}
+
+// decodeDocument decodes a payload or bundle that readInput read from path.
+func (a *App) decodeDocument(c *questionnaire.Catalogue, path string, data []byte) (*document, error) {
 	name := path
 	if path == "-" {
 		name = "standard input"

@@ -33,8 +33,11 @@ Create a token at id.atlassian.com > Security > API tokens. Tokens now expire wi
 			}
 			var tok marketplace.Token
 			if withToken || !a.InIsTerminal {
-				if email == "" {
-					return usageErr("give --email with --with-token")
+				switch {
+				case email == "" && withToken:
+					return usageErr("give the account's email with --with-token: pstab login --email EMAIL --with-token < token-file (or set %s)", marketplace.EnvEmail)
+				case email == "":
+					return usageErr("there is no terminal to ask for the email and token on; give them as pstab login --email EMAIL --with-token < token-file")
 				}
 				if msg := questionnaire.EmailProblem(email); msg != "" {
 					return usageErr("the email %s", msg)
@@ -46,7 +49,7 @@ Create a token at id.atlassian.com > Security > API tokens. Tokens now expire wi
 				t := strings.TrimSpace(string(data))
 				clear(data)
 				if t == "" {
-					return usageErr("standard input held no token")
+					return usageErr("standard input held no token; pipe it in: pstab login --email %s --with-token < token-file", email)
 				}
 				tok = marketplace.NewToken(t)
 			} else {
@@ -75,7 +78,10 @@ func (a *App) logoutCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			email, err := marketplace.Logout()
-			if errors.Is(err, marketplace.ErrNoCredentials) && !errors.Is(err, marketplace.ErrKeyringUnavailable) {
+			if errors.Is(err, marketplace.ErrKeyringUnavailable) {
+				// pstab saves credentials nowhere else, so none can be saved here at all.
+				fmt.Fprintln(a.Err, "There is no OS keyring here, so pstab has no saved credentials to remove.")
+			} else if errors.Is(err, marketplace.ErrNoCredentials) {
 				fmt.Fprintln(a.Err, "No credentials were saved; nothing to remove.")
 			} else if err != nil {
 				return &ExitError{Code: ExitProblems, Err: err}
@@ -83,7 +89,7 @@ func (a *App) logoutCmd() *cobra.Command {
 				fmt.Fprintf(a.Err, "Removed the saved credentials for %s.\n", email)
 			}
 			if a.env(marketplace.EnvToken) != "" {
-				fmt.Fprintf(a.Err, "%s is still set in your environment; unset it too.\n", marketplace.EnvToken)
+				fmt.Fprintf(a.Err, "%s is still set in your environment, and pstab uses it; remove it with unset %s.\n", marketplace.EnvToken, marketplace.EnvToken)
 			}
 			return nil
 		},

@@ -217,13 +217,15 @@ func parseState(s string) (marketplace.State, error) {
 func (a *App) pullCmd() *cobra.Command {
 	var f apiFlags
 	var state string
+	var yes bool
 	cmd := &cobra.Command{
 		Use:   "pull KEY [--state live|draft]",
 		Short: "Make the Marketplace's version the app's draft, as a save point",
 		Long: `Read the live (or draft) Privacy & Security version of an app from the Marketplace and
 make it the app's local draft, as a new save point: your previous draft stays in its
 history (pstab revert brings it back). Fields pstab does not know are kept. Text with
-control characters is refused, naming the field.
+control characters is refused, naming the field. When the draft has answers, pstab shows
+what changes and asks first; give --yes where there is no terminal to ask on.
 
 Your credentials are sent when pstab finds them (ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN,
 or pstab login); without any, the live version is read anonymously. With a vendor id
@@ -237,16 +239,17 @@ listing what the tab shows from it: the privacy policy link and Bug Bounty enrol
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				return a.pull(ctx, s, args[0], f, st)
+				return a.pull(ctx, s, args[0], f, st, yes)
 			})
 		},
 	}
 	f.add(cmd, true)
 	cmd.Flags().StringVar(&state, "state", "live", "which version: live or draft")
+	cmd.Flags().BoolVar(&yes, "yes", false, "replace a draft that has answers without asking")
 	return cmd
 }
 
-func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, st marketplace.State) error {
+func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, st marketplace.State, yes bool) error {
 	sub, err := a.appSubject(ctx, s, key)
 	if err != nil {
 		return err
@@ -293,8 +296,12 @@ func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, 
 			}
 		}
 	}
+	changed, err := a.confirmReplace(cat, app.Key, before.Answers, answers, fmt.Sprintf("Pulling the %s version", st), yes)
+	if err != nil {
+		return err
+	}
 	msg := fmt.Sprintf("pulled the %s version from the Marketplace (%s); %s", st, f.apiName(), submit.DescribeForHistory(remote.Properties))
-	rev, _, err := s.Replace(ctx, ref, answers, store.EventPull, msg, store.AnyVersion)
+	rev, _, err := s.Replace(ctx, ref, answers, store.EventPull, msg, before.Version)
 	if err != nil {
 		return storeErr(err)
 	}
@@ -303,8 +310,9 @@ func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, 
 	}
 	n := len(cat.Diff(before.Answers, answers))
 	var b strings.Builder
-	fmt.Fprintf(&b, "Pulled the %s version of %s as save point %d: %d %s differ from your previous draft (pstab diff %s %d shows them).\n",
-		st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer", "answers"), app.Key, rev.Number)
+	fmt.Fprintf(&b, "Pulled the %s version of %s as save point %d: %d %s from your previous draft (pstab diff %s %d shows %s).%s\n",
+		st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer differs", "answers differ"), app.Key, rev.Number,
+		questionnaire.PluralWord(n, "it", "them"), keptAs(changed, before, rev, app.Key))
 	describeRemote(&b, app.Key, remote.Properties, true)
 	if len(fromListing) > 0 {
 		fmt.Fprintf(&b, "From the app's listing: %s.\n", strings.Join(fromListing, ", "))
