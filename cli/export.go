@@ -201,6 +201,9 @@ func (a *App) documentFor(args []string, file string) (*questionnaire.Catalogue,
 // file in the same directory, synced, then renamed over path. The file is readable only by
 // its owner, since drafts may describe unpublished practices.
 func writeFileAtomic(path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usageErr("cannot write %s: it is a directory; give a file name, such as %s", path, filepath.Join(path, "out.json"))
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -296,6 +296,10 @@ func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, 
 			}
 		}
 	}
+	answers, notes := cat.LinkDomains(answers)
+	for _, n := range notes {
+		fmt.Fprintln(a.Err, "pstab: note: "+questionnaire.Sentence(n))
+	}
 	changed, err := a.confirmReplace(cat, app.Key, before.Answers, answers, fmt.Sprintf("Pulling the %s version", st), yes)
 	if err != nil {
 		return err
@@ -310,9 +314,12 @@ func (a *App) pull(ctx context.Context, s *store.Store, key string, f apiFlags, 
 	}
 	n := len(cat.Diff(before.Answers, answers))
 	var b strings.Builder
-	fmt.Fprintf(&b, "Pulled the %s version of %s as save point %d: %d %s from your previous draft (pstab diff %s %d shows %s).%s\n",
-		st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer differs", "answers differ"), app.Key, rev.Number,
-		questionnaire.PluralWord(n, "it", "them"), keptAs(changed, before, rev, app.Key))
+	shows := ""
+	if old := replacedRev(changed, before, rev); old > 0 {
+		shows = fmt.Sprintf(" (pstab diff %s %d %d shows %s)", app.Key, old, rev.Number, questionnaire.PluralWord(n, "it", "them"))
+	}
+	fmt.Fprintf(&b, "Pulled the %s version of %s as save point %d: %d %s from your previous draft%s.%s\n",
+		st, app.Key, rev.Number, n, questionnaire.PluralWord(n, "answer differs", "answers differ"), shows, keptAs(changed, before, rev, app.Key))
 	describeRemote(&b, app.Key, remote.Properties, true)
 	if len(fromListing) > 0 {
 		fmt.Fprintf(&b, "From the app's listing: %s.\n", strings.Join(fromListing, ", "))

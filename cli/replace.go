@@ -72,15 +72,20 @@ func unknownChanges(a, b questionnaire.Answers) int {
 // point made of unsaved changes just before the new one, or the latest save point when
 // there were none.
 func keptAs(changed bool, before store.Draft, made store.Revision, key string) string {
-	if !changed {
-		return ""
-	}
-	n := before.Revision
-	if before.Dirty {
-		n = made.Number - 1
-	}
+	n := replacedRev(changed, before, made)
 	if n < 1 {
 		return ""
 	}
 	return fmt.Sprintf(" The answers it replaced are save point %d (pstab revert %s %d brings them back).", n, key, n)
+}
+
+// replacedRev is the save point that holds the answers a replace changed, or 0.
+func replacedRev(changed bool, before store.Draft, made store.Revision) int {
+	if !changed {
+		return 0
+	}
+	if before.Dirty {
+		return made.Number - 1
+	}
+	return before.Revision
 }

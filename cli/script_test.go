@@ -588,3 +588,34 @@ func TestLogoutWithNoKeyringSaysThereIsNothingToRemove(t *testing.T) {
 		t.Errorf("logout with the token in the environment says %q", r.err)
 	}
 }
+
+func TestImportAndValidateTakeABareDomainLink(t *testing.T) {
+	doc := []byte(`{"thirdPartyInformation":{"isEndUserDataShared":true,"thirdPartyDetails":[{"name":"Twilio SendGrid","purpose":"Email","link":"sendgrid.com"}]}}`)
+	f := writeFile(t, "payload.json", doc)
+	if r := run(t, "", "validate", f); r.code != 0 || strings.Contains(r.out, "https:// at the start") {
+		t.Fatalf("validate of a bare domain link: exit %d\n%s", r.code, r.out)
+	}
+	e := newScript(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	r := e.must("import", "com.example.app", f)
+	if !strings.Contains(r.err, "sendgrid.com, is kept as https://sendgrid.com") {
+		t.Errorf("import does not say it added https://: %q", r.err)
+	}
+	list, _ := dig(e.payload("com.example.app"), "thirdPartyInformation", "thirdPartyDetails").([]any)
+	if len(list) != 1 || dig(list[0].(map[string]any), "link") != "https://sendgrid.com" {
+		t.Fatalf("the imported link: %v", list)
+	}
+}
+
+func TestExportIntoADirectorySaysSo(t *testing.T) {
+	e := newScript(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	dir := t.TempDir()
+	r := e.refused(2, []string{"export", "com.example.app", "--format", "markdown", "-o", dir}, dir, "is a directory", "give a file name")
+	if strings.Contains(r.err, ".tmp-") {
+		t.Errorf("the message names a temporary file: %q", r.err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the refused export left %d files in %s", len(entries), dir)
+	}
+}

@@ -226,6 +226,9 @@ func (q *Question) checkEntity(i int, e Entity, add func(int, string, string, ..
 		}
 		switch f.Kind {
 		case KindURL:
+			if _, ok := DomainLink(fv.Text); ok {
+				break // a bare domain, as the web form asks; pstab keeps it as https://domain
+			}
 			if msg := URLProblem(fv.Text); msg != "" {
 				add(i, f.Key, "The %s of entry %d %s.", strings.ToLower(f.Label), n, msg)
 			}
