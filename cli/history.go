@@ -62,7 +62,7 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 					}
 					key = doc.bundle.AppKey
 				} else if b := doc.bundle; b != nil && b.AppKey != "" && b.AppKey != key && !otherApp {
-					return problemsErr("%s holds the answers of %s, not %s; nothing was imported. Add --as-other-app to import them into %s anyway", file, b.AppKey, key, key)
+					return problemsErr("%s holds the answers of %s, not %s, so nothing was imported; add --as-other-app to import them into %s anyway", file, b.AppKey, key, key)
 				}
 				answers, notes := cat.LinkDomains(doc.answers)
 				for _, n := range notes {
@@ -72,7 +72,7 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 					return err
 				}
 				if answers.IsEmpty() && !allowEmpty {
-					return problemsErr("%s holds no answers, so importing it would leave %s with none; nothing was imported. Add --allow-empty if that is what you want", file, key)
+					return problemsErr("%s holds no answers, and importing it would leave %s with none, so nothing was imported; add --allow-empty if that is what you want", file, key)
 				}
 				if _, err := s.App(ctx, key); errors.Is(err, store.ErrNotFound) && key != store.PartnerKey {
 					if !create {

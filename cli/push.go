@@ -198,7 +198,7 @@ func refuseToPush(key string, blockers []questionnaire.Problem) error {
 	}
 	var lines []string
 	for _, p := range blockers {
-		lines = append(lines, p.Path+": "+questionnaire.LowerFirst(strings.TrimSuffix(p.Message, ".")))
+		lines = append(lines, problemLabel(p)+": "+questionnaire.LowerFirst(strings.TrimSuffix(p.Message, ".")))
 	}
 	n := len(lines)
 	if n > 5 {
