@@ -54,7 +54,8 @@ func (a *App) confirm(yes bool, question string) error {
 		return nil
 	}
 	if !a.InIsTerminal {
-		return usageErr("%s Add --yes to confirm; no terminal to ask on", strings.TrimSuffix(question, "?")+"?")
+		// A script has no one to answer, so the sentence says nothing happened and how to go ahead.
+		return usageErr("nothing was changed: there is no terminal to ask “%s” on; add --yes to go ahead", strings.TrimSuffix(question, "?")+"?")
 	}
 	fmt.Fprintf(a.Err, "%s [y/N] ", termsafe.Filter(question))
 	line, err := bufio.NewReader(a.In).ReadString('\n')

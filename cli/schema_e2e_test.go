@@ -149,7 +149,8 @@ func TestPublishedSchemaEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || st.Properties.FormStatus != "REJECTED" || len(st.Properties.JiraLinks) != 1 || st.Properties.NextStep == "" {
 		t.Errorf("status --json: %v %s", err, r.stdout)
 	}
-	e.must("pull", e2eApp, "--api", "v3")
+	// The rejected version differs from the draft, so pull asks first; --yes answers.
+	e.must("pull", e2eApp, "--api", "v3", "--yes")
 	if r := e.must("history", e2eApp); !strings.Contains(r.stdout, "formStatus REJECTED") || !strings.Contains(r.stdout, "AMKTHELP-4242") {
 		t.Errorf("history after the rejection:\n%s", r.stdout)
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -189,7 +190,7 @@ func TestMessagesNeverCapitaliseAnIdentifier(t *testing.T) {
 		{[]string{"unset", "com.example.app"}, "unset"},
 		{[]string{"set", "com.example.app"}, "set"},
 		{[]string{"diff"}, "diff"},
-		{[]string{"set", "com.example.app", "certifications", "foo"}, "certifications"},
+		{[]string{"set", "com.example.app", "certifications", ""}, "certifications"},
 		{[]string{"set", "com.example.app", "dpa", "maybe"}, "dpa"},
 	} {
 		r := e.run("", tc.args...)
@@ -197,7 +198,7 @@ func TestMessagesNeverCapitaliseAnIdentifier(t *testing.T) {
 			t.Fatalf("pstab %s: exit 0", strings.Join(tc.args, " "))
 		}
 		line := strings.TrimPrefix(strings.TrimSpace(r.err), "pstab: ")
-		if !strings.Contains(line, " "+tc.ident+" ") && !strings.HasPrefix(line, tc.ident+" ") {
+		if !regexp.MustCompile(`(^| )` + tc.ident + `[ :]`).MatchString(line) {
 			t.Errorf("pstab %s: %q does not name %s as typed", strings.Join(tc.args, " "), line, tc.ident)
 		}
 		capital := string(unicode.ToUpper(rune(tc.ident[0]))) + tc.ident[1:]
