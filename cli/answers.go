@@ -47,7 +47,7 @@ nothing is saved. Use @partner as KEY for your Security Self-Assessment.`,
   pstab set @partner ssa-3 yes`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 {
-				return usageErr("pstab set takes KEY QUESTION-ID VALUE...; see pstab set --help")
+				return usageErr("the set command takes KEY QUESTION-ID VALUE...; see pstab set --help")
 			}
 			return nil
 		},
@@ -94,6 +94,11 @@ func (a *App) saveOne(ctx context.Context, s *store.Store, ref store.DraftRef, c
 	if err != nil {
 		return storeErr(err)
 	}
+	if _, had := before.Answers.Get(q.ID); v.IsEmpty() && !had {
+		// A script that clears an answer twice must not be told the second time cleared it.
+		fmt.Fprintf(a.Err, "%s has no answer; nothing changed.\n", q.ID)
+		return nil
+	}
 	if v.IsEmpty() {
 		_, err = s.ClearAnswer(ctx, ref, q.ID, store.AnyVersion)
 	} else {
@@ -110,7 +115,7 @@ func (a *App) saveOne(ctx context.Context, s *store.Store, ref store.DraftRef, c
 	} else {
 		fmt.Fprintf(&b, "Saved %s: %s.", q.ID, oneLine(q.Display(v), 60))
 	}
-	if !cat.Visible(after).Shows(q) {
+	if !v.IsEmpty() && !cat.Visible(after).Shows(q) {
 		b.WriteString(" It is hidden by your other answers, so it is kept but not shown or sent.")
 	}
 	var shown, hidden []string

@@ -257,7 +257,9 @@ func writeJSON(w io.Writer, v any) error {
 func exactArgs(n int, msg string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErr("pstab %s; see pstab %s --help", msg, cmd.Name())
+			// "The rm command takes…": a sentence that starts with the command's name would
+			// capitalise it, and "pstab: pstab rm" says pstab twice.
+			return usageErr("the %s command %s; see pstab %s --help", cmd.Name(), strings.TrimPrefix(msg, cmd.Name()+" "), cmd.Name())
 		}
 		return nil
 	}

@@ -141,7 +141,7 @@ func TestValidateExitCodes(t *testing.T) {
 		if r.code != cli.ExitUsage {
 			t.Errorf("exit %d, want 2", r.code)
 		}
-		assertOneSentence(t, r.err, "validate takes one FILE")
+		assertOneSentence(t, r.err, "validate command takes one FILE")
 	})
 }
 

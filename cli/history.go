@@ -42,7 +42,7 @@ a missing app is made, named after the bundle's app unless --name says otherwise
   pstab import com.example.lite full-app-bundle.json --as-other-app --create --name "Example Lite"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 2 {
-				return usageErr("pstab import takes [KEY] FILE; see pstab import --help")
+				return usageErr("the import command takes [KEY] FILE; see pstab import --help")
 			}
 			return nil
 		},
@@ -278,7 +278,7 @@ func (a *App) diffCmd() *cobra.Command {
 		Example: "  pstab diff com.example.app\n  pstab diff com.example.app 3 5",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 3 {
-				return usageErr("pstab diff takes KEY [REV [REV]]; see pstab diff --help")
+				return usageErr("the diff command takes KEY [REV [REV]]; see pstab diff --help")
 			}
 			return nil
 		},

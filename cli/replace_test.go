@@ -59,7 +59,7 @@ func TestReplacingCommandsAskFirstAndNeedYesWithoutATerminal(t *testing.T) {
 		{"import", "com.example.app", b},
 		{"revert", "com.example.app", "2"},
 	} {
-		r := e.refused(2, args, "replace the answers of com.example.app", "--yes")
+		r := e.refused(2, args, "nothing was changed", "replace the answers of com.example.app", "add --yes")
 		if !strings.Contains(r.err, "logs-eud") {
 			t.Errorf("pstab %s does not show what would change:\n%s", strings.Join(args, " "), r.err)
 		}

@@ -205,6 +205,30 @@ func TestMessagesNeverCapitaliseAnIdentifier(t *testing.T) {
 		if strings.Contains(line, capital+" ") {
 			t.Errorf("pstab %s: %q capitalises %s", strings.Join(tc.args, " "), line, tc.ident)
 		}
+		if strings.HasPrefix(line, "pstab ") {
+			t.Errorf("pstab %s: %q says pstab twice", strings.Join(tc.args, " "), r.err)
+		}
+	}
+}
+
+// TestUnsetOfAnUnansweredQuestionSaysNothingChanged: a second unset (or one of a question
+// never answered) must not claim it cleared anything, and writes nothing.
+func TestUnsetOfAnUnansweredQuestionSaysNothingChanged(t *testing.T) {
+	e := newScript(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	e.must("set", "com.example.app", "logs-eud", "yes")
+	if r := e.must("unset", "com.example.app", "logs-eud"); !strings.Contains(r.err, "Cleared logs-eud") {
+		t.Errorf("unset of an answer: %q", r.err)
+	}
+	before := e.files()
+	r := e.must("unset", "com.example.app", "logDetails.logEndUserData")
+	if r.err != "logs-eud has no answer; nothing changed.\n" {
+		t.Errorf("unset of no answer: %q", r.err)
+	}
+	for name, b := range e.files() {
+		if before[name] != b {
+			t.Errorf("unset of no answer changed %s", name)
+		}
 	}
 }
 
