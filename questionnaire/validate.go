@@ -305,6 +305,9 @@ func daysProblem(d *DayRange) string {
 		return "The maximum number of days is missing; give both a minimum and a maximum."
 	case *d.Min < 0:
 		return fmt.Sprintf("The minimum is %d days; give 0 or more.", *d.Min)
+	case *d.Max < 0:
+		// Checked before the order, where "swap them" would give a negative minimum.
+		return fmt.Sprintf("The maximum is %d days; give 0 or more.", *d.Max)
 	case *d.Min > *d.Max:
 		return fmt.Sprintf("The minimum (%d days) is more than the maximum (%d days); swap them.", *d.Min, *d.Max)
 	case *d.Max > MaxRetentionDays:

@@ -58,6 +58,7 @@ func TestQuestionCheck(t *testing.T) {
 		{"min above max", "retention-period", Days(40, 10), []string{"The minimum (40 days) is more than the maximum (10 days); swap them."}, "dataRetention.retentionDurationInDays"},
 		{"negative min", "retention-period", Days(-1, 10), []string{"The minimum is -1 days; give 0 or more."}, ""},
 		{"negative min and max", "retention-period", Days(-5, -1), []string{"give 0 or more"}, ""},
+		{"negative max after a good min", "retention-period", Days(0, -30), []string{"The maximum is -30 days; give 0 or more."}, ""},
 		{"max missing", "retention-period", Value{Days: &DayRange{Min: intp(0)}}, []string{"The maximum number of days is missing; give both a minimum and a maximum."}, ""},
 		{"min missing", "retention-period", Value{Days: &DayRange{Max: intp(30)}}, []string{"The minimum number of days is missing"}, ""},
 		{"indefinite and days", "retention-period", Value{Days: &DayRange{Min: intp(0), Max: intp(30), Indefinite: boolp(true)}}, []string{"either for a number of days or indefinitely, not both"}, ""},
