@@ -10,9 +10,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pstab/pstab/cli"
+	"github.com/pstab/pstab/cli/quietterm"
 )
 
 func main() {
+	restoreEnvironment()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	app := &cli.App{
 		In:            os.Stdin,
@@ -26,3 +28,7 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// restoreEnvironment comes first, before anything reads the environment: quietterm set CI
+// while the packages initialised, so that no terminal query held up the start.
+func restoreEnvironment() { quietterm.Restore() }

@@ -281,9 +281,16 @@ func (a *App) showMarkdown(md string, plain bool) error {
 	return err
 }
 
-// previewStyle decides dark or light once, before anything is drawn.
+// previewStyle decides dark or light once, before anything is drawn. Only a coloured
+// preview on a terminal asks the terminal for its background.
 func (a *App) previewStyle() render.Style {
-	return a.previewStyleFor(a.env("NO_COLOR") != "", lipgloss.DefaultRenderer())
+	noColor := a.env("NO_COLOR") != ""
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetHasDarkBackground(true)
+	if !noColor && a.OutIsTerminal {
+		r.SetHasDarkBackground(darkBackground(a.Out, a.env))
+	}
+	return a.previewStyleFor(noColor, r)
 }
 
 func (a *App) previewStyleFor(noColor bool, r *lipgloss.Renderer) render.Style {

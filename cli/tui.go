@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 
 	"github.com/charmbracelet/lipgloss"
@@ -70,15 +71,24 @@ func (a *App) startTUI(ctx context.Context, cfg ui.Config) error {
 		}
 	}
 	renderer := lipgloss.NewRenderer(out)
-	if a.OutIsTerminal {
-		// bubbletea's init has already asked the terminal for its background, on standard
-		// output: the same terminal. Asking again on out would cost another round trip to
-		// it before the first frame (over ssh, a network one).
-		renderer.SetHasDarkBackground(lipgloss.HasDarkBackground())
-	}
 	noColor := a.env("NO_COLOR") != ""
 	if noColor {
+		// Without colours the preview's style is the plain one either way: no need to ask.
 		renderer.SetColorProfile(termenv.Ascii)
+		renderer.SetHasDarkBackground(true)
+	} else {
+		// The one question pstab asks the terminal, on the stream the wizard draws on,
+		// with a short timeout; nothing asked it while pstab started (cli/quietterm).
+		// /dev/tty opened for writing cannot read the answer, so then the question goes
+		// to standard output when that is the terminal, or is not asked.
+		ask := io.Writer(nil)
+		switch {
+		case out == os.Stderr:
+			ask = out
+		case a.OutIsTerminal:
+			ask = os.Stdout
+		}
+		renderer.SetHasDarkBackground(darkBackground(ask, a.env))
 	}
 	lipgloss.SetDefaultRenderer(renderer)
 	cfg.Style = a.previewStyleFor(noColor, renderer)
