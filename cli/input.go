@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/pstab/pstab/assets"
 	"github.com/pstab/pstab/assets/embedded"
@@ -50,10 +51,15 @@ func (a *App) loadCatalogue(flag, envKey, builtin, wantID string) (*questionnair
 		}
 		return cats.PrivacySecurity, nil
 	} else {
-		c, err = questionnaire.LoadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, usageErr("the catalogue file %s does not exist; check --catalogue or %s", path, envKey)
+		data, rerr := readRegular(path, maxCatalogueSize, "a catalogue is a few hundred KB, so this is not one")
+		if rerr != nil {
+			var ee *ExitError
+			if errors.As(rerr, &ee) && errors.Is(ee.Err, fs.ErrNotExist) {
+				return nil, usageErr("the catalogue file %s does not exist; check --catalogue or %s", path, envKey)
+			}
+			return nil, rerr
 		}
+		c, err = questionnaire.Load(path, data)
 	}
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("the catalogue is refused: %w", err)}
@@ -72,25 +78,11 @@ func (a *App) readInput(path string) ([]byte, error) {
 	if path == "-" {
 		r, name = a.In, "standard input"
 	} else {
-		f, err := os.Open(path)
+		f, err := openRegular(path, questionnaire.MaxPayloadSize, "a payload is at most 4 MB, so this is not one")
 		if err != nil {
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				return nil, usageErr("cannot read %s: it does not exist", path)
-			case errors.Is(err, fs.ErrPermission):
-				return nil, usageErr("cannot read %s: permission denied", path)
-			}
-			return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
+			return nil, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			switch {
-			case st.IsDir():
-				return nil, usageErr("cannot read %s: it is a directory; give a JSON file", path)
-			case st.Size() > questionnaire.MaxPayloadSize:
-				return nil, usageErr("cannot read %s: it is %s, and a payload is at most 4 MB, so this is not one", path, humanBytes(st.Size()))
-			}
-		}
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, questionnaire.MaxPayloadSize+1))
@@ -160,6 +152,75 @@ func (a *App) decodeDocument(c *questionnaire.Catalogue, path string, data []byt
 		return nil, decodeErr(name, err)
 	}
 	return &document{answers: ans, shape: shape, title: filepath.Base(path)}, nil
+}
+
+// maxCatalogueSize bounds a --catalogue file: the built-in one is well under 100 KB.
+const maxCatalogueSize = 4 << 20
+
+// openRegular opens path for reading only if it is a regular file of at most limit bytes:
+// a named pipe would hold pstab until something writes to it, a device may never end, and a
+// directory is not a document. The open itself does not wait (O_NONBLOCK), so a pipe is
+// refused, not waited on. too says why a larger file cannot be what was meant.
+func openRegular(path string, limit int64, too string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, &ExitError{Code: ExitUsage, Err: missingFile(path)}
+		case errors.Is(err, fs.ErrPermission):
+			return nil, usageErr("%s cannot be read: permission denied", path)
+		}
+		return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
+	}
+	var why string
+	switch m := st.Mode(); {
+	case m.IsDir():
+		why = "it is a directory; give a file"
+	case m&fs.ModeNamedPipe != 0:
+		why = "it is a named pipe, not a file, and pstab reads only regular files: save what it carries to a file, or pipe it to standard input as -"
+	case m&fs.ModeSocket != 0:
+		why = "it is a socket, not a file, and pstab reads only regular files"
+	case m&fs.ModeDevice != 0:
+		why = "it is a device, not a file, and pstab reads only regular files: save what you need to a file first"
+	case !m.IsRegular():
+		why = "it is not a regular file, and pstab reads only regular files"
+	case st.Size() > limit:
+		why = "it is " + humanBytes(st.Size()) + ", and " + too
+	}
+	if why != "" {
+		f.Close()
+		return nil, usageErr("cannot read %s: %s", path, why)
+	}
+	return f, nil
+}
+
+// missingFile says that a file named on the command line does not exist; it is
+// fs.ErrNotExist for errors.Is.
+type missingFile string
+
+func (m missingFile) Error() string        { return "cannot read " + string(m) + ": it does not exist" }
+func (m missingFile) Is(target error) bool { return target == fs.ErrNotExist }
+
+// readRegular reads a whole regular file of at most limit bytes (see openRegular).
+func readRegular(path string, limit int64, too string) ([]byte, error) {
+	f, err := openRegular(path, limit, too)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
+	}
+	if int64(len(data)) > limit {
+		return nil, usageErr("cannot read %s: it grew past %s while pstab read it, and %s", path, humanBytes(limit), too)
+	}
+	return data, nil
 }
 
 func decodeErr(name string, err error) error {

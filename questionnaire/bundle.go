@@ -109,6 +109,9 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,
 			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d)", invalidUTF8Offset(data))}
 	}
+	if de := CheckJSON(data); de != nil {
+		return Bundle{}, nil, de
+	}
 	var in bundleJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -150,13 +153,13 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	for _, id := range ids {
 		q := c.Question(id)
 		if q == nil {
-			notes = append(notes, fmt.Sprintf("answers.%s is not a question of this catalogue (version %s); it is kept as it is, but not shown, checked or sent", id, c.Version))
+			notes = append(notes, fmt.Sprintf("answers.%s is not a question of this catalogue (version %s); it is kept as it is, but not shown, checked or sent", PathKey(id), c.Version))
 			if b.Answers.Unknown == nil {
 				b.Answers.Unknown = map[string]json.RawMessage{}
 			}
 			var compact bytes.Buffer
 			if err := json.Compact(&compact, in.Answers[id]); err != nil {
-				return Bundle{}, nil, &DecodeError{Path: "answers." + id, Msg: err.Error()}
+				return Bundle{}, nil, &DecodeError{Path: "answers." + PathKey(id), Msg: err.Error()}
 			}
 			b.Answers.Unknown[id] = compact.Bytes()
 			continue
@@ -167,7 +170,7 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 			if ve, ok := err.(*ValueError); ok {
 				sub, err = ve.Sub, fmt.Errorf("%s", ve.Msg)
 			}
-			return Bundle{}, nil, &DecodeError{Path: "answers." + id + sub, Msg: err.Error()}
+			return Bundle{}, nil, &DecodeError{Path: "answers." + PathKey(id) + sub, Msg: err.Error()}
 		}
 		if !v.IsEmpty() {
 			b.Answers.Values[id] = v

@@ -96,6 +96,9 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 		return Answers{}, 0, &DecodeError{Unreadable: true,
 			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d); save it as UTF-8", invalidUTF8Offset(data))}
 	}
+	if de := CheckJSON(data); de != nil {
+		return Answers{}, 0, de
+	}
 	var doc any
 	if err := unmarshalNumber(data, &doc); err != nil {
 		return Answers{}, 0, &DecodeError{Unreadable: true, Msg: jsonSyntaxMessage(data, err)}
@@ -130,7 +133,7 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 	}
 	if shape == ShapeBare && len(top) > 0 && !c.knowsAnyTopKey(top) {
 		return Answers{}, 0, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is not a Privacy & Security payload: none of its keys (%s) is part of one", strings.Join(slices.Sorted(maps.Keys(top)), ", "))}
+			Msg: fmt.Sprintf("the file is not a Privacy & Security payload: none of its keys (%s) is part of one", strings.Join(pathKeys(slices.Sorted(maps.Keys(top))), ", "))}
 	}
 
 	// Every known question's fields leave the document, whether the question is shown or
@@ -153,6 +156,15 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 		a.Extra = info
 	}
 	return a, shape, nil
+}
+
+// pathKeys renders keys with PathKey, for a sentence that lists them.
+func pathKeys(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = PathKey(k)
+	}
+	return out
 }
 
 // knowsAnyTopKey reports whether an object has a key that starts one of the catalogue's
