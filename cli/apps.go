@@ -92,6 +92,9 @@ func (a *App) newCmd() *cobra.Command {
 			if err := store.ValidateAppName(name); err != nil {
 				return usageErr("--name: %v", err)
 			}
+			if err := store.ValidateHosting(hosting); err != nil {
+				return usageErr("--hosting: %v", err)
+			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 				err := s.CreateApp(ctx, store.App{Key: key, Name: strings.TrimSpace(name), Hosting: hosting})
 				if errors.Is(err, store.ErrExists) {

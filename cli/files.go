@@ -288,7 +288,7 @@ func (a *App) previewStyle() render.Style {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetHasDarkBackground(true)
 	if !noColor && a.OutIsTerminal {
-		r.SetHasDarkBackground(darkBackground(a.Out, a.env))
+		r.SetHasDarkBackground(darkBackground(a.terminalOut(), a.env))
 	}
 	return a.previewStyleFor(noColor, r)
 }
@@ -297,9 +297,18 @@ func (a *App) previewStyleFor(noColor bool, r *lipgloss.Renderer) render.Style {
 	return render.ChooseStyle(noColor, r.HasDarkBackground())
 }
 
+// terminalOut is standard output itself, not the filter in front of it: the stream to
+// ask about the terminal.
+func (a *App) terminalOut() io.Writer {
+	if a.rawOut != nil {
+		return a.rawOut
+	}
+	return a.Out
+}
+
 // outWidth is the terminal's width, kept to a readable 100 columns.
 func (a *App) outWidth() int {
-	if f, ok := a.Out.(interface{ Fd() uintptr }); ok {
+	if f, ok := a.terminalOut().(interface{ Fd() uintptr }); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return min(w, 100)
 		}

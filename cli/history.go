@@ -51,6 +51,12 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 			if len(args) == 2 {
 				key = args[0]
 			}
+			if err := store.ValidateMessage(message); err != nil {
+				return usageErr("--message: %v", err)
+			}
+			if err := store.ValidateAppName(name); name != "" && err != nil {
+				return usageErr("--name: %v", err)
+			}
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
 				doc, cat, err := a.importDocument(s, key, file)
 				if err != nil {
@@ -85,6 +91,9 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 					if appName == "" {
 						appName = key
 					}
+					if err := store.ValidateAppName(appName); err != nil && name == "" {
+						return usageErr("%s: the app's name in the bundle is refused: %v; give the app a name with --name", file, err)
+					}
 					if err := store.ValidateAppKey(key); err != nil {
 						return usageErr("%q is not an app key: %v", key, err)
 					}
@@ -105,7 +114,9 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 					return err
 				}
 				if message == "" {
-					message = "imported " + file
+					// The file's name is the partner's own, but it may hold anything a
+					// file name can: it goes into history lists and exports cleaned.
+					message = "imported " + questionnaire.CleanText(file, false)
 				}
 				rev, _, err := s.Replace(ctx, ref, answers, store.EventImport, message, before.Version)
 				if err != nil {
@@ -166,6 +177,9 @@ func (a *App) savepointCmd() *cobra.Command {
 		Example: `  pstab savepoint com.example.app -m "after legal review"`,
 		Args:    exactArgs(1, "savepoint takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := store.ValidateMessage(message); err != nil {
+				return usageErr("--message: %v", err)
+			}
 			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				rev, _, err := s.SavePoint(ctx, ref, message, store.AnyVersion)
 				if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pstab/pstab/marketplace"
 	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/ui/termsafe"
 	"github.com/spf13/cobra"
 )
 
@@ -31,6 +32,7 @@ type App struct {
 	InIsTerminal bool
 
 	flags   globalFlags
+	rawOut  io.Writer // Out before the terminal filter, to ask the terminal about itself
 	log     *slog.Logger
 	logFile *os.File
 }
@@ -82,6 +84,15 @@ var errCancelled = &ExitError{Code: ExitCancelled, Err: errors.New("cancelled")}
 // Run builds the command tree, runs it with args and returns the exit code. Errors are
 // printed as one line on stderr.
 func (a *App) Run(ctx context.Context, args []string) int {
+	// Everything pstab writes passes the terminal filter, whatever it carries: the one
+	// sanitiser behind every message, export and error, keys and identifiers included.
+	if _, ok := a.Out.(*termsafe.Writer); !ok && a.Out != nil {
+		a.rawOut = a.Out
+		a.Out = termsafe.NewWriter(a.Out)
+	}
+	if a.Err != nil {
+		a.Err = termsafe.NewWriter(a.Err)
+	}
 	root := a.NewRoot()
 	root.SetArgs(dashValues(root, args))
 	err := root.ExecuteContext(ctx)

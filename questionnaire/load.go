@@ -27,7 +27,7 @@ func (e *CatalogueError) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Question != "" {
-		b.WriteString("question " + e.Question + ": ")
+		b.WriteString("question " + PathKey(e.Question) + ": ")
 	}
 	b.WriteString(e.Msg)
 	return b.String()

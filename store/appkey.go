@@ -4,6 +4,8 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/pstab/pstab/questionnaire"
 )
 
 // appKeyPattern is what pstab accepts as an app key: the Marketplace's keys are reverse
@@ -29,6 +31,36 @@ func ValidateAppName(s string) error {
 		return errors.New("enter the app's name as it appears on its listing")
 	case len([]rune(s)) > 100:
 		return errors.New("keep the name under 100 characters")
+	}
+	if p := questionnaire.TextProblem(s, false); p != "" {
+		return errors.New("the name " + p)
+	}
+	return nil
+}
+
+// ValidateHosting says what is wrong with an app's hosting, or returns nil: a short word
+// such as cloud, shown beside the app, so it gets the checks a name gets.
+func ValidateHosting(s string) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return errors.New("say how the app is hosted, e.g. cloud")
+	case len([]rune(s)) > 40:
+		return errors.New("keep the hosting under 40 characters, e.g. cloud")
+	}
+	if p := questionnaire.TextProblem(s, false); p != "" {
+		return errors.New("the hosting " + p)
+	}
+	return nil
+}
+
+// ValidateMessage says what is wrong with a save point's message, or returns nil: it is
+// shown in history lists and exported, so it may not hold controls or escape sequences.
+func ValidateMessage(s string) error {
+	if len([]rune(s)) > 500 {
+		return errors.New("keep the message under 500 characters")
+	}
+	if p := questionnaire.TextProblem(s, false); p != "" {
+		return errors.New("the message " + p)
 	}
 	return nil
 }

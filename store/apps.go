@@ -24,6 +24,9 @@ func (s *Store) CreateApp(ctx context.Context, app App) error {
 	if app.Hosting == "" {
 		app.Hosting = "cloud"
 	}
+	if err := ValidateHosting(app.Hosting); err != nil {
+		return invalidApp{err}
+	}
 	now := s.now().UnixNano()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO apps (key, name, hosting, product_id, created_at, updated_at)

@@ -7,6 +7,7 @@
 package termsafe
 
 import (
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -165,3 +166,40 @@ func Strip(s string) string {
 	}
 	return b.String()
 }
+
+// Writer passes everything written to it through Filter: put in front of a stream that
+// reaches a terminal, it holds for every message, including the ones whose text nobody
+// thought could be hostile (a key named in an error, a server's reason). Each Write is
+// filtered on its own; an escape sequence split across two writes loses its ESC in the
+// first and is plain text in the second, so nothing unsafe can be put together from parts.
+type Writer struct {
+	w io.Writer
+}
+
+// NewWriter returns w behind the filter (w itself when it is already a Writer).
+func NewWriter(w io.Writer) *Writer {
+	if fw, ok := w.(*Writer); ok {
+		return fw
+	}
+	return &Writer{w: w}
+}
+
+// Write filters p and writes what is left. It reports len(p) on success, since the
+// caller's bytes were all dealt with, dropped or written.
+func (w *Writer) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.w, Filter(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// WriteString is Write for a string, without a copy when the text is plain.
+func (w *Writer) WriteString(s string) (int, error) {
+	if _, err := io.WriteString(w.w, Filter(s)); err != nil {
+		return 0, err
+	}
+	return len(s), nil
+}
+
+// Unwrap returns the stream behind the filter.
+func (w *Writer) Unwrap() io.Writer { return w.w }

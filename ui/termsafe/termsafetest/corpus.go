@@ -6,7 +6,10 @@
 // import it; nothing outside tests should.
 package termsafetest
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Payload is one hostile string, with a short name that says what it tries.
 type Payload struct {
@@ -157,4 +160,37 @@ func Corpus() []Payload {
 		{"invalid-utf8", "\xff\xfe\xc3\x28 bad bytes"},
 		{"overlong-and-surrogate", "\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80"},
 	}
+}
+
+// Names returns the corpus for use where a name is expected rather than a value: JSON
+// keys, question IDs, app names and keys, identifiers a server sends. Names reach the
+// terminal by other roads than values (an error that names the key it refuses, a list of
+// keys, a path), so every entrance is tried with both.
+func Names() []Payload {
+	out := Corpus()
+	for i := range out {
+		out[i].Name = "name-" + out[i].Name
+	}
+	return out
+}
+
+// JSONString returns s as a JSON string literal that decodes to s exactly: controls,
+// escape sequences and bidi controls as \u escapes. Invalid UTF-8, which JSON cannot
+// carry, becomes U+FFFD, as any JSON encoder would make it.
+func JSONString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x2000 && r <= 0x206f || r == 0xfeff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
