@@ -61,7 +61,7 @@ Create a token at id.atlassian.com > Security > API tokens. Tokens now expire wi
 			if err := marketplace.Login(email, tok); err != nil {
 				return &ExitError{Code: ExitProblems, Err: err}
 			}
-			fmt.Fprintf(a.Err, "Saved the API token for %s in your OS keyring.\n", email)
+			fmt.Fprintf(a.Err, "Saved the API token %s for %s in your OS keyring.\n", tok.Masked(), email)
 			return nil
 		},
 	}

@@ -39,8 +39,13 @@ type Document struct {
 	// json.Number, so integers survive a round trip exactly. Fields the client does not
 	// know are kept.
 	TrustInfo map[string]any
-	// Raw is the response body exactly as the server sent it.
+	// Raw is the response body as the server sent it, unless it held the credentials:
+	// then it is the body with them taken out (see Redacted).
 	Raw json.RawMessage
+	// Redacted flags a response that held the configured token or the Basic credential:
+	// the paths where they were found, each replaced with [REDACTED] in TrustInfo and Raw
+	// before anything could store, show or export them. Empty for an honest server.
+	Redacted []string
 }
 
 // FormStatus returns properties.formStatus (SUBMITTED, REJECTED, APPROVED, SAVED), or ""

@@ -46,6 +46,27 @@ type attempt struct {
 // Retry-After over 60 s gives up at once. Before each wait the context's RetryNotice, if
 // any, hears what failed, how long the wait is and how many tries are left.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	body, _, err := c.doRedacted(ctx, cl)
+	return body, err
+}
+
+// doRedacted is do that also says where the successful response held the credentials,
+// which were taken out of the body it returns (see redactBody).
+func (c *Client) doRedacted(ctx context.Context, cl call) ([]byte, []string, error) {
+	body, err := c.doRaw(ctx, cl)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, found := c.redactBody(body)
+	if len(found) > 0 && c.logger != nil {
+		c.logger.WarnContext(ctx, "marketplace response held the credentials; redacted", "method", cl.method, "path", cl.path, "places", len(found))
+	}
+	return out, found, nil
+}
+
+// doRaw sends the call, retrying what may be retried, and returns the body of a 2xx
+// answer as the server sent it.
+func (c *Client) doRaw(ctx context.Context, cl call) ([]byte, error) {
 	u := *cl.base
 	u.Path = cl.path // the full path: callers include the base URL's path
 	u.RawQuery = cl.query.Encode()

@@ -144,3 +144,25 @@ func checkToken(t Token) error {
 	}
 	return nil
 }
+
+// TokenPrefix starts every Atlassian API token (the published rule Atlassian's own tools
+// use to tell an API token from a password); it is the same for everyone, so showing it
+// reveals nothing.
+const TokenPrefix = "ATAT"
+
+// Masked is how a token is shown when the partner needs to recognise it: "ATAT…" for an
+// Atlassian API token, which shows only the prefix every token has, or "…" and the last
+// four characters of a token of another shape (at least 16 long; "…" alone for a shorter
+// one, where four characters would be a quarter of it).
+func (t Token) Masked() string {
+	s := t.reveal()
+	switch {
+	case s == "":
+		return ""
+	case strings.HasPrefix(s, TokenPrefix):
+		return TokenPrefix + "…"
+	case len(s) >= 16:
+		return "…" + s[len(s)-4:]
+	}
+	return "…"
+}

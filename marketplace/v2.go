@@ -45,7 +45,7 @@ func (c *Client) GetV2(ctx context.Context, appKey string, state State) (*Docume
 // getDocument sends a GET and reads its body as a TrustInfo object, bare or wrapped in the
 // first of keys it holds.
 func (c *Client) getDocument(ctx context.Context, cl call, state State, keys ...string) (*Document, error) {
-	body, err := c.do(ctx, cl)
+	body, found, err := c.doRedacted(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (c *Client) getDocument(ctx context.Context, cl call, state State, keys ...
 	if !ok {
 		return nil, c.shapeError(cl.request, keys[0])
 	}
-	return &Document{State: state, TrustInfo: info, Raw: body}, nil
+	return &Document{State: state, TrustInfo: info, Raw: body, Redacted: found}, nil
 }
 
 // PutDraftV2 creates or replaces the draft of an app on the v2 API (PUT

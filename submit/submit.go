@@ -76,6 +76,10 @@ func (t *Target) Fetch(ctx context.Context, state marketplace.State) (Remote, er
 	if err != nil {
 		return Remote{}, err
 	}
+	if len(doc.Redacted) > 0 {
+		t.notify(fmt.Sprintf("The Marketplace's %s version of %s held your API token or Basic credential (at %s); pstab replaced it with [REDACTED] before saving or showing anything. A server that echoes credentials is not behaving as Atlassian's does: check the API URL, and create a new token if you do not trust it.",
+			state, t.App.Key, strings.Join(doc.Redacted, ", ")))
+	}
 	raw, err := json.Marshal(doc.TrustInfo)
 	if err != nil {
 		return Remote{}, err
