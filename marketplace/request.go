@@ -154,12 +154,12 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
+	if isDigits(v) {
+		// delta-seconds. A number too large even to parse asks for longer than any sane
+		// wait: it gives up at once like any wait over a day, not ignored and retried.
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(longestRetryAfter/time.Second) {
+			return beyondSane, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -167,7 +167,26 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
+	if d := t.Sub(now); d > longestRetryAfter {
+		return beyondSane, true
+	}
 	return max(t.Sub(now), 0), true
+}
+
+// longestRetryAfter is the longest Retry-After read as a duration; beyondSane stands for
+// any longer one (a wait so long that its exact length means nothing to the partner).
+const (
+	longestRetryAfter = 24 * time.Hour
+	beyondSane        = longestRetryAfter + time.Second
+)
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // tooLongError is the answer to a server that asks pstab to wait longer than it will.
@@ -175,6 +194,13 @@ func (c *Client) tooLongError(rq request, status int, wait time.Duration) *APIEr
 	kind := ErrUnavailable
 	if status == http.StatusTooManyRequests {
 		kind = ErrRateLimited
+	}
+	if wait >= beyondSane {
+		return &APIError{
+			Method: rq.method, Path: rq.path, Status: status, RetryAfter: wait, kind: kind,
+			Message: fmt.Sprintf("the Marketplace asked pstab to wait more than a day before trying %s %s again, so pstab gave up at once; try again later",
+				rq.method, rq.path),
+		}
 	}
 	until := c.now().Add(wait).Local().Format("15:04:05")
 	return &APIError{

@@ -380,12 +380,45 @@ func TestRetryAfterParsing(t *testing.T) {
 		"soon":                          {0, false},
 		"Sun, 01 Mar 2026 12:00:09 GMT": {9 * time.Second, true},
 		"Sun, 01 Mar 2026 11:00:00 GMT": {0, true},
-		"99999999999999":                {24 * time.Hour, true},
+		"86400":                         {24 * time.Hour, true},
+		"86401":                         {beyondSane, true},
+		"99999999999999":                {beyondSane, true},
+		"99999999999999999999999999":    {beyondSane, true}, // too large for int64: was ignored and retried
+		"Fri, 31 Dec 9999 23:59:59 GMT": {beyondSane, true},
 	}
 	for in, tc := range cases {
 		got, ok := retryAfter(http.Header{"Retry-After": {in}}, now)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// A Retry-After larger than any sane value gives up at once, like one over 60 s: one
+// request, no wait, one sentence. On the old main a number too large for int64 was not
+// read at all, so the client retried with backoff for tens of seconds.
+func TestInsaneRetryAfterGivesUpAtOnce(t *testing.T) {
+	for _, ra := range []string{"99999999999999999999999999", "86401", "Fri, 31 Dec 9999 23:59:59 GMT", "61"} {
+		t.Run(ra, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.Inject(fakemarket.RateLimited(5, ra))
+			_, err := e.client.GetV2(context.Background(), appKey, Live)
+			if !errors.Is(err, ErrRateLimited) {
+				t.Fatalf("GetV2: %v, want a rate-limit error", err)
+			}
+			if waits := e.clock.Waits(); len(waits) != 0 {
+				t.Errorf("waited %v before giving up", waits)
+			}
+			if n := len(e.fake.Requests()); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+			want := "wait 1m1s"
+			if ra != "61" {
+				want = "wait more than a day"
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		})
 	}
 }
