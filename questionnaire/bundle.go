@@ -17,7 +17,7 @@ const BundleFormat = 1
 
 // Bundle is one file a reviewer can read offline: a draft's answers (every one, including
 // those the API does not carry and those to hidden questions) with the app's name, the
-// revision and when it was saved.
+// revision and when it was saved, and the review conversation about them.
 type Bundle struct {
 	Questionnaire    string // catalogue ID
 	CatalogueVersion string
@@ -27,6 +27,7 @@ type Bundle struct {
 	SavedAt          time.Time
 	ExportedAt       time.Time
 	Answers          Answers
+	Review           Review
 }
 
 type bundleJSON struct {
@@ -40,6 +41,7 @@ type bundleJSON struct {
 	Answers          map[string]json.RawMessage `json:"answers"`
 	Extra            map[string]any             `json:"extra,omitempty"`
 	Envelope         map[string]any             `json:"envelope,omitempty"`
+	Review           *reviewJSON                `json:"review,omitempty"`
 }
 
 type bundleApp struct {
@@ -58,6 +60,7 @@ func (c *Catalogue) EncodeBundle(b Bundle) ([]byte, error) {
 		Answers:          map[string]json.RawMessage{},
 		Extra:            b.Answers.Extra,
 		Envelope:         b.Answers.Envelope,
+		Review:           c.encodeReview(b.Review),
 	}
 	if !b.SavedAt.IsZero() {
 		t := b.SavedAt.UTC()
@@ -99,7 +102,8 @@ func IsBundle(data []byte) bool {
 // DecodeBundle reads a review bundle. Answers to questions this catalogue does not know
 // are kept in Answers.Unknown, as they came, and named in the returned notes, so a
 // reviewer with an older catalogue still sees everything else and a draft imported from
-// the bundle loses nothing.
+// the bundle loses nothing. A bundle written before reviews were carried reads as one
+// with an empty review.
 func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	if len(data) > MaxPayloadSize {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,
@@ -145,6 +149,12 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	}
 	var notes []string
 	in.Answers, notes = c.UpgradeStored(in.Answers)
+	review, reviewNotes, err := c.decodeReview(in.Review)
+	if err != nil {
+		return Bundle{}, nil, err
+	}
+	b.Review = review
+	notes = append(notes, reviewNotes...)
 	ids := make([]string, 0, len(in.Answers))
 	for id := range in.Answers {
 		ids = append(ids, id)
