@@ -1,6 +1,8 @@
 package questionnaire
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -182,4 +184,66 @@ func isHex(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+// WithReview returns a bundle file with its review replaced by r, and everything else in it
+// exactly as it was: answers this catalogue does not know, keys a newer pstab added, the
+// order of the keys. A reviewer's comment must never cost the file anything the reviewer's
+// pstab happens not to understand. The file must be a bundle for this catalogue.
+func (c *Catalogue) WithReview(data []byte, r Review) ([]byte, error) {
+	if _, _, err := c.DecodeBundle(data); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, &DecodeError{Unreadable: true, Msg: "a bundle is a JSON object"}
+	}
+	var out bytes.Buffer
+	out.WriteByte('{')
+	member := func(key string, raw []byte) {
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		out.Write(k)
+		out.WriteByte(':')
+		out.Write(raw)
+	}
+	var review bytes.Buffer
+	enc := json.NewEncoder(&review)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c.encodeReview(r)); err != nil {
+		return nil, err
+	}
+	written := r.IsEmpty()
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, &DecodeError{Unreadable: true, Msg: err.Error()}
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, &DecodeError{Unreadable: true, Msg: err.Error()}
+		}
+		if key == "review" {
+			if !written {
+				member(key, bytes.TrimSpace(review.Bytes()))
+				written = true
+			}
+			continue
+		}
+		member(key, raw)
+	}
+	if !written {
+		member("review", bytes.TrimSpace(review.Bytes()))
+	}
+	out.WriteByte('}')
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, out.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	indented.WriteByte('\n')
+	return EscapeJSONUnsafe(indented.Bytes()), nil
 }

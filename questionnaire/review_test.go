@@ -267,3 +267,46 @@ func TestBundleReviewIsUntrusted(t *testing.T) {
 		t.Errorf("an unknown decision: %v", err)
 	}
 }
+
+func TestWithReviewKeepsWhatItDoesNotKnow(t *testing.T) {
+	c := ps(t)
+	a := ans(map[string]Value{"stores-eud": yes})
+	data, err := c.EncodeBundle(Bundle{AppKey: "com.example.app", AppName: "R & D <beta>", Answers: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A newer pstab's bundle: an answer to a question this catalogue lacks, and a new key.
+	newer := strings.Replace(string(data), `"answers": {`, `"answers": {
+    "question-from-2027": true,`, 1)
+	newer = strings.Replace(newer, `"pstabBundle": 1,`, `"pstabBundle": 1,
+  "signedBy": {"tool": "x"},`, 1)
+	var r Review
+	say(t, c, &r, a, Remark{Question: "stores-eud", Author: "Ana", Text: "Which <data> & why?", At: at(0)})
+	out, err := c.WithReview([]byte(newer), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"question-from-2027": true`, `"signedBy": {`, `"R & D <beta>"`, `"Which <data> & why?"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the rewritten bundle lost %s:\n%s", want, out)
+		}
+	}
+	if strings.Index(string(out), `"signedBy"`) > strings.Index(string(out), `"answers"`) {
+		t.Error("the keys were reordered")
+	}
+	b, _, err := c.DecodeBundle(out)
+	if err != nil || len(b.Review.Comments) != 1 {
+		t.Fatalf("rewritten bundle: %v, %+v", err, b.Review)
+	}
+	// Replacing the review again keeps one review key; an empty review removes it.
+	again, _ := c.WithReview(out, r)
+	if strings.Count(string(again), `"review"`) != 1 || string(again) != string(out) {
+		t.Error("rewriting with the same review changed the file")
+	}
+	if none, _ := c.WithReview(out, Review{}); strings.Contains(string(none), `"review"`) {
+		t.Error("an empty review is still written")
+	}
+	if _, err := c.WithReview([]byte(`{"appTrustInformation": {}}`), r); err == nil {
+		t.Error("a payload took a review")
+	}
+}
