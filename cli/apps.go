@@ -114,7 +114,7 @@ func (a *App) newCmd() *cobra.Command {
 }
 
 func (a *App) copyCmd() *cobra.Command {
-	var yes bool
+	var yes, withComments bool
 	var name string
 	cmd := &cobra.Command{
 		Use:   "copy FROM TO",
@@ -182,6 +182,13 @@ there is no terminal to ask on.`,
 					return storeErr(err)
 				}
 				fmt.Fprintf(a.Err, "Copied %s into %s as save point %d.%s\n", from, to, rev.Number, keptAs(changed, before, rev, to))
+				if withComments {
+					n, err := s.CopyReview(ctx, from, to)
+					if err != nil {
+						return storeErr(err)
+					}
+					fmt.Fprintf(a.Err, "Copied %s of the review.\n", questionnaire.Plural(n, "comment"))
+				}
 				return nil
 			})
 		},
@@ -191,6 +198,7 @@ there is no terminal to ask on.`,
 	// --create was needed before copy created TO itself; it is still accepted.
 	cmd.Flags().Bool("create", false, "create TO if it does not exist (the default)")
 	_ = cmd.Flags().MarkHidden("create")
+	cmd.Flags().BoolVar(&withComments, "with-comments", false, "copy the review comments too (not the decision, which was for FROM)")
 	return cmd
 }
 

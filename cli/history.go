@@ -21,7 +21,7 @@ import (
 // revert and discard.
 
 func (a *App) importCmd() *cobra.Command {
-	var create, yes, allowEmpty, otherApp bool
+	var create, yes, allowEmpty, otherApp, replaceAnswers bool
 	var name, message string
 	cmd := &cobra.Command{
 		Use:   "import [KEY] FILE [--create]",
@@ -36,7 +36,11 @@ A draft that has answers is replaced only after pstab shows what changes and ask
 --yes where there is no terminal to ask on. A file with no answers at all ({}) would
 clear the draft, so it needs --allow-empty. A bundle carries its app's key: without KEY
 it goes back to that app, and into another app only with --as-other-app. With --create,
-a missing app is made, named after the bundle's app unless --name says otherwise.`,
+a missing app is made, named after the bundle's app unless --name says otherwise.
+
+A bundle that comes back from a reviewer brings its comments and decision into the draft,
+and the draft's answers are kept (pstab diff KEY FILE shows how the bundle's differ);
+--replace-answers takes the bundle's answers too, as a save point.`,
 		Example: `  pstab import com.example.app listing.json
   pstab import for-review.json --yes
   pstab import com.example.lite full-app-bundle.json --as-other-app --create --name "Example Lite"`,
@@ -69,6 +73,9 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 					key = doc.bundle.AppKey
 				} else if b := doc.bundle; b != nil && b.AppKey != "" && b.AppKey != key && !otherApp {
 					return problemsErr("%s holds the answers of %s, not %s, so nothing was imported; add --as-other-app to import them into %s anyway", file, b.AppKey, key, key)
+				}
+				if done, err := a.importReview(ctx, s, cat, key, file, doc, replaceAnswers); done || err != nil {
+					return err
 				}
 				answers, notes := cat.LinkDomains(doc.answers)
 				for _, n := range notes {
@@ -128,7 +135,7 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 				for _, n := range notSentLines(cat, answers) {
 					fmt.Fprintln(a.Err, termsafe.Filter(n))
 				}
-				return nil
+				return a.mergeImportedReview(ctx, s, ref, cat, file, doc)
 			})
 		},
 	}
@@ -138,6 +145,7 @@ a missing app is made, named after the bundle's app unless --name says otherwise
 	cmd.Flags().BoolVar(&yes, "yes", false, "replace a draft that has answers without asking")
 	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "import a file with no answers, clearing the draft")
 	cmd.Flags().BoolVar(&otherApp, "as-other-app", false, "import a bundle of another app")
+	cmd.Flags().BoolVar(&replaceAnswers, "replace-answers", false, "for a reviewed bundle: take its answers too, not only its comments")
 	return cmd
 }
 
@@ -282,21 +290,29 @@ func (a *App) diffCmd() *cobra.Command {
 	var remote string
 	var f apiFlags
 	cmd := &cobra.Command{
-		Use:   "diff KEY [REV [REV]]",
+		Use:   "diff KEY [REV [REV]] | diff FILE FILE|KEY",
 		Short: "Show what changed, question by question, in words",
 		Long: `Compare, question by question:
   pstab diff KEY            the latest save point with the working draft
   pstab diff KEY REV        save point REV with the working draft
   pstab diff KEY REV1 REV2  two save points
-  pstab diff KEY --remote   the working draft with the live listing (see pstab pull)`,
-		Example: "  pstab diff com.example.app\n  pstab diff com.example.app 3 5",
+  pstab diff KEY --remote   the working draft with the live listing (see pstab pull)
+  pstab diff OLD NEW        two payload or bundle files, with no database
+  pstab diff FILE KEY       a file with an app's working draft (or KEY FILE)
+
+With a bundle on either side, the review comments are shown beside the questions they
+concern, and the last line says whether the reviewer's decision still holds.`,
+		Example: "  pstab diff com.example.app\n  pstab diff com.example.app 3 5\n  pstab diff last-review.json for-review.json",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 3 {
-				return usageErr("the diff command takes KEY [REV [REV]]; see pstab diff --help")
+				return usageErr("the diff command takes KEY [REV [REV]], two files, or a file and a KEY; see pstab diff --help")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isFileDiff(args) {
+				return a.fileDiff(cmd, args)
+			}
 			if cmd.Flags().Changed("remote") {
 				return a.remoteDiff(cmd, args, remote, f)
 			}

@@ -164,6 +164,7 @@ Run pstab with no command to open the interactive wizard.`,
 	root.AddGroup(
 		&cobra.Group{ID: "files", Title: "Files (no database needed):"},
 		&cobra.Group{ID: "drafts", Title: "Drafts:"},
+		&cobra.Group{ID: "review", Title: "Review (a bundle FILE needs no database):"},
 		&cobra.Group{ID: "marketplace", Title: "Marketplace:"},
 	)
 	for _, c := range a.fileCommands() {
@@ -172,6 +173,10 @@ Run pstab with no command to open the interactive wizard.`,
 	}
 	for _, c := range a.draftCommands() {
 		c.GroupID = "drafts"
+		root.AddCommand(c)
+	}
+	for _, c := range a.reviewCommands() {
+		c.GroupID = "review"
 		root.AddCommand(c)
 	}
 	for _, c := range a.marketplaceCommands() {
