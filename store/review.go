@@ -184,9 +184,10 @@ func (s *Store) MergeReview(ctx context.Context, ref DraftRef, in questionnaire.
 	return added, decided, err
 }
 
-// CopyReview copies the conversation of app fromKey's Privacy & Security draft into
-// toKey's, for a partner who copies answers and wants the comments to follow them. It
-// returns how many comments were copied.
+// CopyReview copies the comments of app fromKey's Privacy & Security draft into toKey's,
+// for a partner who copies answers and wants the comments to follow them. The reviewer's
+// decision stays behind: it was given for the other app's listing. It returns how many
+// comments were copied.
 func (s *Store) CopyReview(ctx context.Context, fromKey, toKey string) (int, error) {
 	if s.appCat == nil {
 		return 0, errors.New("copy review: no app questionnaire loaded")
@@ -196,6 +197,7 @@ func (s *Store) CopyReview(ctx context.Context, fromKey, toKey string) (int, err
 	if err != nil {
 		return 0, err
 	}
+	r.Decision = nil
 	n, _, err := s.MergeReview(ctx, DraftRef{Subject: toKey, Questionnaire: s.appCat.ID}, r, "copied from "+fromKey)
 	return n, err
 }

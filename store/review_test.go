@@ -166,7 +166,7 @@ func TestMergeReviewBringsOnlyWhatIsNew(t *testing.T) {
 		t.Errorf("last event %+v", last)
 	}
 
-	// Copying the conversation to another app is possible, and separate.
+	// Copying the comments to another app is possible; the decision was for this app.
 	if err := s.CreateApp(ctx, App{Key: "com.example.lite", Name: "Lite"}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestMergeReviewBringsOnlyWhatIsNew(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("CopyReview: %d, %v", n, err)
 	}
-	if lr, _ := s.Review(ctx, psRef("com.example.lite")); len(lr.Comments) != 2 || lr.Decision == nil {
+	if lr, _ := s.Review(ctx, psRef("com.example.lite")); len(lr.Comments) != 2 || lr.Decision != nil {
 		t.Errorf("copied review: %+v", lr)
 	}
 }
