@@ -20,9 +20,9 @@ import (
 
 func (a *App) pushCmd() *cobra.Command {
 	var f apiFlags
-	var dryRun, publish, yes bool
+	var dryRun, publish, yes, requireApproval bool
 	cmd := &cobra.Command{
-		Use:   "push KEY [--dry-run] [--publish] [--api v2|v3] [--yes]",
+		Use:   "push KEY [--dry-run] [--publish] [--api v2|v3] [--yes] [--require-approval]",
 		Short: "Send the draft to the Marketplace, and optionally publish it",
 		Long: `Send an app's draft to the Marketplace as its Privacy & Security draft:
 
@@ -39,14 +39,17 @@ Marketplace's read-only properties, and never an answer its other answers hide.
 
 The v3 API takes the product id of the app's listing: give --vendor-id once (your
 Marketplace vendor id; pstab finds the id and remembers both) or --product-id. If the API
-refuses you, pstab export KEY --format sheet writes everything for the web form.`,
+refuses you, pstab export KEY --format sheet writes everything for the web form.
+
+A push warns while review threads are open, changes are requested or an approval is
+stale; --require-approval refuses unless a reviewer approved these very answers.`,
 		Example: `  pstab push com.example.app --dry-run
   pstab push com.example.app
   pstab push com.example.app --api v3 --vendor-id 1234567 --publish --yes`,
 		Args: exactArgs(1, "push takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				return a.push(ctx, s, args[0], f, dryRun, publish, yes)
+				return a.push(ctx, s, args[0], f, dryRun, publish, yes, requireApproval)
 			})
 		},
 	}
@@ -54,10 +57,11 @@ refuses you, pstab export KEY --format sheet writes everything for the web form.
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the exact request and send nothing")
 	cmd.Flags().BoolVar(&publish, "publish", false, "publish the draft after sending it (v3 API)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask before sending")
+	cmd.Flags().BoolVar(&requireApproval, "require-approval", false, "refuse unless a reviewer approved these answers and no review thread is open")
 	return cmd
 }
 
-func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, dryRun, publish, yes bool) error {
+func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, dryRun, publish, yes, requireApproval bool) error {
 	sub, err := a.appSubject(ctx, s, key)
 	if err != nil {
 		return err
@@ -68,6 +72,9 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 		return storeErr(err)
 	}
 	if err := refuseToPush(key, submit.Blockers(cat, d.Answers)); err != nil {
+		return err
+	}
+	if err := a.reviewBeforePush(ctx, s, ref, cat, d.Answers, requireApproval); err != nil {
 		return err
 	}
 	ids, err := a.remoteIDs(ctx, s, f, app)

@@ -106,8 +106,12 @@ func (a *App) draftDocument(_ *questionnaire.Catalogue, key string) (*document, 
 			doc.note += ", with changes since"
 		}
 	}
+	review, err := s.Review(ctx, ref)
+	if err != nil {
+		return nil, storeErr(err)
+	}
 	doc.bundle = &questionnaire.Bundle{AppKey: app.Key, AppName: app.Name, Revision: d.Revision,
-		SavedAt: d.UpdatedAt, Answers: d.Answers}
+		SavedAt: d.UpdatedAt, Answers: d.Answers, Review: review}
 	doc.afterExport = func(format, path string) error {
 		s, err := a.openStore(ctx)
 		if err != nil {
