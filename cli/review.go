@@ -358,7 +358,7 @@ used. pstab push warns while changes are requested.`
 			}
 			if kind == questionnaire.Approved {
 				if open := f.bundle.Review.OpenThreads(); open > 0 {
-					fmt.Fprintf(a.Err, "pstab: note: %s still open; the partner sees them beside your approval.\n", openPhrase(open, "thread"))
+					fmt.Fprintf(a.Err, "pstab: note: %s still open: approving does not resolve threads.\n", openPhrase(open, "thread"))
 				}
 				if n := countBlocking(f.cat.Validate(f.bundle.Answers)); n > 0 {
 					fmt.Fprintf(a.Err, "pstab: note: the answers have %s, which pstab push refuses until they are fixed.\n",
