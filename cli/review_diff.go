@@ -18,14 +18,16 @@ import (
 // conversation of both sides is shown beside the questions it concerns, so a reviewer
 // sees what changed since they last looked next to what they said about it.
 
-// isFileDiff reports whether a diff's arguments compare with a file. A bare number is a
-// save point (pstab diff KEY 3), even when a file of that name exists: write ./3 for it.
+// isFileDiff reports whether a diff's arguments name a file. A bare number is a save point
+// (pstab diff KEY 3), even when a file of that name exists: write ./3 for it.
 func isFileDiff(args []string) bool {
-	if len(args) != 2 {
-		return false
-	}
 	isNumber := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-	return looksLikeFile(args[0]) || (!isNumber(args[1]) && looksLikeFile(args[1]))
+	for i, arg := range args {
+		if (i == 0 || !isNumber(arg)) && looksLikeFile(arg) {
+			return true
+		}
+	}
+	return false
 }
 
 // diffSide is one side of a comparison.
@@ -39,6 +41,9 @@ type diffSide struct {
 func (a *App) fileDiff(cmd *cobra.Command, args []string) error {
 	if cmd.Flags().Changed("remote") {
 		return usageErr("--remote compares an app's draft with the live listing; give one app KEY with it, not a file")
+	}
+	if len(args) != 2 {
+		return usageErr("a diff with a file compares two things: OLD NEW, each a file or an app KEY; see pstab diff --help")
 	}
 	ctx := cmd.Context()
 	var sides [2]*diffSide

@@ -254,3 +254,31 @@ func TestCommentsOnADraftAndFromStandardInput(t *testing.T) {
 	}
 	assertOneSentence(t, r.err, "no app com.example.nope")
 }
+
+func TestDiffWithFilesSaysWhatItTakes(t *testing.T) {
+	e := newReviewRun(t)
+	file := e.bundleWithAnswers("com.example.rep")
+	for _, args := range [][]string{{"diff", file}, {"diff", file, file, file}, {"diff", file, "com.example.rep", "--remote"}} {
+		r := e.run("", args...)
+		if r.code != 2 {
+			t.Errorf("%v: exit %d", args, r.code)
+		}
+		assertOneSentence(t, r.err)
+	}
+	// KEY FILE and FILE KEY both work, and a save point number is not a file.
+	e.must("savepoint", "com.example.rep")
+	e.must("set", "com.example.rep", "logs-eud", "yes")
+	if r := e.must("diff", "com.example.rep", file); !strings.Contains(r.out, "From the draft of com.example.rep to "+file) {
+		t.Errorf("diff KEY FILE:\n%s", r.out)
+	}
+	if r := e.must("diff", file, "com.example.rep"); !strings.Contains(r.out, "Changed from \"No\" to \"Yes\"") {
+		t.Errorf("diff FILE KEY:\n%s", r.out)
+	}
+	t.Chdir(e.dir)
+	if err := os.WriteFile("1", []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.must("diff", "com.example.rep", "1"); !strings.Contains(r.out, "From save point 1 to working draft") {
+		t.Errorf("diff KEY 1 with a file named 1 beside:\n%s", r.out)
+	}
+}
