@@ -275,3 +275,64 @@ func decisionDetail(d questionnaire.Decision) string {
 	}
 	return detail
 }
+
+// ReviewSummary is where one draft's review stands, for a list of apps: how many threads
+// are open and the latest decision ("" when there is none). Whether an approval is stale
+// needs the answers, so a list does not say.
+type ReviewSummary struct {
+	Open     int
+	Decision questionnaire.DecisionKind
+}
+
+// ReviewSummaries returns the review of every app's Privacy & Security draft that has
+// one, by app key, in one query per table.
+func (s *Store) ReviewSummaries(ctx context.Context) (map[string]ReviewSummary, error) {
+	if s.appCat == nil {
+		return map[string]ReviewSummary{}, nil
+	}
+	out := map[string]ReviewSummary{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		// A thread is open unless its latest entry resolves it.
+		rows, err := tx.QueryContext(ctx, `SELECT d.subject, count(*) FROM (
+				SELECT draft_id, action, row_number() OVER (PARTITION BY draft_id, question ORDER BY at DESC, id DESC) AS n
+				FROM review_comments) c
+			JOIN drafts d ON d.id = c.draft_id
+			WHERE c.n = 1 AND c.action != 'resolve' AND d.questionnaire = ?
+			GROUP BY d.subject`, s.appCat.ID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var key string
+			var n int
+			if err := rows.Scan(&key, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			out[key] = ReviewSummary{Open: n}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT d.subject, r.decision FROM (
+				SELECT draft_id, decision, row_number() OVER (PARTITION BY draft_id ORDER BY at DESC, id DESC) AS n
+				FROM review_decisions) r
+			JOIN drafts d ON d.id = r.draft_id
+			WHERE r.n = 1 AND d.questionnaire = ?`, s.appCat.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var key, kind string
+			if err := rows.Scan(&key, &kind); err != nil {
+				return err
+			}
+			sum := out[key]
+			sum.Decision = questionnaire.DecisionKind(kind)
+			out[key] = sum
+		}
+		return rows.Err()
+	})
+	return out, s.check("read reviews", err)
+}

@@ -202,3 +202,41 @@ func TestReviewTablesArriveByMigration(t *testing.T) {
 		t.Error("the upgrade lost an answer")
 	}
 }
+
+func TestReviewSummaries(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := ctxb()
+	a := reviewApp(t, s, "com.example.a")
+	b := reviewApp(t, s, "com.example.b")
+	reviewApp(t, s, "com.example.quiet")
+	mustSay(t, s, a, questionnaire.Remark{Question: "logs-eud", Author: "Ana", Text: "1"})
+	mustSay(t, s, a, questionnaire.Remark{Question: "stores-eud", Author: "Ana", Text: "2"})
+	mustSay(t, s, a, questionnaire.Remark{Author: "Ana", Text: "3"})
+	mustSay(t, s, a, questionnaire.Remark{Question: "stores-eud", Author: "Pat", Action: questionnaire.ActionResolve})
+	mustSay(t, s, b, questionnaire.Remark{Question: "logs-eud", Author: "Ana", Text: "1"})
+	mustSay(t, s, b, questionnaire.Remark{Question: "logs-eud", Author: "Pat", Action: questionnaire.ActionResolve})
+	cat := s.Catalogues().PrivacySecurity
+	d, _ := s.Load(ctx, b)
+	var r questionnaire.Review
+	if _, err := cat.Decide(&r, d.Answers, questionnaire.Approved, "Ana", "", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.MergeReview(ctx, b, r, ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReviewSummaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["com.example.a"] != (ReviewSummary{Open: 2}) || got["com.example.b"] != (ReviewSummary{Decision: questionnaire.Approved}) {
+		t.Errorf("summaries %+v", got)
+	}
+	if _, ok := got["com.example.quiet"]; ok {
+		t.Error("an app nobody reviewed has a summary")
+	}
+	// The summary agrees with the review itself.
+	ra, _ := s.Review(ctx, a)
+	if ra.OpenThreads() != got["com.example.a"].Open {
+		t.Errorf("Review says %d open, the summary %d", ra.OpenThreads(), got["com.example.a"].Open)
+	}
+}
