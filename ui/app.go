@@ -46,6 +46,8 @@ type Config struct {
 	// Marketplace, when set, lets the partner submit from the review checklist.
 	Marketplace *Marketplace
 	Now         func() time.Time
+	// Author signs the comments typed in the TUI, and a reviewer's decisions.
+	Author string
 }
 
 // ReviewDoc is a draft a reviewer reads: from a bundle or payload file.
@@ -54,6 +56,17 @@ type ReviewDoc struct {
 	Answers   questionnaire.Answers
 	Title     string
 	Note      string
+	// Review is the conversation the bundle carries.
+	Review questionnaire.Review
+	// Save writes the conversation back into the bundle, atomically, to WritesTo; nil
+	// when nothing may be written (a payload has no room for comments).
+	Save     func(questionnaire.Review) error
+	WritesTo string
+	// Since, when set, are the answers of the bundle the reviewer read last (SinceName,
+	// with its conversation SinceReview): the answers changed since are marked.
+	Since       *questionnaire.Answers
+	SinceName   string
+	SinceReview questionnaire.Review
 }
 
 // shared is what every screen uses: styles, keys, the store, the catalogues.
@@ -66,6 +79,7 @@ type shared struct {
 	drafts   Drafts
 	cats     questionnaire.Catalogues
 	now      func() time.Time
+	author   string // signs the comments typed here
 
 	marketplace *Marketplace
 }
@@ -129,7 +143,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	ui := &shared{
 		ctx: ctx, styles: styles, keys: DefaultKeyMap(), huhKeys: hk,
 		renderer: render.New(cfg.Style, cfg.Profile),
-		drafts:   cfg.Drafts, cats: cfg.Catalogues, now: now,
+		drafts:   cfg.Drafts, cats: cfg.Catalogues, now: now, author: cfg.Author,
 		marketplace: cfg.Marketplace,
 	}
 	h := help.New()
@@ -144,6 +158,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.review != nil {
 		r := m.review
 		m.session = newReadOnlySession(m.ui, r.Catalogue, r.Answers, r.Title)
+		m.session.review = newReviewState(r.Catalogue, r, r.Answers, m.ui.author)
 		m.wizard = newReviewWizard(m.ui, m.session, m.bodyWidth(), m.bodyHeight())
 		m.screen = screenWizard
 		return nil
@@ -352,7 +367,7 @@ func (m *Model) openDraft(msg openDraftMsg) tea.Cmd {
 	m.session = newSession(m.ui, msg)
 	m.wizard = newWizard(m.ui, m.session, msg.draft.ResumeSection, msg.draft.ResumeQuestion, m.bodyWidth(), m.bodyHeight())
 	m.screen = screenWizard
-	return m.wizard.currentFocusCmd()
+	return tea.Batch(m.wizard.currentFocusCmd(), loadReviewCmd(m.session))
 }
 
 func (m *Model) openPreview(cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, from screen) tea.Cmd {

@@ -216,6 +216,12 @@ func (tt *tmuxTerm) cli(args ...string) []byte {
 // keeps it) and, when it ends, its exit code; then it waits so the last screen stays.
 func (tt *tmuxTerm) start() {
 	tt.t.Helper()
+	tt.startArgs(100, 30)
+}
+
+// startArgs runs pstab with args in a fresh tmux session of width × height.
+func (tt *tmuxTerm) startArgs(width, height int, args ...string) {
+	tt.t.Helper()
 	tt.runs++
 	pidFile, exitFile := tt.file("pid"), tt.file("exit")
 	var env strings.Builder
@@ -226,12 +232,19 @@ func (tt *tmuxTerm) start() {
 	if strings.ContainsAny(tt.dir, "'\"$` \\") {
 		tt.t.Skipf("the temp folder %q needs quoting the test does not do", tt.dir)
 	}
+	bin := tt.bin
+	for _, a := range args {
+		if strings.ContainsAny(a, "'\"$` \\") {
+			tt.t.Fatalf("argument %q needs quoting the test does not do", a)
+		}
+		bin += " " + a
+	}
 	script := fmt.Sprintf("%ssh -c 'echo $$ > %s; exec %s'; echo $? > %s; sleep 600",
-		env.String(), pidFile, tt.bin, exitFile)
+		env.String(), pidFile, bin, exitFile)
 	session := "run" + strconv.Itoa(tt.runs)
 	// No status line: the pane is the whole 100×30 terminal.
 	out, err := exec.Command("tmux", "-L", tt.socket, "-f", "/dev/null", "new-session", "-d",
-		"-s", session, "-x", "100", "-y", "30", script, ";", "set-option", "-t", session, "status", "off").CombinedOutput()
+		"-s", session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script, ";", "set-option", "-t", session, "status", "off").CombinedOutput()
 	if err != nil {
 		tt.t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}

@@ -22,6 +22,7 @@ type homeEntry struct {
 	status          string
 	formStatus      string
 	changed         time.Time
+	review          store.ReviewSummary // open comments and the reviewer's decision
 }
 
 // subjectKey is the key the store knows the entry by.
@@ -82,10 +83,12 @@ func loadAppsCmd(ui *shared) tea.Cmd {
 		if err != nil {
 			return appsLoadedMsg{err: err}
 		}
+		// The review column is a help, not the list: without it home still lists the apps.
+		reviews, _ := ui.drafts.ReviewSummaries(ui.ctx)
 		entries := make([]homeEntry, 0, len(apps)+1)
 		for _, a := range apps {
 			entries = append(entries, homeEntry{key: a.Key, name: a.Name, answered: a.Answered, total: a.Total,
-				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt})
+				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt, review: reviews[a.Key]})
 		}
 		if ui.cats.SelfAssessment != nil {
 			e := homeEntry{key: "partner", name: store.PartnerName, ssa: true, status: store.StatusDraft}
@@ -274,6 +277,7 @@ func (h *home) View() string {
 		if e.formStatus != "" {
 			status += " (" + strings.ToLower(e.formStatus) + ")"
 		}
+		status = reviewMark(e.review) + status
 		keyText := e.key
 		if e.ssa {
 			keyText = "(partner)"

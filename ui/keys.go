@@ -42,6 +42,19 @@ type KeyMap struct {
 	Jump       key.Binding
 	Submit     key.Binding
 
+	// The review conversation (review_keys.go).
+	Comment        key.Binding
+	CommentAlt     key.Binding
+	General        key.Binding
+	GeneralAlt     key.Binding
+	NextOpen       key.Binding
+	PrevOpen       key.Binding
+	NextChanged    key.Binding
+	PrevChanged    key.Binding
+	Approve        key.Binding
+	RequestChanges key.Binding
+	ToggleResolve  key.Binding
+
 	Yes key.Binding
 	No  key.Binding
 }
@@ -84,6 +97,18 @@ func DefaultKeyMap() KeyMap {
 		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
 		Jump:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to question")),
 		Submit:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "submit")),
+
+		Comment:        key.NewBinding(key.WithKeys("c", "alt+c"), key.WithHelp("c", "comment")),
+		CommentAlt:     key.NewBinding(key.WithKeys("alt+c"), key.WithHelp("alt+c", "comment")),
+		General:        key.NewBinding(key.WithKeys("o", "alt+o"), key.WithHelp("o", "overall")),
+		GeneralAlt:     key.NewBinding(key.WithKeys("alt+o"), key.WithHelp("alt+o", "overall")),
+		NextOpen:       key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next comment")),
+		PrevOpen:       key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous open comment")),
+		NextChanged:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next change")),
+		PrevChanged:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous changed answer")),
+		Approve:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "approve")),
+		RequestChanges: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "ask changes")),
+		ToggleResolve:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "resolve too")),
 
 		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),

@@ -162,6 +162,10 @@ type checklist struct {
 	width     int
 	height    int
 	extra     []string // lines above the list (the self-assessment's renewal, verdicts)
+	// threads are the open review threads, listed after the blocking problems; reviewer
+	// says the checklist is a reviewer's (review_checklist.go).
+	threads  []questionnaire.Thread
+	reviewer bool
 }
 
 // newChecklist reviews the session's draft; canSubmit offers s to submit it.
@@ -169,6 +173,7 @@ func newChecklist(ui *shared, s *session, canSubmit bool, width, height int) *ch
 	cat, answers := s.cat, s.answers
 	c := &checklist{ui: ui, cat: cat, title: s.title, canSubmit: canSubmit, width: width, height: height}
 	c.items = cat.Readiness(answers)
+	c.addReview(s)
 	if cat.Level != "partner" {
 		questionnaire.SortBySeverity(c.items)
 		// Where the Marketplace's form stands, as pstab last saw it: after a rejection,
@@ -260,10 +265,12 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, intent) {
 	case key.Matches(km, keys.Up):
 		c.cursor = max(0, c.cursor-1)
 	case key.Matches(km, keys.Down):
-		c.cursor = min(max(0, len(c.items)-1), c.cursor+1)
+		c.cursor = min(max(0, c.rowCount()-1), c.cursor+1)
 	case key.Matches(km, keys.Jump):
-		if c.cursor < len(c.items) {
-			return nil, jumpIntent{q: c.items[c.cursor].Question}
+		if p, t := c.row(c.cursor); p != nil {
+			return nil, jumpIntent{q: p.Question}
+		} else if t != nil {
+			return nil, jumpIntent{q: c.cat.Question(t.Question)}
 		}
 	}
 	return nil, nil
@@ -287,12 +294,18 @@ func (c *checklist) View() string {
 	st := c.ui.styles
 	var b strings.Builder
 	blocking, advice, unanswered := c.counts()
-	b.WriteString(st.Title.Render("Review before submitting") + "\n")
+	b.WriteString(st.Title.Render(c.heading()) + "\n")
 	switch {
+	case len(c.items) == 0 && len(c.threads) > 0:
+		b.WriteString(st.Muted.Render(fmt.Sprintf("Every shown question is answered and no check has a finding · %s", questionnaire.Plural(len(c.threads), "open comment"))) + "\n")
 	case len(c.items) == 0:
 		b.WriteString(st.OK.Render("✓ Nothing left: every shown question is answered and no check has a finding.") + "\n")
 	default:
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%d blocking · %d to check · %d unanswered", blocking, advice, unanswered)) + "\n")
+		counts := fmt.Sprintf("%d blocking · %d to check · %d unanswered", blocking, advice, unanswered)
+		if len(c.threads) > 0 {
+			counts = fmt.Sprintf("%d blocking · %s · %d to check · %d unanswered", blocking, questionnaire.Plural(len(c.threads), "open comment"), advice, unanswered)
+		}
+		b.WriteString(st.Muted.Render(counts) + "\n")
 	}
 	for _, line := range c.extra {
 		b.WriteString(line + "\n")
@@ -304,7 +317,18 @@ func (c *checklist) View() string {
 	// Each item takes up to 3 lines; keep the cursor's item in view.
 	var lines []string
 	start, end := 0, 0
-	for i, p := range c.items {
+	for i := range c.rowCount() {
+		p, t := c.row(i)
+		if t != nil {
+			if i == c.cursor {
+				start = len(lines)
+			}
+			lines = append(lines, c.threadLines(*t, i == c.cursor)...)
+			if i == c.cursor {
+				end = len(lines)
+			}
+			continue
+		}
 		icon, style := "·", st.Muted
 		switch p.Severity {
 		case questionnaire.Blocking:

@@ -27,6 +27,10 @@ type Drafts interface {
 	Record(ctx context.Context, ref store.DraftRef, kind, detail string) error
 	SetStatus(ctx context.Context, ref store.DraftRef, status, formStatus string) error
 	SetProductID(ctx context.Context, key, productID string) error
+	// For the review conversation: the wizard shows it, and the partner replies.
+	Review(ctx context.Context, ref store.DraftRef) (questionnaire.Review, error)
+	Say(ctx context.Context, ref store.DraftRef, m questionnaire.Remark) (questionnaire.Comment, error)
+	ReviewSummaries(ctx context.Context) (map[string]store.ReviewSummary, error)
 }
 
 // saver performs every write of one open draft, one at a time, so that autosaves, save

@@ -38,6 +38,7 @@ type wizard struct {
 	askSavePoint bool
 	pointInput   textinput.Model
 	askDiscard   bool
+	talk         talkState // the review's comment dialog (review_keys.go)
 
 	width, height int
 	scroll        int
@@ -155,6 +156,12 @@ func (w *wizard) syncBlocks() {
 			v, _ := w.answers.Get(q.ID)
 			b = newBlock(q, v, w.ui, w.fieldWidth())
 			b.readOnly = w.readOnly()
+			// An answer that arrived wrong (imported, or a reviewer's copy) is marked at
+			// once, as one typed wrong is once left.
+			if !v.IsEmpty() {
+				b.check()
+				b.touched = b.problem != ""
+			}
 		}
 		next = append(next, b)
 	}

@@ -59,6 +59,9 @@ func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 		}
 		return nil, nil
 	}
+	if cmd, ok := w.reviewKey(msg); ok {
+		return cmd, nil
+	}
 	// Letter shortcuts only while no text is typed; the alt+ forms always.
 	typingNow := w.Typing()
 	switch {
@@ -128,7 +131,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, km.Up):
 			return w.prev()
 		}
-		return nil
+		return w.readOnlyKey(msg)
 	}
 	if wd == nil {
 		return nil
@@ -200,7 +203,7 @@ func addingItem(wd widget) bool {
 
 // Typing reports whether keys are text right now (so letter shortcuts stay letters).
 func (w *wizard) Typing() bool {
-	if w.askSavePoint {
+	if w.askSavePoint || w.talk.open {
 		return true
 	}
 	if w.sidebar || w.readOnly() {

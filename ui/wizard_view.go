@@ -124,6 +124,12 @@ func (w *wizard) sidebarView() string {
 		if !sp.Shown {
 			count = "skipped"
 		}
+		if mark, markStyle, prefix := w.sidebarMarks(s); sp.Shown {
+			if mark != "" {
+				icon, style = mark, markStyle
+			}
+			count = prefix + count
+		}
 		name := truncate(s.Title, sidebarWidth-4-len(count)-1)
 		line := fmt.Sprintf("%s %-*s %s", icon, sidebarWidth-4-len(count), name, count)
 		switch {
@@ -146,7 +152,8 @@ func (w *wizard) mainView() string {
 	var head strings.Builder
 	head.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title)))
 	sp := w.progress.Sections[w.section]
-	head.WriteString(st.Faint.Render(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total)))
+	head.WriteString(st.Faint.Render(truncate(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total)+w.sectionReview(s),
+		max(10, width-lipgloss.Width(head.String())))))
 	head.WriteString("\n")
 	if s.Intro != "" {
 		head.WriteString(st.Muted.Render(wrapText(s.Intro, width)) + "\n")
@@ -170,6 +177,7 @@ func (w *wizard) fieldsView(width, height int) string {
 		} else {
 			v = b.view(i == w.focus && !w.sidebar)
 		}
+		v += w.blockMarks(b, width)
 		if i == w.focus {
 			start = len(lines)
 		}
@@ -288,10 +296,12 @@ func (w *wizard) bottomView(width int) string {
 	} else if w.sidebar {
 		help = wrapText("Choose a section with ↑/↓ and press enter to open it. Sections marked – are skipped by your answers so far.", width)
 	}
-	panel := st.HelpPanel.Width(width).Render(w.helpLines(help))
+	panel := st.HelpPanel.Width(width).Render(w.helpLines(help)) + w.threadPanel(width)
 
 	var status string
 	switch {
+	case w.talk.open:
+		status = w.talkView(width)
 	case w.askSavePoint:
 		status = st.Accent.Render("Save point message: ") + w.pointInput.View()
 		hint := st.Faint.Render("enter save · esc cancel")
@@ -319,6 +329,9 @@ func (w *wizard) bottomView(width int) string {
 // Help returns the keys for the footer.
 func (w *wizard) Help() helpKeys {
 	km := w.ui.keys
+	if w.talk.open {
+		return w.talkHelp()
+	}
 	if w.askSavePoint || w.askDiscard {
 		return helpKeys{}
 	}
@@ -332,8 +345,20 @@ func (w *wizard) Help() helpKeys {
 	}
 	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}
 	if w.readOnly() {
-		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
-		return helpKeys{short: short, full: [][]key.Binding{nav, {preview, review, km.Quit}}}
+		if !w.session.canComment() {
+			short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
+			return helpKeys{short: short, full: [][]key.Binding{nav, {preview, review, km.Quit}}}
+		}
+		checklist := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "checklist"))
+		talk := []key.Binding{km.Comment, km.General, km.Approve, km.RequestChanges}
+		short := append([]key.Binding{}, talk...)
+		if rs := w.session.review; rs != nil && rs.since != nil {
+			short = append(short, km.NextChanged)
+			talk = append(talk, km.NextChanged)
+		}
+		short = append(short, checklist, preview)
+		talk = append(talk, km.NextOpen)
+		return helpKeys{short: short, full: [][]key.Binding{nav, talk, {km.Down, km.Up, preview, checklist, km.Quit}}}
 	}
 	if wd := w.currentWidget(); wd != nil && wd.Capturing() {
 		keys := append(wd.Keys(), km.Quit)
@@ -347,8 +372,18 @@ func (w *wizard) Help() helpKeys {
 			}
 		}
 	}
+	comment, general := km.Comment, km.General
+	if w.Typing() {
+		comment, general = km.CommentAlt, km.GeneralAlt
+	}
 	short := append([]key.Binding{km.NextField}, fieldKeys...)
 	short = append(short, km.NextSection, km.Sections, preview, review, km.SavePoint)
-	full := [][]key.Binding{nav, fieldKeys, {preview, review, km.SavePoint, km.Discard, km.Reload, km.Quit}}
+	if b := w.current(); b != nil {
+		if _, ok := w.session.thread(b.q.ID); ok {
+			short = append(short, comment)
+		}
+	}
+	full := [][]key.Binding{nav, fieldKeys, {preview, review, km.SavePoint, km.Discard, km.Reload, km.Quit},
+		{comment, general, km.NextOpen}}
 	return helpKeys{short: short, full: full}
 }
