@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pstab/pstab/marketplace"
-	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 	"github.com/pstab/pstab/ui"
 )
@@ -34,7 +33,8 @@ func (a *App) runTUI(cmd *cobra.Command) error {
 	if vendor == "" {
 		vendor, _ = s.Setting(ctx, store.SettingVendorID)
 	}
-	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor)})
+	author, _ := a.author("")
+	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor), Author: author})
 }
 
 // tuiMarketplace lets the wizard submit: credentials from the environment or the keyring
@@ -102,41 +102,4 @@ func (a *App) startTUI(ctx context.Context, cfg ui.Config) error {
 		return &ExitError{Code: code, Err: errSilent}
 	}
 	return nil
-}
-
-func (a *App) reviewCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "review FILE",
-		Short: "Open a bundle or payload read-only: preview, checklist and sections",
-		Long: `Open a review bundle (pstab export KEY --format bundle) or a payload file in the wizard,
-read-only: the same sections, preview (default and expanded views) and review checklist the
-partner sees. It writes nothing anywhere: no database is opened.`,
-		Example: "  pstab review for-review.json",
-		Args:    exactArgs(1, "review takes one FILE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cats, err := a.catalogues()
-			if err != nil {
-				return err
-			}
-			cat := cats.PrivacySecurity
-			data, err := a.readInput(args[0])
-			if err != nil {
-				return err
-			}
-			if questionnaire.IsBundle(data) && bundleQuestionnaire(data) == cats.SelfAssessment.ID {
-				cat = cats.SelfAssessment
-			}
-			doc, err := a.readDocument(cat, args[0])
-			if err != nil {
-				return err
-			}
-			if !a.InIsTerminal {
-				return usageErr("pstab review needs a terminal; for plain output use pstab preview --file %s and pstab validate %s", args[0], args[0])
-			}
-			return a.startTUI(cmd.Context(), ui.Config{
-				Catalogues: cats,
-				Review:     &ui.ReviewDoc{Catalogue: cat, Answers: doc.answers, Title: doc.title, Note: doc.note},
-			})
-		},
-	}
 }
