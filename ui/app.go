@@ -239,6 +239,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		return m, nil
+	case reviewMarksMsg:
+		if m.home != nil {
+			m.home.Update(msg)
+		}
+		return m, nil
 	case credsMsg, preparedMsg, sentMsg:
 		if m.submit != nil {
 			cmd, _ := m.submit.Update(msg)

@@ -83,12 +83,10 @@ func loadAppsCmd(ui *shared) tea.Cmd {
 		if err != nil {
 			return appsLoadedMsg{err: err}
 		}
-		// The review column is a help, not the list: without it home still lists the apps.
-		reviews, _ := ui.drafts.ReviewSummaries(ui.ctx)
 		entries := make([]homeEntry, 0, len(apps)+1)
 		for _, a := range apps {
 			entries = append(entries, homeEntry{key: a.Key, name: a.Name, answered: a.Answered, total: a.Total,
-				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt, review: reviews[a.Key]})
+				status: a.Status, formStatus: a.FormStatus, changed: a.ChangedAt})
 		}
 		if ui.cats.SelfAssessment != nil {
 			e := homeEntry{key: "partner", name: store.PartnerName, ssa: true, status: store.StatusDraft}
@@ -156,6 +154,9 @@ func (h *home) appCount() int {
 // something that leaves home, an intent for the root.
 func (h *home) Update(msg tea.Msg) (tea.Cmd, intent) {
 	switch msg := msg.(type) {
+	case reviewMarksMsg:
+		h.setReviewMarks(msg)
+		return nil, nil
 	case appsLoadedMsg:
 		h.loaded, h.err = true, msg.err
 		h.entries = msg.entries
@@ -163,7 +164,8 @@ func (h *home) Update(msg tea.Msg) (tea.Cmd, intent) {
 		if msg.err == nil && h.appCount() == 0 {
 			return nil, newAppIntent{first: true}
 		}
-		return nil, nil
+		// The review marks come after the list, so that they never delay it.
+		return loadReviewMarksCmd(h.ui), nil
 	case appDeletedMsg:
 		if msg.err != nil {
 			h.err = msg.err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -186,4 +187,26 @@ func reviewMark(r store.ReviewSummary) string {
 		return "»! "
 	}
 	return ""
+}
+
+// reviewMarksMsg carries each app's review marks for home.
+type reviewMarksMsg struct {
+	marks map[string]store.ReviewSummary
+}
+
+// loadReviewMarksCmd reads where each app's review stands. It is a help, not the list:
+// when it fails, home shows no marks.
+func loadReviewMarksCmd(ui *shared) tea.Cmd {
+	return func() tea.Msg {
+		marks, _ := ui.drafts.ReviewSummaries(ui.ctx)
+		return reviewMarksMsg{marks: marks}
+	}
+}
+
+func (h *home) setReviewMarks(msg reviewMarksMsg) {
+	for i := range h.entries {
+		if !h.entries[i].ssa {
+			h.entries[i].review = msg.marks[h.entries[i].key]
+		}
+	}
 }
