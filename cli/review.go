@@ -340,6 +340,9 @@ used. pstab push warns while changes are requested.`
 				return usageErr("%s works on a bundle FILE a partner sent you, and %s is not a file; a partner has a draft reviewed by sending pstab export %s --format bundle -o for-review.json",
 					cmd.Name(), args[0], args[0])
 			}
+			if kind == questionnaire.ChangesRequested && strings.TrimSpace(message) == "" {
+				return usageErr("request-changes needs a message: say what should change with -m TEXT")
+			}
 			reviewer, err := a.author(authorFlag)
 			if err != nil {
 				return err

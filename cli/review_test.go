@@ -147,7 +147,7 @@ func TestReviewCommandsRefuseWhatIsWrong(t *testing.T) {
 		{"bidi", 2, []string{"comment", file, "logs-eud", "a\u202eb"}, "bidirectional"},
 		{"reply to nothing", 1, []string{"reply", file, "logs-eud", "x"}, "nothing to reply to"},
 		{"resolve nothing", 1, []string{"comment", file, "logs-eud", "--resolve"}, "no comments on logs-eud to resolve"},
-		{"request changes without a message", 2, []string{"request-changes", file}, "-m"},
+		{"request changes without a message", 2, []string{"request-changes", file}, "say what should change with -m TEXT"},
 		{"approve a key", 2, []string{"approve", "com.example.rep"}, "pstab export com.example.rep --format bundle"},
 		{"too few args", 2, []string{"comment", file}, "comment takes"},
 		{"both actions", 2, []string{"comment", file, "logs-eud", "--resolve", "--reopen"}, "not both"},

@@ -95,7 +95,6 @@ func (c *Catalogue) Decide(r *Review, a Answers, kind DecisionKind, reviewer, me
 		}
 	case ChangesRequested:
 		if p := CommentProblem(message, ActionNone); p != "" {
-			p = strings.Replace(p, "the comment is empty; say what should change", "say what should change, with -m", 1)
 			return Decision{}, &RemarkError{Msg: strings.Replace(p, "the comment", "the message", 1), Input: true}
 		}
 	default:

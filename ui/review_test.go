@@ -93,7 +93,8 @@ func TestReviewerCommentsAndDecides(t *testing.T) {
 	// Asking for changes needs a message: the dialog stays open and says so.
 	d.press("R")
 	d.press("enter")
-	d.wantScreen("Say what should change, with -m.")
+	d.wantScreen("The message is empty; say what should change.")
+	d.dontWantScreen("-m") // a flag means nothing in the dialog
 	d.typeText("Fix the security policy link.")
 	d.press("enter")
 	if dec := rc.last(t).Decision; dec == nil || dec.Kind != questionnaire.ChangesRequested || dec.Message != "Fix the security policy link." {
