@@ -143,6 +143,33 @@ func TestReviewerSeesProblemsOnFieldsAndSections(t *testing.T) {
 	d.wantScreen("7. Security", "✗ 1 blocking problem", "✗ The link uses http://")
 }
 
+// A problem too long for one line wraps under its own text, not at the screen's edge.
+func TestReviewerProblemWrapsUnderItsMark(t *testing.T) {
+	a := reviewAnswers()
+	a.Set("security-contact", questionnaire.Text("jo at example"))
+	d, _ := newReviewDriver(t, a, questionnaire.Review{}, true, 80, 24)
+	for range 10 {
+		if strings.Contains(d.screen(), "7. Security") {
+			break
+		}
+		d.press("pgdown")
+	}
+	d.focusQuestionIn("security-contact")
+	lines := strings.Split(d.screen(), "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "✗ The address is not a plain email address") {
+			continue
+		}
+		mark := strings.Index(l, "✗")
+		next := lines[i+1]
+		if len(next) <= mark+2 || strings.TrimSpace(next[:mark+2]) != "" {
+			t.Fatalf("the problem's second line does not hang under its text:\n%s\n%s", l, next)
+		}
+		return
+	}
+	t.Fatalf("no problem marked on security-contact:\n%s", d.screen())
+}
+
 // focusQuestionIn moves down the open section until the question is focused, if it is there.
 func (d *driver) focusQuestionIn(id string) {
 	for range len(d.m.wizard.blocks) {

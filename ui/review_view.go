@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
@@ -26,7 +27,7 @@ func (w *wizard) blockMarks(b *block, width int) string {
 	st := w.ui.styles
 	var lines []string
 	if w.readOnly() && b.problem != "" {
-		lines = append(lines, st.Bad.Render(wrapText("  ✗ "+b.problem, width)))
+		lines = append(lines, st.Bad.Render(hangingWrap("  ✗ ", b.problem, width)))
 	}
 	if rs := w.session.review; rs != nil {
 		if ch, ok := rs.changes[b.q.ID]; ok {
@@ -51,6 +52,21 @@ func (w *wizard) blockMarks(b *block, width int) string {
 		return ""
 	}
 	return "\n" + strings.Join(lines, "\n")
+}
+
+// hangingWrap wraps text after prefix, indenting every further line to where the text
+// began, so that a long problem reads as one mark under its question.
+func hangingWrap(prefix, text string, width int) string {
+	indent := strings.Repeat(" ", ansi.StringWidth(prefix))
+	lines := strings.Split(wrapText(text, width-len(indent)), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = indent + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // commentLine is a comment on one line: who, and what they said.
