@@ -99,3 +99,29 @@ func (c *checklist) threadLines(t questionnaire.Thread, selected bool) []string 
 	}
 	return lines
 }
+
+// reviewWarnings are what the submit screen says of a review that is not settled, as
+// pstab push warns: open threads, changes requested, an approval of other answers. A
+// draft nobody reviewed gets none, since most drafts are never reviewed.
+func (s *session) reviewWarnings() []string {
+	if s.review == nil {
+		return nil
+	}
+	r := s.review.r
+	state := s.cat.ReviewState(r, s.answers)
+	var out []string
+	if n := state.OpenThreads; n > 0 {
+		out = append(out, fmt.Sprintf("%s still open (the checklist lists %s).",
+			questionnaire.PluralWord(n, "1 review thread is", fmt.Sprintf("%d review threads are", n)), questionnaire.PluralWord(n, "it", "them")))
+	}
+	if d := r.Decision; d != nil {
+		who := questionnaire.OneLine(d.Reviewer)
+		switch {
+		case state.ChangesRequested:
+			out = append(out, who+" asked for changes and has not approved since.")
+		case state.Stale:
+			out = append(out, who+" approved other answers: some changed since the approval.")
+		}
+	}
+	return out
+}

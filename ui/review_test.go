@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pstab/pstab/marketplace/fakemarket"
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
 )
@@ -329,3 +330,52 @@ func TestReviewWriterKeepsTheNewest(t *testing.T) {
 }
 
 func windowMsg(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// The submit screen warns of a review that is not settled, as pstab push does, and says
+// nothing of a review for a draft nobody reviewed.
+func TestSubmitWarnsOfAnUnsettledReview(t *testing.T) {
+	fake := fakemarket.New()
+	defer fake.Close()
+	d := submitDriver(t, fake)
+	toSubmit := func() {
+		d.tb.Helper()
+		d.openApp()
+		d.press("r", "s")
+		d.wantScreen("Send these answers")
+	}
+	toSubmit()
+	d.dontWantScreen("review thread", "asked for changes", "approved other answers")
+
+	ctx := context.Background()
+	ref := psRef(t, appKey)
+	cat, _ := catalogues(t)
+	var rv questionnaire.Review
+	if _, err := cat.Say(&rv, questionnaire.NewAnswers(), questionnaire.Remark{Question: "security-contact", Author: "Ana", Text: "A team alias?", At: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.Decide(&rv, questionnaire.NewAnswers(), questionnaire.ChangesRequested, "Ana", "See the comment.", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.s.MergeReview(ctx, ref, rv, ""); err != nil {
+		t.Fatal(err)
+	}
+	d.press("esc", "esc", "esc", "esc")
+	toSubmit()
+	d.wantScreen("1 review thread is still open", "Ana asked for changes and has not approved since.", "Send these answers")
+
+	// An approval of other answers, with the thread resolved: the approval is stale.
+	if _, err := d.s.Say(ctx, ref, questionnaire.Remark{Question: "security-contact", Author: "Pat", Text: "Done.", Action: questionnaire.ActionResolve}); err != nil {
+		t.Fatal(err)
+	}
+	rv = questionnaire.Review{}
+	if _, err := cat.Decide(&rv, questionnaire.NewAnswers(), questionnaire.Approved, "Ana", "", testNow.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.s.MergeReview(ctx, ref, rv, ""); err != nil {
+		t.Fatal(err)
+	}
+	d.press("esc", "esc", "esc", "esc")
+	toSubmit()
+	d.wantScreen("Ana approved other answers: some changed since the approval.")
+	d.dontWantScreen("review thread", "asked for changes")
+}

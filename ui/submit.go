@@ -51,6 +51,8 @@ type submitScreen struct {
 	ref     store.DraftRef
 	answers questionnaire.Answers
 	title   string
+	// warnings say the review is not settled (review_checklist.go), as pstab push does.
+	warnings []string
 
 	state   submitState
 	spin    spinner.Model
@@ -127,7 +129,7 @@ func readRetry(ch chan marketplace.Retry) tea.Cmd {
 // newSubmitScreen starts submitting the session's draft, as it is now.
 func newSubmitScreen(ui *shared, ses *session, width, height int) (*submitScreen, tea.Cmd) {
 	s := &submitScreen{ui: ui, mp: ui.marketplace, cat: ses.cat, ref: ses.ref, answers: ses.answers.Clone(), title: ses.title,
-		width: width, height: height, state: submitPreparing}
+		warnings: ses.reviewWarnings(), width: width, height: height, state: submitPreparing}
 	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ui.styles.Accent))
 	mp := s.mp
 	return s, tea.Batch(s.spin.Tick, func() tea.Msg {
@@ -471,11 +473,16 @@ func (s *submitScreen) confirmView(width int) string {
 	for _, ch := range s.plan.Changes {
 		lines = append(lines, "  "+st.Accent.Render(ch.Question.ID)+" "+st.Muted.Render(truncate(ch.Summary, width-len(ch.Question.ID)-4)))
 	}
-	room := max(3, s.height-10)
+	var warn strings.Builder
+	for _, w := range s.warnings {
+		warn.WriteString(st.Warn.Render(wrapText("⚠ "+w, width)) + "\n")
+	}
+	room := max(3, s.height-10-strings.Count(warn.String(), "\n"))
 	s.scroll = min(s.scroll, max(0, len(lines)-room))
 	if len(lines) > 0 {
 		b.WriteString(strings.Join(lines[s.scroll:min(len(lines), s.scroll+room)], "\n") + "\n")
 	}
+	b.WriteString(warn.String())
 	publish := "[ ] also publish it (P)"
 	if s.publish {
 		publish = "[x] also publish it (P): it goes live for Atlassian's review"
