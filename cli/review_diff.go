@@ -32,10 +32,13 @@ func isFileDiff(args []string) bool {
 
 // diffSide is one side of a comparison.
 type diffSide struct {
-	label   string
-	cat     *questionnaire.Catalogue
-	answers questionnaire.Answers
-	review  questionnaire.Review
+	label string
+	// revision is a bundle's save point number, named beside the file only when the
+	// other side's differs: two exports of one save point can hold different answers.
+	revision int
+	cat      *questionnaire.Catalogue
+	answers  questionnaire.Answers
+	review   questionnaire.Review
 }
 
 func (a *App) fileDiff(cmd *cobra.Command, args []string) error {
@@ -91,9 +94,7 @@ func (a *App) fileSide(path string) (*diffSide, error) {
 	side := &diffSide{label: path, cat: cat, answers: doc.answers}
 	if doc.bundle != nil {
 		side.review = doc.bundle.Review
-		if doc.bundle.Revision > 0 {
-			side.label += fmt.Sprintf(" (revision %d)", doc.bundle.Revision)
-		}
+		side.revision = doc.bundle.Revision
 	}
 	return side, nil
 }
@@ -115,6 +116,13 @@ func writeReviewDiff(b *strings.Builder, before, after *diffSide, now time.Time)
 	r.Merge(after.review)
 	changes := c.Diff(before.answers, after.answers)
 	extra := c.DiffExtra(before.answers.Extra, after.answers.Extra)
+	if before.revision != after.revision {
+		for _, side := range []*diffSide{before, after} {
+			if side.revision > 0 {
+				side.label += fmt.Sprintf(" (revision %d)", side.revision)
+			}
+		}
+	}
 	if len(changes) == 0 && len(extra) == 0 {
 		fmt.Fprintf(b, "No differences in the answers between %s and %s.\n", before.label, after.label)
 	} else {

@@ -282,3 +282,24 @@ func TestDiffWithFilesSaysWhatItTakes(t *testing.T) {
 		t.Errorf("diff KEY 1 with a file named 1 beside:\n%s", r.out)
 	}
 }
+
+// Two exports of one save point can hold different answers: the files are named by their
+// save point only where the two differ.
+func TestFileDiffNamesRevisionsOnlyWhenTheyDiffer(t *testing.T) {
+	e := newReviewRun(t)
+	e.bundleWithAnswers("com.example.rep")
+	e.must("savepoint", "com.example.rep", "-m", "first")
+	e.must("export", "com.example.rep", "--format", "bundle", "-o", e.path("a.json"))
+	e.must("set", "com.example.rep", "logs-eud", "yes")
+	e.must("export", "com.example.rep", "--format", "bundle", "-o", e.path("b.json"))
+	r := e.must("diff", e.path("a.json"), e.path("b.json"))
+	if want := "From " + e.path("a.json") + " to " + e.path("b.json") + ": 1 answer changed."; !strings.Contains(r.out, want) {
+		t.Errorf("diff of one save point's exports lacks %q:\n%s", want, r.out)
+	}
+	e.must("savepoint", "com.example.rep", "-m", "second")
+	e.must("export", "com.example.rep", "--format", "bundle", "-o", e.path("c.json"))
+	r = e.must("diff", e.path("a.json"), e.path("c.json"))
+	if want := "From " + e.path("a.json") + " (revision 1) to " + e.path("c.json") + " (revision 2)"; !strings.Contains(r.out, want) {
+		t.Errorf("diff of two save points' exports lacks %q:\n%s", want, r.out)
+	}
+}
