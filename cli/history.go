@@ -273,8 +273,14 @@ func (a *App) historyCmd() *cobra.Command {
 				}
 				if len(events) > 0 {
 					b.WriteString("\nEvents:\n")
+					// The kind column fits the longest kind shown ("request changes"), so the
+					// details stay in one column.
+					width := 10
 					for _, e := range events {
-						fmt.Fprintf(&b, "  %s  %-10s  %s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, oneLine(e.Detail, 70))
+						width = max(width, len(e.Kind))
+					}
+					for _, e := range events {
+						fmt.Fprintf(&b, "  %s  %-*s  %s\n", e.At.Local().Format("2006-01-02 15:04:05"), width, e.Kind, oneLine(e.Detail, 70))
 					}
 				}
 				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))

@@ -118,6 +118,8 @@ func TestReviewRoundTripEndToEnd(t *testing.T) {
 	}
 	r = partner.must("history", e2eApp)
 	contains(t, "history", r.stdout, "comment ", "resolve ", "reply ", "request changes", "approve ", "approved by Ana Reviewer")
+	// The details stay in one column beside the longest kind.
+	contains(t, "history", r.stdout, "request changes  changes requested by", "approve          approved by")
 
 	// An answer changed after the approval makes it stale, visibly, and push says so.
 	partner.must("set", e2eApp, "requires-pats", "yes")
