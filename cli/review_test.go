@@ -152,6 +152,7 @@ func TestReviewCommandsRefuseWhatIsWrong(t *testing.T) {
 		{"too few args", 2, []string{"comment", file}, "comment takes"},
 		{"both actions", 2, []string{"comment", file, "logs-eud", "--resolve", "--reopen"}, "not both"},
 		{"-o with a key", 2, []string{"comment", "com.example.rep", "logs-eud", "x", "-o", e.path("x.json")}, "-o is for a bundle"},
+		{"review into the screen", 2, []string{"review", file, "-o", "-"}, "would write the bundle into the screen"},
 		{"hostile author", 2, []string{"comment", file, "logs-eud", "x", "--author", "Ana\x1b[2J"}, "escape character"},
 	}
 	for _, tc := range cases {

@@ -2,6 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -46,10 +51,13 @@ step through only those. A payload file opens read-only, with nothing written.`,
 			for _, n := range doc.notes {
 				fmt.Fprintln(a.Err, "pstab: note: "+n)
 			}
+			rescue := &reviewRescue{a: a, out: out}
 			rd := &ui.ReviewDoc{Catalogue: cat, Answers: doc.answers, Title: doc.title, Note: doc.note}
 			switch {
 			case isBundle && args[0] == "-" && out == "":
 				return usageErr("a bundle read from standard input has nowhere to be written back; give -o OUT")
+			case isBundle && out == "-":
+				return usageErr("-o - would write the bundle into the screen the review runs on; give a file, -o reviewed.json")
 			case isBundle:
 				f := &bundleFile{path: args[0], name: args[0], data: data, cat: cat, bundle: *doc.bundle}
 				rd.Review = doc.bundle.Review
@@ -58,9 +66,7 @@ step through only those. A payload file opens read-only, with nothing written.`,
 					rd.WritesTo = args[0]
 				}
 				rd.Save = func(r questionnaire.Review) error {
-					f.bundle.Review = r
-					_, err := a.writeBack(f, out)
-					return err
+					return rescue.save(f, r)
 				}
 			case out != "":
 				return usageErr("%s is a payload, which has no room for comments, so -o has nothing to write; make a bundle with pstab export --file %s --format bundle -o for-review.json", args[0], args[0])
@@ -82,11 +88,65 @@ step through only those. A payload file opens read-only, with nothing written.`,
 			if !a.InIsTerminal {
 				return usageErr("the review command needs a terminal; without one use pstab comments, pstab comment and pstab approve on %s", args[0])
 			}
-			return a.startTUI(cmd.Context(), ui.Config{Catalogues: cats, Review: rd, Author: author})
+			err = a.startTUI(cmd.Context(), ui.Config{Catalogues: cats, Review: rd, Author: author})
+			if rerr := rescue.finish(); rerr != nil {
+				return rerr
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write comments and decisions to this file instead of FILE")
 	cmd.Flags().StringVar(&since, "since", "", "the bundle you reviewed last time: mark the answers changed since")
 	cmd.Flags().StringVar(&authorFlag, "author", "", "the name to sign with (default PSTAB_AUTHOR, else your user name)")
 	return cmd
+}
+
+// reviewRescue writes a reviewer's conversation into the bundle for the TUI, and makes
+// sure nothing typed is lost when a write fails: the bundle in memory only grows (each
+// save is merged in, so a write finishing out of order cannot drop a newer remark), and
+// when the review ends with the last write failed, finish tries again and, failing that,
+// writes the whole bundle to a file of its own and says where.
+type reviewRescue struct {
+	a   *App
+	out string
+
+	mu     sync.Mutex
+	f      *bundleFile
+	failed error
+}
+
+func (rs *reviewRescue) save(f *bundleFile, r questionnaire.Review) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.f = f
+	merged := f.bundle.Review.Clone()
+	merged.Merge(r)
+	f.bundle.Review = merged
+	_, err := rs.a.writeBack(f, rs.out)
+	rs.failed = err
+	return err
+}
+
+func (rs *reviewRescue) finish() error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.failed == nil {
+		return nil
+	}
+	dest, err := rs.a.writeBack(rs.f, rs.out)
+	if err == nil {
+		fmt.Fprintf(rs.a.Err, "Wrote %s on the way out, after a write that had failed.\n", dest)
+		return nil
+	}
+	data, werr := rs.f.cat.WithReview(rs.f.data, rs.f.bundle.Review)
+	if werr == nil {
+		keep := filepath.Join(os.TempDir(), fmt.Sprintf("pstab-review-%s-%s.json",
+			strings.TrimSuffix(filepath.Base(rs.f.path), filepath.Ext(rs.f.path)), time.Now().Format("20060102-150405")))
+		if werr = writeFileAtomic(keep, data); werr == nil {
+			return problemsErr("%s was not written (%v); your comments and decision are in %s: copy it over %s once it can be written",
+				firstNonEmpty(rs.out, rs.f.path), err, keep, firstNonEmpty(rs.out, rs.f.path))
+		}
+	}
+	return problemsErr("%s was not written (%v), nor a copy in %s (%v): the comments made since the last write are lost",
+		firstNonEmpty(rs.out, rs.f.path), err, os.TempDir(), werr)
 }

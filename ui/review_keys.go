@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"path/filepath"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -71,6 +72,12 @@ func (w *wizard) reviewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			dir = -1
 		}
 		return w.stepTo(dir, w.hasChanged, "No other answer shown has changed since "+rs.sinceName+"."), true
+	case key.Matches(msg, km.SavePoint) && rs != nil && rs.writer != nil && rs.err != nil:
+		// After a failed write, ctrl+s writes the conversation again.
+		w.notice = ""
+		rs.err = nil
+		rs.saving++
+		return w.session.writeBundleCmd("Wrote " + filepath.Base(rs.writesTo) + "."), true
 	case key.Matches(msg, km.SavePoint), key.Matches(msg, km.Discard), key.Matches(msg, km.Reload):
 		w.notice = "Save points, discarding and reloading belong to the partner's draft; this is the reviewer's copy, and only comments are written."
 		return nil, true

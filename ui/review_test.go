@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -378,4 +379,49 @@ func TestSubmitWarnsOfAnUnsettledReview(t *testing.T) {
 	toSubmit()
 	d.wantScreen("Ana approved other answers: some changed since the approval.")
 	d.dontWantScreen("review thread", "asked for changes")
+}
+
+// A write that fails says so, with what to do; the comment stays on screen, and ctrl+s
+// writes the whole conversation again.
+func TestReviewerWriteFailureSaysSoAndRetries(t *testing.T) {
+	ps, sa := catalogues(t)
+	var mu sync.Mutex
+	fail := true
+	var written []questionnaire.Review
+	doc := &ReviewDoc{Catalogue: ps, Answers: reviewAnswers(), Title: "Reports", WritesTo: "/tmp/x/for-review.json",
+		Save: func(r questionnaire.Review) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if fail {
+				return errors.New("cannot write /tmp/x/for-review.json: no space left on device")
+			}
+			written = append(written, r.Clone())
+			return nil
+		}}
+	cfg := Config{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}, Review: doc,
+		Author: "Ana Reviewer", Now: func() time.Time { return testNow }}
+	d := &driver{tb: t, m: New(context.Background(), cfg)}
+	d.run(d.m.Init())
+	d.send(windowMsg(80, 24))
+
+	d.press("o")
+	d.typeText("Looks fine.")
+	d.press("enter")
+	d.wantScreen("✗ not written to for-review.json", "Not written: Cannot write /tmp/x/for-review.json: no space left",
+		"Your comments stay here", "ctrl+s")
+	d.press("r")
+	d.wantScreen("Ana Reviewer: Looks fine.") // still in the conversation on screen
+	d.press("esc")
+
+	mu.Lock()
+	fail = false
+	mu.Unlock()
+	d.press("ctrl+s")
+	d.wantScreen("wrote for-review.json", "Wrote for-review.json.")
+	d.dontWantScreen("Not written")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(written) != 1 || len(written[0].Comments) != 1 || written[0].Comments[0].Text != "Looks fine." {
+		t.Fatalf("written after ctrl+s: %+v", written)
+	}
 }

@@ -54,6 +54,22 @@ func (w *wizard) blockMarks(b *block, width int) string {
 	return "\n" + strings.Join(lines, "\n")
 }
 
+// reviewBanner says that a remark was not written, and what to do; "" when all is
+// written. A reviewer's remarks stay in the conversation on screen and go with the next
+// write; ctrl+s writes again.
+func (w *wizard) reviewBanner(width int) string {
+	rs := w.session.review
+	if rs == nil || rs.err == nil {
+		return ""
+	}
+	msg := "Not stored: " + questionnaire.Sentence(rs.err.Error()) + " Make the comment again once this is fixed."
+	if rs.writer != nil {
+		msg = "Not written: " + questionnaire.Sentence(rs.err.Error()) +
+			" Your comments stay here and go with the next write; ctrl+s writes again."
+	}
+	return w.ui.styles.Banner.Render(wrapText(msg, width-3))
+}
+
 // hangingWrap wraps text after prefix, indenting every further line to where the text
 // began, so that a long problem reads as one mark under its question.
 func hangingWrap(prefix, text string, width int) string {

@@ -320,6 +320,8 @@ func (w *wizard) bottomView(width int) string {
 			w.conflict.ChangedAt.Local().Format("15:04:05")), width-3))
 	case w.saveErr != nil:
 		status = st.Banner.Render(wrapText("Not saved: "+questionnaire.Sentence(w.saveErr.Error())+" Your answers stay on screen.", width-3))
+	case w.reviewBanner(width) != "":
+		status = w.reviewBanner(width)
 	case w.notice != "":
 		status = st.Info.Render(wrapText(w.notice, width))
 	}
