@@ -258,7 +258,10 @@ func (h *home) View() string {
 	entries := h.visible()
 	nameW := max(12, min(32, h.width-58))
 	keyW := max(12, min(30, h.width-nameW-46))
-	header := fmt.Sprintf("  %-*s %-*s %-16s %-10s %s", nameW, "Name", keyW, "Key", "Complete", "Status", "Changed")
+	// Status takes what is left beside "Changed" (about 12 columns), up to a review mark
+	// with a form status ("»2 submitted (approved)"); 10 at 80 columns.
+	statusW := max(10, min(24, h.width-nameW-keyW-44))
+	header := fmt.Sprintf("  %-*s %-*s %-16s %-*s %s", nameW, "Name", keyW, "Key", "Complete", statusW, "Status", "Changed")
 	b.WriteString(st.Faint.Render(truncate(header, h.width)) + "\n")
 	now := h.ui.now()
 	lines := 0
@@ -285,7 +288,7 @@ func (h *home) View() string {
 			keyText = "(partner)"
 		}
 		row := fmt.Sprintf("%-*s %-*s ", nameW, truncate(e.name, nameW), keyW, truncate(keyText, keyW))
-		rest := fmt.Sprintf(" %3d%%  %-10s %s", e.percent(), truncate(status, 10), questionnaire.Ago(now, e.changed))
+		rest := fmt.Sprintf(" %3d%%  %-*s %s", e.percent(), statusW, truncate(status, statusW), questionnaire.Ago(now, e.changed))
 		// At the narrowest widths the last column (Changed) is cut rather than overflow.
 		if i == h.cursor {
 			b.WriteString(truncate(st.Selected.Render("› "+row)+bar(st, e.percent(), 10)+st.Selected.Render(rest), h.width) + "\n")
