@@ -64,7 +64,7 @@ func (a *App) mergeImportedReview(ctx context.Context, s *store.Store, ref store
 		return nil
 	}
 	if k := doc.bundle.AppKey; k != "" && k != ref.Subject {
-		fmt.Fprintf(a.Err, "The review in %s was left out: its comments and decision are about the answers of %s.\n", file, k)
+		fmt.Fprintf(a.Err, "The review in %s was left out: its comments and decision are about the answers of %s.\n", file, questionnaire.OneLine(k))
 		return nil
 	}
 	added, decided, err := s.MergeReview(ctx, ref, doc.bundle.Review, "from "+file)

@@ -195,8 +195,12 @@ func TestImportOfAReviewedBundle(t *testing.T) {
 	if r := e.must("import", "com.example.rep", file); !strings.Contains(r.err, "nothing new") {
 		t.Errorf("second import: %s", r.err)
 	}
-	// --replace-answers takes the bundle's answers as a save point, and keeps the comments.
-	e.must("import", "com.example.rep", file, "--replace-answers")
+	// --replace-answers takes the bundle's answers as a save point (asking first, as any
+	// import over answers does), and keeps the comments.
+	if r := e.run("", "import", "com.example.rep", file, "--replace-answers"); r.code != 2 || !strings.Contains(r.err, "--yes") {
+		t.Errorf("--replace-answers with no terminal to ask on: exit %d, %s", r.code, r.err)
+	}
+	e.must("import", "com.example.rep", file, "--replace-answers", "--yes")
 	r = e.must("comments", "com.example.rep", "--json")
 	if !strings.Contains(r.out, "Account IDs too?") {
 		t.Error("comments lost by --replace-answers")
@@ -206,18 +210,25 @@ func TestImportOfAReviewedBundle(t *testing.T) {
 		t.Errorf("after --replace-answers: %s", r.out)
 	}
 	// A revert does not delete a conversation.
-	e.must("revert", "com.example.rep", "1")
+	e.must("revert", "com.example.rep", "1", "--yes")
 	if r := e.must("comments", "com.example.rep"); !strings.Contains(r.out, "Account IDs too?") {
 		t.Error("revert lost the comments")
 	}
-	// Another app's bundle is refused.
+	// Another app's bundle is refused; with --as-other-app its answers go in, not its review.
 	e.must("new", "com.example.other", "--name", "Other")
 	e.must("set", "com.example.other", "stores-eud", "no")
 	r = e.run("", "import", "com.example.other", file)
 	if r.code != 1 {
 		t.Errorf("import of another app's reviewed bundle: exit %d", r.code)
 	}
-	assertOneSentence(t, r.err, "bundle of com.example.rep, not com.example.other")
+	assertOneSentence(t, r.err, "holds the answers of com.example.rep, not com.example.other")
+	r = e.must("import", "com.example.other", file, "--as-other-app", "--yes")
+	if !strings.Contains(r.err, "The review in "+file+" was left out") {
+		t.Errorf("import --as-other-app of a reviewed bundle: %s", r.err)
+	}
+	if r := e.must("comments", "com.example.other"); strings.Contains(r.out, "Account IDs too?") {
+		t.Error("another app's review came in with --as-other-app")
+	}
 	// copy --with-comments brings the comments, not the decision.
 	e.must("new", "com.example.lite", "--name", "Lite")
 	e.must("copy", "com.example.rep", "com.example.lite", "--with-comments")
