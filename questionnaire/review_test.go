@@ -133,7 +133,7 @@ func TestFingerprintsAndStaleDecision(t *testing.T) {
 	if c.Fingerprint(a) != c.Fingerprint(b) {
 		t.Error("the same answers have two fingerprints")
 	}
-	if _, err := c.Decide(&r, a, ChangesRequested, "Ana", "", at(2)); err == nil || !strings.Contains(err.Error(), "-m") {
+	if _, err := c.Decide(&r, a, ChangesRequested, "Ana", "", at(2)); err == nil || !strings.Contains(err.Error(), "say what should change") || strings.Contains(err.Error(), "-m") {
 		t.Errorf("changes requested without a message: %v", err)
 	}
 }
