@@ -80,3 +80,94 @@ func TestReviewRescueKeepsEveryRemark(t *testing.T) {
 		t.Fatalf("finish after the folder came back: %v; %s", err, errb.String())
 	}
 }
+
+// A comment written into the file beside the review (pstab comment in another terminal)
+// survives the review's next write; a file that holds other answers now is not written
+// over.
+func TestReviewRescueKeepsWhatChangedOnDisk(t *testing.T) {
+	a := &App{Err: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+	cats, err := a.catalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := cats.PrivacySecurity
+	answers := questionnaire.NewAnswers()
+	answers.Set("logs-eud", questionnaire.Bool(false))
+	data, err := cat.EncodeBundle(questionnaire.Bundle{AppKey: "com.example.rep", Answers: answers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "for-review.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := cat.DecodeBundle(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &bundleFile{path: path, name: path, data: data, cat: cat, bundle: b}
+	rs := &reviewRescue{a: a}
+	remark := func(r *questionnaire.Review, who, text string, at int64) {
+		t.Helper()
+		if _, err := cat.Say(r, answers, questionnaire.Remark{Question: "logs-eud", Author: who, Text: text, At: time.Unix(at, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tui questionnaire.Review
+	remark(&tui, "Ana", "From the review.", 100)
+	if err := rs.save(f, tui); err != nil {
+		t.Fatal(err)
+	}
+
+	// pstab comment FILE, run meanwhile, writes its comment into the file.
+	onDisk, _, err := cat.DecodeBundle(readFile(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	remark(&onDisk.Review, "Ana", "From the command.", 200)
+	withCmd, err := cat.WithReview(readFile(t, path), onDisk.Review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, withCmd, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	remark(&tui, "Ana", "Again from the review.", 300)
+	if err := rs.save(f, tui); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := cat.DecodeBundle(readFile(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th, _ := got.Review.Thread("logs-eud"); len(th.Comments) != 3 {
+		t.Fatalf("the file holds %d comments, want the review's 2 and the command's 1: %+v", len(th.Comments), th.Comments)
+	}
+
+	// The partner's newer bundle copied over the file: the review does not write over it.
+	other := questionnaire.NewAnswers()
+	other.Set("logs-eud", questionnaire.Bool(true))
+	newer, err := cat.EncodeBundle(questionnaire.Bundle{AppKey: "com.example.rep", Answers: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, newer, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	remark(&tui, "Ana", "One more.", 400)
+	if err := rs.save(f, tui); err == nil || !strings.Contains(err.Error(), "holds other answers now") {
+		t.Fatalf("a write over other answers: %v", err)
+	}
+	if !bytes.Equal(readFile(t, path), newer) {
+		t.Error("the review wrote over a bundle with other answers")
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

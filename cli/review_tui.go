@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -102,29 +103,61 @@ step through only those. A payload file opens read-only, with nothing written.`,
 }
 
 // reviewRescue writes a reviewer's conversation into the bundle for the TUI, and makes
-// sure nothing typed is lost when a write fails: the bundle in memory only grows (each
-// save is merged in, so a write finishing out of order cannot drop a newer remark), and
-// when the review ends with the last write failed, finish tries again and, failing that,
-// writes the whole bundle to a file of its own and says where.
+// sure nothing typed or saved is lost. The bundle in memory only grows: each save is
+// merged in, so a write finishing out of order cannot drop a newer remark. A file changed
+// on disk since pstab last read or wrote it (a pstab comment run beside the review) has
+// its review merged in before it is written over; one that holds other answers now is
+// not written over at all. When the review ends with the last write failed, finish tries
+// again and, failing that, writes the whole bundle to a file of its own and says where.
 type reviewRescue struct {
 	a   *App
 	out string
 
 	mu     sync.Mutex
 	f      *bundleFile
+	seen   []byte // the file as pstab last read or wrote it; nil before -o OUT is written
 	failed error
 }
 
 func (rs *reviewRescue) save(f *bundleFile, r questionnaire.Review) error {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
+	if rs.f == nil && rs.out == "" {
+		rs.seen = f.data
+	}
 	rs.f = f
 	merged := f.bundle.Review.Clone()
 	merged.Merge(r)
 	f.bundle.Review = merged
-	_, err := rs.a.writeBack(f, rs.out)
-	rs.failed = err
-	return err
+	rs.failed = rs.write()
+	return rs.failed
+}
+
+// write puts the conversation into the file, after what changed on disk meanwhile.
+func (rs *reviewRescue) write() error {
+	f := rs.f
+	dest := firstNonEmpty(rs.out, f.path)
+	if cur, err := os.ReadFile(dest); err == nil && rs.seen != nil && !bytes.Equal(cur, rs.seen) {
+		b, _, err := f.cat.DecodeBundle(cur)
+		switch {
+		case err != nil:
+			return fmt.Errorf("%s changed on disk since pstab read it and is no longer a bundle it can read, so it was not written over", dest)
+		case f.cat.Fingerprint(b.Answers) != f.cat.Fingerprint(f.bundle.Answers):
+			return fmt.Errorf("%s changed on disk since pstab read it and holds other answers now, so it was not written over", dest)
+		}
+		merged := b.Review.Clone()
+		merged.Merge(f.bundle.Review)
+		f.bundle.Review, f.data = merged, cur
+	}
+	data, err := f.cat.WithReview(f.data, f.bundle.Review)
+	if err != nil {
+		return decodeErr(f.name, err)
+	}
+	if err := writeFileAtomic(dest, data); err != nil {
+		return err
+	}
+	rs.seen = data
+	return nil
 }
 
 func (rs *reviewRescue) finish() error {
@@ -133,7 +166,8 @@ func (rs *reviewRescue) finish() error {
 	if rs.failed == nil {
 		return nil
 	}
-	dest, err := rs.a.writeBack(rs.f, rs.out)
+	dest := firstNonEmpty(rs.out, rs.f.path)
+	err := rs.write()
 	if err == nil {
 		fmt.Fprintf(rs.a.Err, "Wrote %s on the way out, after a write that had failed.\n", dest)
 		return nil
@@ -144,9 +178,9 @@ func (rs *reviewRescue) finish() error {
 			strings.TrimSuffix(filepath.Base(rs.f.path), filepath.Ext(rs.f.path)), time.Now().Format("20060102-150405")))
 		if werr = writeFileAtomic(keep, data); werr == nil {
 			return problemsErr("%s was not written (%v); your comments and decision are in %s: copy it over %s once it can be written",
-				firstNonEmpty(rs.out, rs.f.path), err, keep, firstNonEmpty(rs.out, rs.f.path))
+				dest, err, keep, dest)
 		}
 	}
 	return problemsErr("%s was not written (%v), nor a copy in %s (%v): the comments made since the last write are lost",
-		firstNonEmpty(rs.out, rs.f.path), err, os.TempDir(), werr)
+		dest, err, os.TempDir(), werr)
 }
