@@ -31,7 +31,8 @@ func program(t *testing.T, s *store.Store) *teatest.TestModel {
 }
 
 // waitFor waits until the output written since the last wait contains every text (escape
-// codes removed), and fails with what arrived if it does not within 10 seconds.
+// codes removed), and fails with what arrived if it does not within 30 seconds: under the
+// race detector, beside the store's crash tests on two cores, a frame has taken over 10.
 func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
@@ -42,7 +43,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // press sends one key to the running program.
