@@ -298,6 +298,11 @@ For @partner, each self-assessment answer is judged against its passing criterio
 					return storeErr(err)
 				}
 				problems := cat.Readiness(d.Answers)
+				manifest, note, err := a.manifestFindings(ctx, s, ref, cat, d.Answers)
+				if err != nil {
+					return err
+				}
+				problems = append(problems, manifest...)
 				var assessment *questionnaire.Assessment
 				if len(cat.Checks) == 0 && cat.Level == "partner" {
 					as := cat.Assessment(d.Answers, time.Now())
@@ -330,6 +335,9 @@ For @partner, each self-assessment answer is judged against its passing criterio
 					}
 				} else {
 					a.printReport(a.Out, args[0], problems, progress, notSentLines(cat, d.Answers))
+					if note != "" {
+						fmt.Fprint(a.Out, termsafe.Filter(note))
+					}
 					if assessment != nil {
 						msg := assessment.Renewal.Message
 						if cat.Retired != nil {

@@ -20,7 +20,7 @@ func (a *App) draftCommands() []*cobra.Command {
 	return []*cobra.Command{
 		a.appsCmd(), a.newCmd(), a.setCmd(), a.unsetCmd(), a.questionsCmd(), a.importCmd(), a.checkCmd(),
 		a.savepointCmd(), a.historyCmd(), a.diffCmd(), a.revertCmd(), a.discardCmd(), a.copyCmd(), a.rmCmd(),
-		a.reviewCmd(),
+		a.reviewCmd(), a.scanCmd(),
 	}
 }
 

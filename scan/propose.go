@@ -1,0 +1,588 @@
+package scan
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pstab/pstab/questionnaire"
+)
+
+// The questions a scan answers or speaks about, by their catalogue IDs. A catalogue that
+// lacks one simply gets no proposal for it.
+const (
+	qStores             = "stores-eud"
+	qStoredTypes        = "stored-data-types"
+	qProcesses          = "processes-eud"
+	qProcessedTypes     = "processed-data-types"
+	qLogs               = "logs-eud"
+	qLogsOutside        = "logs-outside-atlassian"
+	qLogsShared         = "logs-shared"
+	qLogsIntegral       = "logs-sharing-integral"
+	qShares             = "shares-eud"
+	qSubProcessors      = "sub-processors"
+	qResidency          = "data-residency"
+	qResidencyLocations = "residency-locations"
+	qResidencyMigration = "residency-migration"
+	qRetains            = "retains-after-uninstall"
+	qRetention          = "retention-period"
+	qCustomRetention    = "custom-retention"
+	qGDPRController     = "gdpr-controller"
+	qGDPRProcessor      = "gdpr-processor"
+	qCCPABusiness       = "ccpa-business"
+	qCCPAService        = "ccpa-service-provider"
+	qDPA                = "dpa"
+	qEEA                = "eea-transfer"
+	qDiskEncryption     = "disk-encryption"
+	qJustification      = "permissions-justification"
+)
+
+// The data residency values a scan proposes, as Atlassian's published schema spells them.
+const (
+	ResidencyInAtlassian  = "STORED_IN_ATLASSIAN_N_DR_SUPPORTED"
+	ResidencyExternal     = "STORED_EXTERNAL_TO_ATLASSIAN"
+	ResidencyNotSupported = "APP_DOES_NOT_SUPPORT_DR"
+)
+
+// Proposal is one answer the manifest supports, with the lines it rests on.
+type Proposal struct {
+	Question string
+	Value    questionnaire.Value
+	// Reason says in one sentence why the manifest supports the value.
+	Reason   string
+	Evidence []Evidence
+	// Note is what is left for the partner (name and purpose of each sub-processor).
+	Note string
+	// Problem is why the catalogue cannot take the value (an option it does not have);
+	// such a proposal is shown but never applied.
+	Problem string
+}
+
+// Unknown is a group of questions the manifest cannot answer, with what to look at.
+type Unknown struct {
+	Questions []string
+	Reason    string
+	Evidence  []Evidence
+}
+
+// Report is what a scan says about a questionnaire: proposals in catalogue order, then
+// what the manifest cannot tell.
+type Report struct {
+	Facts     Facts
+	Proposals []Proposal
+	Unknown   []Unknown
+}
+
+// dataKind reports the kinds of address through which End-User Data can leave Atlassian;
+// images, media, fonts and styles only let the browser load content.
+func dataKind(kind string) bool {
+	switch kind {
+	case AddrImages, AddrMedia, AddrFonts, AddrStyles:
+		return false
+	}
+	return true
+}
+
+// egress returns the data addresses outside Atlassian: when eud is set, only those that
+// may carry End-User Data (every one that does not declare inScopeEUD: false).
+func (f Facts) egress(eud bool) []Address {
+	var out []Address
+	for _, a := range f.Addresses {
+		if !dataKind(a.Kind) || a.Atlassian || eud && a.InScopeEUD != nil && !*a.InScopeEUD {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// remoteStorage returns the remotes that store in-scope End-User Data.
+func (f Facts) remoteStorage() []Remote {
+	var out []Remote
+	for _, r := range f.Remotes {
+		if r.StoresInScopeEUD() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// forgeOnly reports a Forge app with no Connect descriptor: its code runs on Atlassian's
+// platform, and Forge blocks calls to hosts the manifest does not declare.
+func (f Facts) forgeOnly() bool { return f.Has(KindForge) && !f.Has(KindConnect) }
+
+// byDomain returns the addresses' registrable domains, one per company, in order: two
+// domains of one company pstab knows (sentry.io and sentry-cdn.com) count once, under the
+// first.
+func byDomain(as []Address) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range as {
+		if a.Domain == "" || a.Domain == "*" {
+			continue
+		}
+		company := a.Domain
+		if p := providerOf(a.Domain); p != nil {
+			company = p.name
+		}
+		if !seen[company] {
+			seen[company] = true
+			out = append(out, a.Domain)
+		}
+	}
+	return out
+}
+
+// company returns the key two domains of one company share.
+func company(domain string) string {
+	if p := providerOf(domain); p != nil {
+		return p.name
+	}
+	return domain
+}
+
+func evidenceOf[T interface{ ev() Evidence }](items []T) []Evidence {
+	var out []Evidence
+	for _, it := range items {
+		e := it.ev()
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (a Address) ev() Evidence { return a.Evidence }
+func (r Remote) ev() Evidence  { return r.Evidence }
+func (s Storage) ev() Evidence { return s.Evidence }
+func (s Scope) ev() Evidence   { return s.Evidence }
+func (h Hook) ev() Evidence    { return h.Evidence }
+func (r Region) ev() Evidence  { return r.Evidence }
+
+// noEgressEvidence is the evidence for what a Forge manifest does not declare.
+func (f Facts) noEgressEvidence() []Evidence {
+	var out []Evidence
+	for _, s := range f.Sources {
+		if s.Kind == KindForge {
+			out = append(out, Evidence{File: s.File, Line: f.scopesLine(s.File), Entry: "no remotes and no outside address that may carry End-User Data"})
+		}
+	}
+	return out
+}
+
+func (f Facts) scopesLine(file string) int {
+	if f.ScopesLine != nil && f.ScopesLine.File == file {
+		return f.ScopesLine.Line
+	}
+	return 0
+}
+
+// hostList names hosts for a sentence, with what pstab knows of each.
+func hostList(as []Address, max int) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, a := range as {
+		name := a.Host
+		if name == "" {
+			name = a.Address + " (set at deploy time)"
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		if h := Hint(a.Domain); h != "" {
+			name += " (" + h + ")"
+		}
+		parts = append(parts, name)
+	}
+	if len(parts) > max {
+		parts = append(parts[:max], fmt.Sprintf("%d more", len(parts)-max))
+	}
+	return joinAnd(parts)
+}
+
+func joinAnd(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// Propose says what the facts prove about the catalogue's questions.
+func Propose(cat *questionnaire.Catalogue, f Facts) Report {
+	p := &proposer{cat: cat, f: f}
+	p.justification()
+	p.storage()
+	p.sharing()
+	p.residency()
+	p.logging()
+	p.unknowns()
+	sort.SliceStable(p.out, func(i, j int) bool {
+		return cat.Question(p.out[i].Question).Index < cat.Question(p.out[j].Question).Index
+	})
+	return Report{Facts: f, Proposals: p.out, Unknown: p.unknown}
+}
+
+type proposer struct {
+	cat     *questionnaire.Catalogue
+	f       Facts
+	out     []Proposal
+	unknown []Unknown
+	// said are the questions a proposal or an unknown already covers.
+	said map[string]bool
+}
+
+// add records a proposal for a question the catalogue has, with the catalogue's verdict
+// on its value.
+func (p *proposer) add(pr Proposal) {
+	q := p.cat.Question(pr.Question)
+	if q == nil {
+		return
+	}
+	pr.Value = questionnaire.CleanValue(q, pr.Value)
+	for _, prob := range q.Check(pr.Value) {
+		if prob.Field != "" && prob.Item >= 0 && pr.Value.Entities[prob.Item].Field(prob.Field).IsEmpty() {
+			continue // a field left for the partner to fill in
+		}
+		pr.Problem = prob.Message
+		break
+	}
+	p.mark(pr.Question)
+	p.out = append(p.out, pr)
+}
+
+// cannot records questions the manifest cannot answer.
+func (p *proposer) cannot(reason string, ev []Evidence, ids ...string) {
+	var have []string
+	for _, id := range ids {
+		if p.cat.Question(id) != nil && !p.said[id] {
+			have = append(have, id)
+			p.mark(id)
+		}
+	}
+	if len(have) > 0 {
+		p.unknown = append(p.unknown, Unknown{Questions: have, Reason: reason, Evidence: ev})
+	}
+}
+
+// proposed reports whether a yes/no proposal says want for a question.
+func (p *proposer) proposed(id string, want bool) bool {
+	for _, pr := range p.out {
+		if pr.Question == id && pr.Value.Bool != nil && *pr.Value.Bool == want {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *proposer) mark(id string) {
+	if p.said == nil {
+		p.said = map[string]bool{}
+	}
+	p.said[id] = true
+}
+
+// justification drafts the "Integration permissions" answer: each scope with what it
+// allows. Why the app needs it is the partner's to add.
+func (p *proposer) justification() {
+	q := p.cat.Question(qJustification)
+	if q == nil {
+		return
+	}
+	var ev []Evidence
+	var lines, names, bare []string
+	seen := map[string]bool{}
+	for _, s := range p.f.Scopes {
+		if seen[s.Name] {
+			continue
+		}
+		seen[s.Name] = true
+		ev = append(ev, s.Evidence)
+		names = append(names, s.Name)
+		line := "- " + s.Name
+		if t := ScopeSentence(s); t != "" {
+			line += ": lets the app " + t
+		} else {
+			bare = append(bare, s.Name)
+		}
+		if s.Impersonation {
+			line += ", also as a user who is not using the app at the time (offline impersonation)"
+		}
+		lines = append(lines, line+".")
+	}
+	note := "Add why the app needs each permission: customers compare this with the scopes they approve at install."
+	if len(bare) > 0 {
+		note = fmt.Sprintf("pstab has no description for %s; say what %s and why the app needs each permission.",
+			joinAnd(bare), questionnaire.PluralWord(len(bare), "it allows", "they allow"))
+	}
+	if len(names) == 0 {
+		if p.f.ScopesLine == nil {
+			return
+		}
+		p.add(Proposal{Question: qJustification, Value: questionnaire.Text("The app asks for no permissions (scopes) on Atlassian products."),
+			Reason: "The manifest declares no scopes.", Evidence: []Evidence{*p.f.ScopesLine}})
+		return
+	}
+	v := questionnaire.Text(strings.Join(lines, "\n"))
+	if len(q.Check(v)) > 0 {
+		// Too long to describe each one: the names alone still list what the app asks for.
+		v = questionnaire.Text("The app asks for these permissions: " + strings.Join(names, ", ") + ".")
+		note = "The list is too long to describe each permission within the field's limit; explain the main ones and why the app needs them."
+	}
+	p.add(Proposal{Question: qJustification, Value: v, Evidence: ev, Note: note,
+		Reason: fmt.Sprintf("The manifest asks for %s.", questionnaire.Plural(len(names), "scope"))})
+}
+
+// storage decides storing and processing outside Atlassian.
+func (p *proposer) storage() {
+	f := p.f
+	eud := f.egress(true)
+	stores := f.remoteStorage()
+	hosted := evidenceOf(f.Storage)
+	switch {
+	case len(stores) > 0:
+		p.add(Proposal{Question: qStores, Value: questionnaire.Bool(true), Evidence: evidenceOf(stores),
+			Reason: "The manifest declares a remote back end that stores data: its operations include storage, or it declares none, which Forge treats as storing End-User Data."})
+	case f.forgeOnly() && len(eud) == 0:
+		p.add(Proposal{Question: qStores, Value: questionnaire.Bool(false), Evidence: append(hosted, f.noEgressEvidence()...),
+			Reason: "The app can keep data only in Atlassian: it declares no remote back end and no outside address that may carry End-User Data, and Forge blocks calls to any other host."})
+	case f.Has(KindConnect):
+		p.cannot(fmt.Sprintf("A Connect app runs on its own server (%s), which keeps at least each installation's record; whether it keeps End-User Data the descriptor cannot tell.", hostList(f.connectHosts(), 2)),
+			evidenceOf(f.connectHosts()), qStores)
+	default:
+		p.cannot(fmt.Sprintf("The app may send End-User Data to %s; whether %s the manifest cannot tell.", hostList(eud, 4),
+			questionnaire.PluralWord(len(byDomain(eud)), "that service keeps it", "those services keep it")),
+			evidenceOf(eud), qStores)
+	}
+	switch {
+	case len(eud) > 0 || f.Has(KindConnect):
+		reason := "The manifest lets the app send data outside Atlassian, so End-User Data can be processed there."
+		if f.Has(KindConnect) {
+			reason = "A Connect app's server receives the product's data (page and panel requests, lifecycle callbacks, webhooks), so End-User Data is processed outside Atlassian."
+		}
+		ev := evidenceOf(eud)
+		for _, h := range f.Hooks {
+			if h.Kind == "webhook" && !h.ExcludeBody {
+				ev = append(ev, h.Evidence)
+			}
+		}
+		p.add(Proposal{Question: qProcesses, Value: questionnaire.Bool(true), Evidence: ev, Reason: reason})
+	case f.forgeOnly():
+		pr := Proposal{Question: qProcesses, Value: questionnaire.Bool(false), Evidence: f.noEgressEvidence(),
+			Reason: "The app's code runs only on Atlassian's platform: the manifest declares no remote back end and no outside address that may carry End-User Data."}
+		if weak := f.egress(false); len(weak) > 0 {
+			pr.Evidence = append(pr.Evidence, evidenceOf(weak)...)
+			pr.Note = fmt.Sprintf("%s %s declared to receive no in-scope End-User Data; if anything sent there is End-User Data (account IDs count), answer Yes.",
+				hostList(weak, 3), questionnaire.PluralWord(len(byDomain(weak)), "is", "are"))
+		}
+		p.add(pr)
+	}
+	if f.forgeOnly() && len(eud) == 0 && len(stores) == 0 {
+		reason := "The app stores nothing outside Atlassian; for such an app Yes is the expected answer."
+		if len(hosted) > 0 {
+			reason = "The app stores nothing outside Atlassian, and Forge hosted storage encrypts data on disk; Yes is the expected answer."
+		}
+		p.add(Proposal{Question: qDiskEncryption, Value: questionnaire.Bool(true), Evidence: append(hosted, f.noEgressEvidence()...), Reason: reason})
+	}
+}
+
+// connectHosts returns a Connect app's own base URLs.
+func (f Facts) connectHosts() []Address {
+	var out []Address
+	for _, a := range f.Addresses {
+		if a.Kind == AddrConnectBase || a.Kind == AddrConnectRegion {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// sharing proposes sharing with third parties and one sub-processor per company the app
+// may send End-User Data to.
+func (p *proposer) sharing() {
+	f := p.f
+	eud := f.egress(true)
+	domains := byDomain(eud)
+	anyHost := slices.ContainsFunc(eud, func(a Address) bool { return a.Host == "*" })
+	switch {
+	case len(eud) > 0:
+		p.add(Proposal{Question: qShares, Value: questionnaire.Bool(true), Evidence: evidenceOf(eud),
+			Reason: "The manifest lets the app send data to hosts outside Atlassian; whoever runs them (your own cloud host included) receives End-User Data."})
+	case f.forgeOnly() && len(f.egress(false)) == 0:
+		p.add(Proposal{Question: qShares, Value: questionnaire.Bool(false), Evidence: f.noEgressEvidence(),
+			Reason: "The manifest declares no outside host at all, so no third party can receive data from the app."})
+	case len(f.egress(false)) > 0:
+		weak := f.egress(false)
+		p.cannot(fmt.Sprintf("The app may send data to %s, declared to receive no in-scope End-User Data; if what it sends includes End-User Data (account IDs count), each is a sub-processor.", hostList(weak, 3)),
+			evidenceOf(weak), qShares, qSubProcessors)
+	}
+	q := p.cat.Question(qSubProcessors)
+	if q == nil || len(domains) == 0 {
+		var unknownHosts []Address
+		for _, a := range eud {
+			if a.Host == "" {
+				unknownHosts = append(unknownHosts, a)
+			}
+		}
+		switch {
+		case anyHost:
+			p.cannot("The manifest lets the app call any host (*), so it cannot tell who receives data; list each company yourself.", evidenceOf(eud), qSubProcessors)
+		case len(unknownHosts) > 0:
+			p.cannot("The app's hosts are set at deploy time, so the manifest cannot tell who runs them; list the company that hosts each, and every service they pass data to.", evidenceOf(unknownHosts), qSubProcessors)
+		}
+		return
+	}
+	link := "link"
+	if fl := q.Field("link"); fl != nil {
+		link = fl.Key
+	}
+	var ents []questionnaire.Entity
+	var ev []Evidence
+	for _, d := range domains {
+		ents = append(ents, questionnaire.Entity{Fields: map[string]questionnaire.Value{link: questionnaire.Text("https://" + d)}})
+		for _, a := range eud {
+			if a.Domain != "" && company(a.Domain) == company(d) && !slices.Contains(ev, a.Evidence) {
+				ev = append(ev, a.Evidence)
+			}
+		}
+	}
+	note := fmt.Sprintf("Give each entry the company's name and what it does for the app: %s.", hostList(eud, 6))
+	if anyHost {
+		note += " The manifest also allows any host (*): add every other company the app sends data to."
+	}
+	p.add(Proposal{Question: qSubProcessors, Value: questionnaire.Value{Entities: ents}, Evidence: ev, Note: note,
+		Reason: fmt.Sprintf("The manifest lets the app send data to %s outside Atlassian; each is a sub-processor candidate, with its domain as the link.", questionnaire.Plural(len(domains), "company"))})
+}
+
+// residency proposes where the data is stored for data residency, and the locations and
+// migration that follow.
+func (p *proposer) residency() {
+	f := p.f
+	eud := f.egress(true)
+	stores := f.remoteStorage()
+	var hostedDR []Storage
+	otherStore := false
+	for _, s := range f.Storage {
+		if s.Kind == StoreOther {
+			otherStore = true
+		} else {
+			hostedDR = append(hostedDR, s)
+		}
+	}
+	switch {
+	case len(stores) > 0:
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: evidenceOf(stores),
+			Reason: "The app stores data on a remote back end outside Atlassian."})
+	case f.Has(KindConnect) && len(f.Regions) > 0:
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(f.connectHosts()), evidenceOf(f.Regions)...),
+			Reason: "A Connect app keeps its data on its own servers, and this one pins installations to regions (regionBaseUrls)."})
+	case f.forgeOnly() && len(eud) == 0 && len(hostedDR) > 0 && !otherStore:
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyInAtlassian), Evidence: evidenceOf(hostedDR),
+			Reason: "The app keeps its data only in Forge hosted storage, which Atlassian hosts, pins and migrates to the location the customer chooses."})
+		p.add(Proposal{Question: qResidencyMigration, Value: questionnaire.Bool(true), Evidence: evidenceOf(hostedDR),
+			Reason: "Forge moves an app's hosted storage when the customer moves their product to another location."})
+	case f.Has(KindConnect):
+		p.cannot("A Connect app keeps its data on its own servers, and this descriptor declares no regionBaseUrls, so Atlassian does not pin its installations to a region; unless you pin the data another way, the app does not support data residency for what it stores.",
+			evidenceOf(f.connectHosts()), qResidency)
+	case otherStore:
+		p.cannot("The app uses a kind of Forge storage that may be in an early access stage, which may not support data residency yet; check Atlassian's data residency page for it.",
+			evidenceOf(f.Storage), qResidency)
+	case f.forgeOnly() && len(eud) == 0:
+		p.cannot("The manifest declares no Forge storage; if the app keeps no data, the not-applicable answer fits, and data it keeps in product properties stays with the product.",
+			f.noEgressEvidence(), qResidency)
+	default:
+		p.cannot(fmt.Sprintf("The app may send End-User Data to %s; whether and where %s the manifest cannot tell.", hostList(eud, 3),
+			questionnaire.PluralWord(len(byDomain(eud)), "that service keeps it", "those services keep it")),
+			evidenceOf(eud), qResidency)
+	}
+	if regions := sortedRegions(f.Regions); len(regions) > 0 {
+		p.add(Proposal{Question: qResidencyLocations, Value: questionnaire.List(regions...), Evidence: evidenceOf(f.Regions),
+			Reason: "The manifest gives a base URL per region, so installations are pinned to these locations."})
+	}
+	if f.Migration != nil && !p.said[qResidencyMigration] {
+		p.add(Proposal{Question: qResidencyMigration, Value: questionnaire.Bool(true), Evidence: []Evidence{*f.Migration},
+			Reason: "The manifest declares the data residency migration hook, through which Atlassian asks the app to move a customer's data."})
+	}
+}
+
+// logging proposes where logs go when the manifest points at a log or error service.
+func (p *proposer) logging() {
+	var services []Address
+	for _, a := range p.f.egress(true) {
+		if pr := providerOf(a.Domain); pr != nil && pr.logs {
+			services = append(services, a)
+		}
+	}
+	var other []Remote
+	for _, r := range p.f.Remotes {
+		if r.Has("other") {
+			other = append(other, r)
+		}
+	}
+	if len(services) == 0 && len(other) == 0 {
+		return
+	}
+	ev := append(evidenceOf(services), evidenceOf(other)...)
+	note := "This applies once logs-eud is Yes: whether the logs hold End-User Data depends on what your code sends."
+	p.add(Proposal{Question: qLogsOutside, Value: questionnaire.Bool(true), Evidence: ev, Note: note,
+		Reason: "The manifest lets the app send logs or error reports outside Atlassian: to a logging or error-tracking service, or to a remote declared for logging (operations: other)."})
+	if len(services) > 0 {
+		p.add(Proposal{Question: qLogsShared, Value: questionnaire.Bool(true), Evidence: evidenceOf(services), Note: note,
+			Reason: fmt.Sprintf("The manifest lets the app send data to %s, a third party.", hostList(services, 3))})
+	}
+}
+
+// unknowns says what the manifest cannot tell, so that the partner knows what is left.
+func (p *proposer) unknowns() {
+	f := p.f
+	var logHint []Evidence
+	for _, a := range f.egress(true) {
+		if pr := providerOf(a.Domain); pr != nil && pr.logs {
+			logHint = append(logHint, a.Evidence)
+		}
+	}
+	logs := "Whether log lines hold End-User Data depends on what your code logs, which no manifest says."
+	if f.Has(KindForge) {
+		logs += " Forge keeps function logs in Atlassian's developer console."
+	}
+	if len(logHint) > 0 {
+		logs += " The manifest does point at a logging or error-tracking service (below): error reports often quote content."
+	}
+	p.cannot(logs, logHint, qLogs, qLogsOutside, qLogsShared, qLogsIntegral)
+
+	retention := "How long data stays after uninstall is not in the manifest."
+	var retEv []Evidence
+	if len(f.Storage) > 0 {
+		retention += " Forge hosted storage keeps an uninstalled app's data for 28 days, then deletes it (Atlassian's storage overview); count that if your app relies on it."
+		retEv = evidenceOf(f.Storage)
+	}
+	if len(f.remoteStorage()) > 0 || f.Has(KindConnect) {
+		retention += " Data on your own servers stays as long as your code and backups keep it."
+	}
+	for _, h := range f.Hooks {
+		if h.Kind == "lifecycle" && h.Event == "uninstalled" {
+			retention += " The app is told when it is uninstalled (below); say what it deletes then."
+			retEv = append(retEv, h.Evidence)
+		}
+	}
+	p.cannot(retention, retEv, qRetains, qRetention, qCustomRetention)
+
+	p.cannot("Your company's roles under GDPR and the CCPA, and whether you offer a DPA, are legal judgements the manifest says nothing about; ask whoever owns privacy at your company.",
+		nil, qGDPRController, qGDPRProcessor, qCCPABusiness, qCCPAService, qDPA)
+
+	if eud := f.egress(true); len(eud) > 0 {
+		n := len(byDomain(eud))
+		p.cannot(fmt.Sprintf("Where %s %s data is not in the manifest; if %s outside the EEA, EEA residents' data leaves it.", hostList(eud, 3),
+			questionnaire.PluralWord(n, "processes", "process"), questionnaire.PluralWord(n, "it is", "any of them is")),
+			evidenceOf(eud), qEEA)
+	}
+
+	if len(f.Scopes) > 0 && !(p.proposed(qStores, false) && p.proposed(qProcesses, false)) {
+		p.cannot("The scopes show what the app may read, not which of it leaves Atlassian; list the data your code sends or keeps outside, such as issue summaries or account IDs.",
+			evidenceOf(f.Scopes), qStoredTypes, qProcessedTypes)
+	}
+}
