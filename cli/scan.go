@@ -186,7 +186,7 @@ func (a *App) askProposals(cat *questionnaire.Catalogue, props []scan.Proposal) 
 	}
 	in := bufio.NewReader(a.In)
 	fmt.Fprintf(a.Err, "%s to apply. For each: y apply · n skip · a apply this and the rest · q skip the rest.\n\n",
-		questionnaire.Sentence(questionnaire.Plural(len(props), "proposal")))
+		questionnaire.Plural(len(props), "proposal"))
 	var out []scan.Proposal
 	for i, p := range props {
 		var b strings.Builder
@@ -287,11 +287,10 @@ func scanJSON(cat *questionnaire.Catalogue, r scan.Report) any {
 		Evidence  []scan.Evidence `json:"evidence,omitempty"`
 	}
 	out := struct {
-		Sources   []scan.Source  `json:"sources"`
 		Facts     scan.Facts     `json:"facts"`
 		Proposals []proposalJSON `json:"proposals"`
 		Unknown   []unknownJSON  `json:"cannotTell"`
-	}{Sources: r.Facts.Sources, Facts: r.Facts, Proposals: []proposalJSON{}, Unknown: []unknownJSON{}}
+	}{Facts: r.Facts, Proposals: []proposalJSON{}, Unknown: []unknownJSON{}}
 	for _, p := range r.Proposals {
 		q := cat.Question(p.Question)
 		v, err := questionnaire.MarshalValue(q, p.Value)
@@ -371,5 +370,5 @@ func (a *App) manifestFindings(ctx context.Context, s *store.Store, ref store.Dr
 	if changed := facts.Changed(); len(changed) > 0 {
 		note += fmt.Sprintf("; %s changed since, so run pstab scan again", joinWords(changed))
 	}
-	return findings, wrap(note+".", 80, "", "  "), nil
+	return findings, note + ".\n", nil
 }

@@ -278,6 +278,9 @@ func (r *forgeReader) permissions(root *node) error {
 }
 
 func (r *forgeReader) scope(n *node, impersonation bool) error {
+	if len(r.f.Scopes) >= maxEntries {
+		return errAt(r.file, n.line, "the file declares more than %d scopes, far more than an app has; pstab stops reading here", maxEntries)
+	}
 	name, err := r.text(n, "a scope")
 	if err != nil {
 		return err
@@ -388,6 +391,9 @@ func (r *forgeReader) remoteRef(kind, key string, line int, entry string) error 
 
 // address records one outside address, with its host and registrable domain.
 func (r *forgeReader) address(kind, addr, remote string, line int, entry string, inScope *bool, analytics bool) error {
+	if len(r.f.Addresses) >= maxEntries {
+		return errAt(r.file, line, "the file declares more than %d outside addresses, far more than an app has; pstab stops reading here", maxEntries)
+	}
 	a := Address{Kind: kind, Address: addr, Remote: remote, InScopeEUD: inScope, Analytics: analytics,
 		Evidence: r.ev(line, clipEntry(entry))}
 	if placeholder(addr) {

@@ -39,7 +39,13 @@ func parseHost(addr string) (string, string) {
 	} else if i := strings.IndexAny(s, "/?#"); i >= 0 {
 		s = s[:i]
 	}
-	if h, _, err := net.SplitHostPort(s); err == nil {
+	if h, port, err := net.SplitHostPort(s); err == nil {
+		for _, r := range port {
+			if r < '0' || r > '9' {
+				// javascript:alert(1) or mailto:x looks like host:port to SplitHostPort.
+				return "", "is a " + h + ": address, not a host name"
+			}
+		}
 		s = h
 	}
 	s = strings.ToLower(strings.TrimSuffix(s, "."))

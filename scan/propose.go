@@ -244,6 +244,18 @@ func (p *proposer) add(pr Proposal) {
 		return
 	}
 	pr.Value = questionnaire.CleanValue(q, pr.Value)
+	// Evidence reads top to bottom, file by file.
+	files := map[string]int{}
+	for _, s := range p.f.Sources {
+		files[s.File] = len(files)
+	}
+	sort.SliceStable(pr.Evidence, func(i, j int) bool {
+		a, b := pr.Evidence[i], pr.Evidence[j]
+		if files[a.File] != files[b.File] {
+			return files[a.File] < files[b.File]
+		}
+		return a.Line < b.Line
+	})
 	for _, prob := range q.Check(pr.Value) {
 		if prob.Field != "" && prob.Item >= 0 && pr.Value.Entities[prob.Item].Field(prob.Field).IsEmpty() {
 			continue // a field left for the partner to fill in
@@ -332,6 +344,11 @@ func (p *proposer) justification() {
 		// Too long to describe each one: the names alone still list what the app asks for.
 		v = questionnaire.Text("The app asks for these permissions: " + strings.Join(names, ", ") + ".")
 		note = "The list is too long to describe each permission within the field's limit; explain the main ones and why the app needs them."
+		if len(q.Check(v)) > 0 {
+			p.cannot(fmt.Sprintf("The manifest asks for %s, too many to name within the field's %d characters; explain the main ones and why the app needs them.",
+				questionnaire.Plural(len(names), "scope"), q.TextLimit()), ev[:1], qJustification)
+			return
+		}
 	}
 	p.add(Proposal{Question: qJustification, Value: v, Evidence: ev, Note: note,
 		Reason: fmt.Sprintf("The manifest asks for %s.", questionnaire.Plural(len(names), "scope"))})

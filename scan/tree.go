@@ -158,6 +158,17 @@ func checkBytes(file string, data []byte) error {
 	if i := invalidUTF8(data); i >= 0 {
 		return errAt(file, lineAt(data, i), "the file holds bytes that are not UTF-8 text; save it as UTF-8")
 	}
+	// Neither YAML nor JSON allows control characters in the text itself; saying which
+	// one and where beats the parsers' "control characters are not allowed".
+	for i, r := range string(data) {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+			what := fmt.Sprintf("a control character (U+%04X)", r)
+			if r == 0x1b {
+				what = "an escape character (U+001B), which can take over a terminal,"
+			}
+			return errAt(file, lineAt(data, i), "the file holds %s; a manifest is plain text, so remove it", what)
+		}
+	}
 	return nil
 }
 
@@ -283,13 +294,21 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*node, error) {
 			n.vals = append(n.vals, val)
 		}
 		// A merge key (<<: *defaults) adds the keys the mapping does not set itself.
+		var have map[string]bool
+		if len(merges) > 0 {
+			have = make(map[string]bool, len(n.keys))
+			for _, k := range n.keys {
+				have[k] = true
+			}
+		}
 		for _, m := range merges {
 			for _, src := range m.list() {
 				if src.kind != mapNode {
 					continue
 				}
 				for i, k := range src.keys {
-					if n.get(k) == nil {
+					if !have[k] {
+						have[k] = true
 						n.keys = append(n.keys, k)
 						n.kline = append(n.kline, src.kline[i])
 						n.vals = append(n.vals, src.vals[i])
@@ -384,6 +403,7 @@ func (p *jsonParser) from(tok json.Token, depth int) (*node, error) {
 		switch t {
 		case '{':
 			n := &node{kind: mapNode, line: line}
+			seen := map[string]bool{}
 			for p.dec.More() {
 				kt, err := p.dec.Token()
 				if err != nil {
@@ -394,9 +414,10 @@ func (p *jsonParser) from(tok json.Token, depth int) (*node, error) {
 					return nil, errAt(p.file, p.line(), "an object key is not a string")
 				}
 				kl := p.line()
-				if n.get(key) != nil {
+				if seen[key] {
 					return nil, errAt(p.file, kl, "%q appears twice in one object; keep one, since readers disagree on which counts", clip(key))
 				}
+				seen[key] = true
 				v, err := p.value(depth + 1)
 				if err != nil {
 					return nil, err
