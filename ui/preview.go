@@ -175,6 +175,11 @@ func newChecklist(ui *shared, s *session, canSubmit bool, width, height int) *ch
 	c.items = cat.Readiness(answers)
 	c.addReview(s)
 	if cat.Level != "partner" {
+		// The manifest's facts, when pstab scan kept them, are compared here as in check.
+		c.items = append(c.items, s.scan.findings(cat, answers)...)
+		if note := s.scan.note(); note != "" {
+			c.extra = append(c.extra, ui.styles.Muted.Render(wrapText(note, width-2)))
+		}
 		questionnaire.SortBySeverity(c.items)
 		// Where the Marketplace's form stands, as pstab last saw it: after a rejection,
 		// what to do about it.

@@ -49,6 +49,10 @@ type session struct {
 
 	editor draftEditor // nil until a screen edits the answers
 
+	// scan is what pstab scan left with the draft: where answers came from, and the
+	// manifest's facts for the checklist.
+	scan scanInfo
+
 	pending  map[string]questionnaire.Value // answers changed and not yet saved
 	order    []string                       // pending question IDs, oldest first
 	saving   bool
@@ -96,6 +100,7 @@ type openDraftMsg struct {
 	err   error
 	// previewOnly opens the preview of the draft rather than the wizard.
 	previewOnly bool
+	scan        scanInfo
 }
 
 // savedMsg reports a batch of autosaves.
@@ -121,6 +126,7 @@ type reloadedMsg struct {
 	draft     store.Draft
 	err       error
 	discarded bool
+	scan      scanInfo
 }
 
 func (m savedMsg) owner() *session     { return m.s }
@@ -136,7 +142,8 @@ func loadDraftCmd(ui *shared, key, title string, previewOnly bool) tea.Cmd {
 			return openDraftMsg{title: title, err: err, previewOnly: previewOnly}
 		}
 		d, err := ui.drafts.Load(ui.ctx, sub.Ref)
-		return openDraftMsg{cat: sub.Catalogue, ref: sub.Ref, title: title, draft: d, err: err, previewOnly: previewOnly}
+		return openDraftMsg{cat: sub.Catalogue, ref: sub.Ref, title: title, draft: d, err: err, previewOnly: previewOnly,
+			scan: loadScanInfo(ui.ctx, ui.drafts, sub.Ref)}
 	}
 }
 
@@ -144,6 +151,7 @@ func loadDraftCmd(ui *shared, key, title string, previewOnly bool) tea.Cmd {
 func newSession(ui *shared, msg openDraftMsg) *session {
 	s := &session{ui: ui, cat: msg.cat, ref: msg.ref, title: msg.title, pending: map[string]questionnaire.Value{}}
 	s.save = &saver{drafts: ui.drafts, ref: msg.ref, now: ui.now, version: msg.draft.Version}
+	s.scan = msg.scan
 	s.setDraft(msg.draft)
 	return s
 }
@@ -178,6 +186,7 @@ func (s *session) refresh() {
 // saved; the caller schedules the save.
 func (s *session) set(id string, v questionnaire.Value) {
 	s.answers.Set(id, v)
+	s.scan.edited(id)
 	if _, ok := s.pending[id]; !ok {
 		s.order = append(s.order, id)
 	}
@@ -331,8 +340,10 @@ func (s *session) onReloaded(msg reloadedMsg) tea.Cmd {
 		unsaved = nil
 	}
 	s.setDraft(msg.draft)
+	s.scan = msg.scan
 	for _, p := range unsaved {
 		s.answers.Set(p.id, p.value)
+		s.scan.edited(p.id)
 	}
 	s.refresh()
 	s.conflict, s.saveErr = nil, nil
@@ -386,19 +397,19 @@ func (s *session) savePoint(message string) tea.Cmd {
 // discard throws away every change since the latest save point, pending ones included.
 func (s *session) discard() tea.Cmd {
 	s.takePending() // the partner asked to throw these away
-	ctx, sv := s.ui.ctx, s.save
+	ctx, sv, drafts := s.ui.ctx, s.save, s.ui.drafts
 	return func() tea.Msg {
 		d, err := sv.discard(ctx)
-		return reloadedMsg{s: s, draft: d, err: err, discarded: true}
+		return reloadedMsg{s: s, draft: d, err: err, discarded: true, scan: loadScanInfo(ctx, drafts, sv.ref)}
 	}
 }
 
 // reload reads the draft again, as another process left it.
 func (s *session) reload() tea.Cmd {
-	ctx, sv := s.ui.ctx, s.save
+	ctx, sv, drafts := s.ui.ctx, s.save, s.ui.drafts
 	return func() tea.Msg {
 		d, err := sv.reload(ctx)
-		return reloadedMsg{s: s, draft: d, err: err}
+		return reloadedMsg{s: s, draft: d, err: err, scan: loadScanInfo(ctx, drafts, sv.ref)}
 	}
 }
 

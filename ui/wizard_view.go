@@ -176,6 +176,9 @@ func (w *wizard) fieldsView(width, height int) string {
 			v = w.readOnlyBlock(b, i == w.focus, width)
 		} else {
 			v = b.view(i == w.focus && !w.sidebar)
+			if from := w.scan.sourceLine(b.q.ID); from != "" {
+				v += "\n" + w.ui.styles.Faint.Render(indent(wrapText(from, width-4), "  "))
+			}
 		}
 		v += w.blockMarks(b, width)
 		if i == w.focus {
