@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,8 +231,8 @@ func evidenceSource(ev []scan.Evidence) string {
 		if _, ok := byFile[e.File]; !ok {
 			files = append(files, e.File)
 		}
-		if e.Line > 0 {
-			byFile[e.File] = append(byFile[e.File], fmt.Sprint(e.Line))
+		if line := fmt.Sprint(e.Line); e.Line > 0 && !slices.Contains(byFile[e.File], line) {
+			byFile[e.File] = append(byFile[e.File], line)
 		}
 	}
 	var parts []string

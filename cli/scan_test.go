@@ -304,3 +304,34 @@ func TestScanBadManifest(t *testing.T) {
 		t.Errorf("%d save points after bad manifests", n)
 	}
 }
+
+// TestScanIntoJSON reports what was applied and left, each answer with its lines, once.
+func TestScanIntoJSON(t *testing.T) {
+	e := newDB(t)
+	e.must("new", "com.example.sheets", "--name", "Sheets")
+	r := e.must("scan", filepath.Join(manifests, "connect"), "--into", "com.example.sheets", "--yes", "--json")
+	var out struct {
+		SavePoint int `json:"savePoint"`
+		Applied   []struct {
+			Question, Source string
+		} `json:"applied"`
+		Left []struct {
+			Question, Why string
+		} `json:"left"`
+		CannotTell []string `json:"cannotTell"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &out); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.out)
+	}
+	sources := map[string]string{}
+	for _, a := range out.Applied {
+		sources[a.Question] = a.Source
+	}
+	// The three scopes share line 18 of the descriptor: the line is named once.
+	if out.SavePoint != 1 || sources["permissions-justification"] != "atlassian-connect.json line 18" || sources["processes-eud"] == "" {
+		t.Errorf("applied %+v, save point %d", out.Applied, out.SavePoint)
+	}
+	if len(out.CannotTell) == 0 || len(out.Left) == 0 {
+		t.Errorf("left %+v, cannot tell %v", out.Left, out.CannotTell)
+	}
+}
