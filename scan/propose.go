@@ -43,6 +43,8 @@ const (
 	ResidencyInAtlassian  = "STORED_IN_ATLASSIAN_N_DR_SUPPORTED"
 	ResidencyExternal     = "STORED_EXTERNAL_TO_ATLASSIAN"
 	ResidencyNotSupported = "APP_DOES_NOT_SUPPORT_DR"
+	// ResidencyNotApplicable is for an app that stores no End-User Data anywhere.
+	ResidencyNotApplicable = "NOT_APPLICABLE"
 )
 
 // Proposal is one answer the manifest supports, with the lines it rests on.
@@ -407,6 +409,36 @@ func (p *proposer) storage() {
 	}
 }
 
+// allPinned reports whether every remote that stores data has region-specific base URLs.
+func allPinned(rs []Remote) bool {
+	for _, r := range rs {
+		if len(r.Regions) == 0 {
+			return false
+		}
+	}
+	return len(rs) > 0
+}
+
+// writes reports whether a scope lets the app write to the product (write:, manage:,
+// delete:, or a Connect scope above READ), where it could keep data in product properties.
+func (f Facts) writes() bool {
+	for _, s := range f.Scopes {
+		name := strings.ToLower(s.Name)
+		if s.Connect {
+			if name != "read" && name != "none" && name != "access_email_addresses" {
+				return true
+			}
+			continue
+		}
+		for _, verb := range []string{"write:", "manage:", "delete:", "admin:"} {
+			if strings.HasPrefix(name, verb) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // connectHosts returns a Connect app's own base URLs.
 func (f Facts) connectHosts() []Address {
 	var out []Address
@@ -491,9 +523,18 @@ func (p *proposer) residency() {
 		}
 	}
 	switch {
+	case len(stores) > 0 && allPinned(stores):
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(stores), evidenceOf(f.Regions)...),
+			Reason: "The app stores data on a remote back end outside Atlassian, with a base URL per region, so each installation's data is kept in the location its product is in."})
 	case len(stores) > 0:
-		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: evidenceOf(stores),
-			Reason: "The app stores data on a remote back end outside Atlassian."})
+		var unpinned []Remote
+		for _, r := range stores {
+			if len(r.Regions) == 0 {
+				unpinned = append(unpinned, r)
+			}
+		}
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyNotSupported), Evidence: evidenceOf(unpinned),
+			Reason: "The app stores data on a remote back end outside Atlassian with one base URL for every installation, so customers cannot choose where it is kept (Forge pins a remote only by region-specific base URLs)."})
 	case f.Has(KindConnect) && len(f.Regions) > 0:
 		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(f.connectHosts()), evidenceOf(f.Regions)...),
 			Reason: "A Connect app keeps its data on its own servers, and this one pins installations to regions (regionBaseUrls)."})
@@ -503,13 +544,16 @@ func (p *proposer) residency() {
 		p.add(Proposal{Question: qResidencyMigration, Value: questionnaire.Bool(true), Evidence: evidenceOf(hostedDR),
 			Reason: "Forge moves an app's hosted storage when the customer moves their product to another location."})
 	case f.Has(KindConnect):
-		p.cannot("A Connect app keeps its data on its own servers, and this descriptor declares no regionBaseUrls, so Atlassian does not pin its installations to a region; unless you pin the data another way, the app does not support data residency for what it stores.",
+		p.cannot("A Connect app keeps its data on its own servers, and this descriptor declares no regionBaseUrls, so Atlassian does not pin its installations to a region: if the server stores End-User Data, the app does not support data residency unless you pin the data another way.",
 			evidenceOf(f.connectHosts()), qResidency)
 	case otherStore:
 		p.cannot("The app uses a kind of Forge storage that may be in an early access stage, which may not support data residency yet; check Atlassian's data residency page for it.",
 			evidenceOf(f.Storage), qResidency)
+	case f.forgeOnly() && len(eud) == 0 && !f.writes():
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyNotApplicable), Evidence: append(evidenceOf(f.Scopes), f.noEgressEvidence()...),
+			Reason: "The app can store no End-User Data anywhere: it declares no Forge storage, no scope that writes to the product, no remote back end and no egress."})
 	case f.forgeOnly() && len(eud) == 0:
-		p.cannot("The manifest declares no Forge storage; if the app keeps no data, the not-applicable answer fits, and data it keeps in product properties stays with the product.",
+		p.cannot("The manifest declares no Forge storage, but scopes that let the app write to the product; data it keeps in product properties stays with the product (stored in Atlassian), and if it keeps none, the not-applicable answer fits.",
 			f.noEgressEvidence(), qResidency)
 	default:
 		p.cannot(fmt.Sprintf("The app may send End-User Data to %s; whether and where %s the manifest cannot tell.", hostList(eud, 3),

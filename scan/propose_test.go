@@ -74,8 +74,8 @@ func TestProposals(t *testing.T) {
 			unknown: [][]string{logs, retention, legal}},
 		"forge-no-egress": {
 			want: map[string]string{qStores: "no", qProcesses: "no", qShares: "no", qDiskEncryption: "yes",
-				qJustification: "The app asks for no permissions (scopes) on Atlassian products."},
-			unknown: [][]string{logs, retention, legal, {qResidency}}},
+				qResidency: ResidencyNotApplicable, qJustification: "The app asks for no permissions (scopes) on Atlassian products."},
+			unknown: [][]string{logs, retention, legal}},
 		"forge-ai-errors": {
 			want: map[string]string{qProcesses: "yes", qShares: "yes", qSubProcessors: "https://openai.com https://sentry.io",
 				qLogsOutside: "yes", qLogsShared: "yes", qJustification: justification},
@@ -97,7 +97,7 @@ func TestProposals(t *testing.T) {
 			unknown: [][]string{{qStores, qSubProcessors, qResidency, qEEA}, logs, retention, legal, types}},
 		"connect-on-forge": {
 			want: map[string]string{qStores: "yes", qProcesses: "yes", qShares: "yes", qSubProcessors: "https://example.org",
-				qResidency: ResidencyExternal, qJustification: justification},
+				qResidency: ResidencyNotSupported, qJustification: justification},
 			unknown: [][]string{{qEEA}, logs, retention, legal, types}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -339,4 +339,21 @@ func catForFuzz(f *testing.F) *questionnaire.Catalogue {
 		f.Fatal(err)
 	}
 	return cats.PrivacySecurity
+}
+
+// TestResidencyOfAnAppThatMayWriteToTheProduct: no storage and no egress, but a scope
+// that writes to the product, could keep data in product properties: the manifest cannot
+// tell between "stored in Atlassian" and "not applicable".
+func TestResidencyOfAnAppThatMayWriteToTheProduct(t *testing.T) {
+	f, err := FromBytes(ForgeFile, []byte("app: {id: x, runtime: {name: nodejs22.x}}\npermissions:\n  scopes: [read:jira-work, write:jira-work]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Propose(cat(t), f)
+	if got := proposals(r)[qResidency]; got != "" {
+		t.Errorf("proposed %s = %q; the manifest cannot tell", qResidency, got)
+	}
+	if !slices.Contains(unknowns(r), qResidency) {
+		t.Errorf("%s is not among what the manifest cannot tell: %q", qResidency, unknowns(r))
+	}
 }
