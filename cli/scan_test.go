@@ -28,7 +28,7 @@ func updating() bool {
 // manifests is where the scan package keeps its fixture apps.
 var manifests = filepath.Join("..", "scan", "testdata")
 
-var fixtures = []string{"forge-storage-only", "forge-remote", "forge-ai-errors", "forge-legacy", "forge-no-egress",
+var fixtures = []string{"forge-storage-only", "forge-remote", "forge-remote-split", "forge-ai-errors", "forge-legacy", "forge-no-egress",
 	"connect", "connect-template", "connect-on-forge"}
 
 func assertScanGolden(t *testing.T, name string, got string) {
@@ -309,6 +309,7 @@ func TestScanBadManifest(t *testing.T) {
 func TestScanIntoJSON(t *testing.T) {
 	e := newDB(t)
 	e.must("new", "com.example.sheets", "--name", "Sheets")
+	e.must("set", "com.example.sheets", "shares-eud", "yes")
 	r := e.must("scan", filepath.Join(manifests, "connect"), "--into", "com.example.sheets", "--yes", "--json")
 	var out struct {
 		SavePoint int `json:"savePoint"`
@@ -331,7 +332,11 @@ func TestScanIntoJSON(t *testing.T) {
 	if out.SavePoint != 1 || sources["permissions-justification"] != "atlassian-connect.json line 18" || sources["processes-eud"] == "" {
 		t.Errorf("applied %+v, save point %d", out.Applied, out.SavePoint)
 	}
-	if len(out.CannotTell) == 0 || len(out.Left) == 0 {
-		t.Errorf("left %+v, cannot tell %v", out.Left, out.CannotTell)
+	// The answer given before the scan is left, and said to be.
+	if len(out.CannotTell) == 0 || len(out.Left) != 1 || out.Left[0].Question != "shares-eud" || out.Left[0].Why == "" {
+		t.Errorf("left %+v, cannot tell %v; want shares-eud left as already answered", out.Left, out.CannotTell)
+	}
+	if _, ok := sources["shares-eud"]; ok {
+		t.Errorf("the answered shares-eud was applied: %+v", out.Applied)
 	}
 }

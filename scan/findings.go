@@ -76,6 +76,10 @@ func Findings(cat *questionnaire.Catalogue, a questionnaire.Answers, f Facts) []
 					where(f.noEgressEvidence()[0]))
 			}
 		}
+		if q, v, ok := shown(qResidency); ok && v.Text == ResidencyExternal {
+			add(q, checkNoEgress, "Your data residency answer says the data is stored outside Atlassian, but the manifest declares no remote back end and no outside address (%s), so the app can keep data only in Atlassian. Pick an answer for data stored in Atlassian.",
+				where(f.noEgressEvidence()[0]))
+		}
 	}
 	if q, no := is(qShares, false); no && len(eud) > 0 {
 		add(q, checkShares, "You say the app shares no End-User Data with third parties, but the manifest lets it send data to %s (%s). Whoever runs those hosts receives the data: answer Yes and list them.",
@@ -110,9 +114,13 @@ func Findings(cat *questionnaire.Catalogue, a questionnaire.Answers, f Facts) []
 				d, where(ev), hint, d)
 		}
 	}
-	if q, v, ok := shown(qResidency); ok && len(stores) > 0 && strings.HasPrefix(v.Text, "STORED_IN_ATLASSIAN") {
-		add(q, checkResidency, "Your data residency answer says the data is stored in Atlassian, but the manifest declares remote %s, which stores data (%s). Pick the answer for data stored outside Atlassian.",
-			stores[0].Key, where(stores[0].Evidence))
+	if q, v, ok := shown(qResidency); ok && len(stores) > 0 && (strings.HasPrefix(v.Text, "STORED_IN_ATLASSIAN") || v.Text == ResidencyNotApplicable) {
+		said := "the data is stored in Atlassian"
+		if v.Text == ResidencyNotApplicable {
+			said = "the app stores no End-User Data"
+		}
+		add(q, checkResidency, "Your data residency answer says %s, but the manifest declares remote %s, which stores data (%s). Pick the answer for data stored outside Atlassian.",
+			said, stores[0].Key, where(stores[0].Evidence))
 	}
 	if q, v, ok := shown(qJustification); ok {
 		var missing []string

@@ -184,7 +184,7 @@ func (r *forgeReader) remotes(n *node) error {
 						return errAt(r.file, base.kline[i], "a region name %s", p)
 					}
 					rm.Regions = append(rm.Regions, region)
-					r.f.Regions = append(r.f.Regions, Region{Name: strings.ToUpper(region),
+					r.f.Regions = append(r.f.Regions, Region{Name: strings.ToUpper(region), Remote: rm.Key,
 						Evidence: r.ev(base.kline[i], fmt.Sprintf("remotes: %s %s.%s", rm.Key, spelled, region))})
 				}
 			}

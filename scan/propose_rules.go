@@ -235,27 +235,52 @@ func (p *proposer) residency() {
 			hostedDR = append(hostedDR, s)
 		}
 	}
-	switch {
-	case len(stores) > 0 && allPinned(stores):
-		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(stores), evidenceOf(f.Regions)...),
-			Reason: "The app stores data on a remote back end outside Atlassian, with a base URL per region, so each installation's data is kept in the location its product is in."})
-	case len(stores) > 0:
-		var unpinned []Remote
-		for _, r := range stores {
-			if len(r.Regions) == 0 {
-				unpinned = append(unpinned, r)
+	// locations are the regions the data is pinned to, when the residency proposal says
+	// the app supports data residency outside Atlassian; regions of a remote that only
+	// computes say nothing about where data is kept.
+	var locations []Region
+	regionsOf := func(keep func(Region) bool) []Region {
+		var out []Region
+		for _, r := range f.Regions {
+			if keep(r) {
+				out = append(out, r)
 			}
 		}
+		return out
+	}
+	connectRegions := regionsOf(func(r Region) bool { return r.Remote == "" })
+	var unpinned []Remote
+	for _, r := range stores {
+		if len(r.Regions) == 0 {
+			unpinned = append(unpinned, r)
+		}
+	}
+	switch {
+	case len(stores) > 0 && allPinned(stores):
+		locations = regionsOf(func(r Region) bool {
+			return slices.ContainsFunc(stores, func(s Remote) bool { return s.Key == r.Remote })
+		})
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(stores), evidenceOf(locations)...),
+			Reason: "The app stores data on a remote back end outside Atlassian, with a base URL per region, so each installation's data is kept in the location its product is in."})
+	case len(stores) > 0 && f.Migration != nil:
+		p.cannot(fmt.Sprintf("Remote %s stores data through one base URL for every installation, yet the manifest declares the data residency migration hook: if your back end keeps each customer's data in the location they chose, the app supports data residency outside Atlassian (list those locations); if not, it does not support it.", unpinned[0].Key),
+			append(evidenceOf(unpinned), *f.Migration), qResidency, qResidencyLocations)
+	case len(stores) > 0:
 		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyNotSupported), Evidence: evidenceOf(unpinned),
 			Reason: "The app stores data on a remote back end outside Atlassian with one base URL for every installation, so customers cannot choose where it is kept (Forge pins a remote only by region-specific base URLs)."})
-	case f.Has(KindConnect) && len(f.Regions) > 0:
-		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(f.connectHosts()), evidenceOf(f.Regions)...),
+	case f.Has(KindConnect) && len(connectRegions) > 0:
+		locations = connectRegions
+		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyExternal), Evidence: append(evidenceOf(f.connectHosts()), evidenceOf(locations)...),
 			Reason: "A Connect app keeps its data on its own servers, and this one pins installations to regions (regionBaseUrls)."})
 	case f.forgeOnly() && len(eud) == 0 && len(hostedDR) > 0 && !otherStore:
 		p.add(Proposal{Question: qResidency, Value: questionnaire.Text(ResidencyInAtlassian), Evidence: evidenceOf(hostedDR),
 			Reason: "The app keeps its data only in Forge hosted storage, which Atlassian hosts, pins and migrates to the location the customer chooses."})
 		p.add(Proposal{Question: qResidencyMigration, Value: questionnaire.Bool(true), Evidence: evidenceOf(hostedDR),
 			Reason: "Forge moves an app's hosted storage when the customer moves their product to another location."})
+		// The answer needs locations, and a manifest names none: Forge pins hosted storage
+		// wherever the customer's product is, so the list is Atlassian's, product by product.
+		p.cannot("Forge keeps hosted storage in the location each customer's product is pinned to, so the manifest names no location; list those Atlassian offers your product's customers, in its region names (Global, EU, US, AU, DE, SG, CA, IN, KR, JP, GB, CH).",
+			evidenceOf(hostedDR), qResidencyLocations)
 	case f.Has(KindConnect):
 		p.cannot("A Connect app keeps its data on its own servers, and this descriptor declares no regionBaseUrls, so Atlassian does not pin its installations to a region: if the server stores End-User Data, the app does not support data residency unless you pin the data another way.",
 			evidenceOf(f.connectHosts()), qResidency)
@@ -273,8 +298,8 @@ func (p *proposer) residency() {
 			questionnaire.PluralWord(len(byDomain(eud)), "that service keeps it", "those services keep it")),
 			evidenceOf(eud), qResidency)
 	}
-	if regions := sortedRegions(f.Regions); len(regions) > 0 {
-		p.add(Proposal{Question: qResidencyLocations, Value: questionnaire.List(regions...), Evidence: evidenceOf(f.Regions),
+	if regions := sortedRegions(locations); len(regions) > 0 {
+		p.add(Proposal{Question: qResidencyLocations, Value: questionnaire.List(regions...), Evidence: evidenceOf(locations),
 			Reason: "The manifest gives a base URL per region, so installations are pinned to these locations."})
 	}
 	if f.Migration != nil && !p.said[qResidencyMigration] {

@@ -71,7 +71,7 @@ func TestProposals(t *testing.T) {
 		"forge-storage-only": {
 			want: map[string]string{qStores: "no", qProcesses: "no", qShares: "no", qDiskEncryption: "yes",
 				qResidency: ResidencyInAtlassian, qResidencyMigration: "yes", qJustification: justification},
-			unknown: [][]string{logs, retention, legal}},
+			unknown: [][]string{{qResidencyLocations}, logs, retention, legal}},
 		"forge-no-egress": {
 			want: map[string]string{qStores: "no", qProcesses: "no", qShares: "no", qDiskEncryption: "yes",
 				qResidency: ResidencyNotApplicable, qJustification: "The app asks for no permissions (scopes) on Atlassian products."},
@@ -85,6 +85,10 @@ func TestProposals(t *testing.T) {
 				qResidency: ResidencyExternal, qResidencyLocations: "EU US", qResidencyMigration: "yes",
 				qLogsOutside: "yes", qJustification: justification},
 			unknown: [][]string{{qLogs, qLogsShared, qLogsIntegral, qEEA}, retention, legal, types}},
+		"forge-remote-split": {
+			want: map[string]string{qStores: "yes", qProcesses: "yes", qShares: "yes", qSubProcessors: "https://acme-reports.io",
+				qResidencyMigration: "yes", qJustification: justification},
+			unknown: [][]string{{qResidency, qResidencyLocations, qEEA}, logs, retention, legal, types}},
 		"forge-legacy": {
 			want:    map[string]string{qProcesses: "yes", qShares: "yes", qSubProcessors: "https://deepl.com", qJustification: justification},
 			unknown: [][]string{{qStores, qResidency, qEEA}, logs, retention, legal, types}},
@@ -253,6 +257,15 @@ func TestFindings(t *testing.T) {
 		{"residency in Atlassian with remote storage", "forge-remote",
 			map[string][]string{"stores-eud": {"yes"}, "data-residency": {"STORED_IN_ATLASSIAN_N_DR_SUPPORTED"}},
 			[]string{"data-residency:residency"}},
+		{"residency not applicable with remote storage", "forge-remote",
+			map[string][]string{"data-residency": {"NOT_APPLICABLE"}},
+			[]string{"data-residency:residency"}},
+		{"residency outside Atlassian with remote storage", "forge-remote",
+			map[string][]string{"data-residency": {"STORED_EXTERNAL_TO_ATLASSIAN"}},
+			nil},
+		{"residency outside Atlassian with no egress", "forge-storage-only",
+			map[string][]string{"data-residency": {"STORED_EXTERNAL_TO_ATLASSIAN"}},
+			[]string{"data-residency:no-egress"}},
 		{"justification missing a scope", "forge-storage-only",
 			map[string][]string{"permissions-justification": {"read:confluence-content.summary shows the page title; storage:app keeps notes."}},
 			[]string{"permissions-justification:scope-unexplained"}},

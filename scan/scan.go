@@ -201,6 +201,9 @@ type Hook struct {
 // Region is a data residency location the app declares it can keep data in.
 type Region struct {
 	Name string `json:"name"`
+	// Remote is the key of the Forge remote whose base URL it is; empty for a Connect
+	// app's regionBaseUrls.
+	Remote string `json:"remote,omitempty"`
 	Evidence
 }
 
