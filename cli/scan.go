@@ -106,11 +106,11 @@ func (a *App) readManifest(dir string) (scan.Facts, error) {
 		}
 		return scan.Facts{}, usageErr("%s", questionnaire.EndSentence(strings.TrimSuffix(se.Error(), ".")))
 	case errors.Is(err, scan.ErrNoManifest):
-		return scan.Facts{}, usageErr("%s has no %s or %s; give the folder of your Forge or Connect app", dir, scan.ForgeFile, scan.ConnectFile)
+		return scan.Facts{}, usageErr("there is no %s or %s in %s; give the folder of your Forge or Connect app", scan.ForgeFile, scan.ConnectFile, dir)
 	case errors.Is(err, fs.ErrNotExist):
-		return scan.Facts{}, usageErr("%s does not exist", dir)
+		return scan.Facts{}, usageErr("there is no folder %s; give the folder of your Forge or Connect app", dir)
 	case errors.Is(err, fs.ErrPermission):
-		return scan.Facts{}, usageErr("%s cannot be read: permission denied", dir)
+		return scan.Facts{}, usageErr("cannot read %s: permission denied", dir)
 	}
 	return scan.Facts{}, usageErr("cannot read %s: %v", dir, unwrapPathError(err))
 }

@@ -282,7 +282,7 @@ func TestScanBadManifest(t *testing.T) {
 		says       []string
 	}{
 		{"manifest.yml", "app:\n  id: x\n   oops: [\n", []string{"manifest.yml line 3", "not valid YAML"}},
-		{"manifest.yml", "permissions:\n  scopes:\n    - \"read:jira-work\x1b[31m\"\n", []string{"manifest.yml line 3", "escape character"}},
+		{"manifest.yml", "permissions:\n  scopes:\n    - \"read:jira-work\x1b[31m\"\n", []string{"manifest.yml line 3", "escape character (U+001B), which can take over a terminal; a manifest"}},
 		{"manifest.yml", "kind: Deployment\nspec: {}\n", []string{"manifest.yml line 1", "not a Forge manifest"}},
 		{"atlassian-connect.json", "{\"key\": \"a\",\n \"baseUrl\": }", []string{"atlassian-connect.json line 2", "not valid JSON"}},
 	} {
@@ -299,7 +299,13 @@ func TestScanBadManifest(t *testing.T) {
 		}
 	}
 	r := e.run("", "scan", t.TempDir())
-	assertOneSentence(t, r.err, "has no manifest.yml or atlassian-connect.json")
+	assertOneSentence(t, r.err, "There is no manifest.yml or atlassian-connect.json in ")
+	// A folder named by a plain word stays as typed: the sentence does not start with it.
+	r = e.run("", "scan", "app")
+	assertOneSentence(t, r.err, "There is no folder app;")
+	if r.code != 2 {
+		t.Errorf("scan of a missing folder: exit %d, want 2", r.code)
+	}
 	if n := e.savePoints("com.example.bad"); n != 0 {
 		t.Errorf("%d save points after bad manifests", n)
 	}

@@ -233,6 +233,12 @@ func TestBadInput(t *testing.T) {
 		prev = name
 	}
 	bomb += "app: {id: x}\n"
+	// A missing key 600 lines into one block: the parser names the line before the block.
+	long := "app:\n  id: x\nmodules:\n  function:\n"
+	for i := range 300 {
+		long += "    - key: f" + strconv.Itoa(i) + "\n      handler: index.f\n"
+	}
+	long += "  : broken\n"
 	many := "permissions:\n  external:\n    fetch:\n      backend:\n"
 	for i := 0; i <= maxEntries; i++ {
 		many += "        - h" + strconv.Itoa(i) + ".example.com\n"
@@ -244,6 +250,10 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"not yaml", "manifest.yml", "app:\n  id: x\n   bad: [\n", 3, "not valid YAML"},
 		{"tab indent", "manifest.yml", "app:\n\tid: x\n", 2, "not valid YAML"},
+		{"missing key far into a block", "manifest.yml", long, 605, "not valid YAML"},
+		{"key without a name", "manifest.yml", "app:\n  id: x\n  : [unclosed\n", 3, "not valid YAML"},
+		{"stray line in a list", "manifest.yml", "permissions:\n  scopes:\n    - read:jira-work\n    oops\n    - write:jira-work\n", 4, "not valid YAML"},
+		{"missing colon deep in a file", "manifest.yml", "app:\n  id: x\nmodules:\n  function:\n    - key: a\n      handler: index.a\n    - key b\n      handler: index.b\n", 8, "not valid YAML"},
 		{"not a mapping", "manifest.yml", "- app\n- modules\n", 1, "not a Forge manifest"},
 		{"unknown shape", "manifest.yml", "name: my-chart\nversion: 1.0.0\n", 1, "no app, modules or permissions"},
 		{"empty", "manifest.yml", "   \n", 0, "empty"},

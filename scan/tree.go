@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,7 +163,7 @@ func checkBytes(file string, data []byte) error {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r >= 0x80 && r <= 0x9f {
 			what := fmt.Sprintf("a control character (U+%04X)", r)
 			if r == 0x1b {
-				what = "an escape character (U+001B), which can take over a terminal,"
+				what = "an escape character (U+001B), which can take over a terminal"
 			}
 			return errAt(file, lineAt(data, i), "the file holds %s; a manifest is plain text, so remove it", what)
 		}
@@ -199,8 +198,6 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
 // parseYAML reads a YAML document (a Forge manifest) into a tree.
 func parseYAML(file string, data []byte) (root *node, err error) {
 	if err := checkBytes(file, data); err != nil {
@@ -215,13 +212,8 @@ func parseYAML(file string, data []byte) (root *node, err error) {
 		}
 	}()
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = strings.TrimSpace(strings.TrimPrefix(strings.Replace(msg, m[0], "", 1), ":"))
-		}
-		return nil, errAt(file, line, "this is not valid YAML: %s", msg)
+		line, msg := splitYAMLError(err)
+		return nil, errAt(file, problemLine(data, line, msg), "this is not valid YAML: %s", msg)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errAt(file, 0, "the file holds no YAML document")
