@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/scan"
@@ -128,9 +130,10 @@ func TestAScanThatCannotBeReadDoesNotStopTheDraft(t *testing.T) {
 
 func countOf(s, sub string) int { return strings.Count(s, sub) }
 
-// TestScanEndToEndUnderTmux drives the real binary: pstab scan --into applies a Forge
-// manifest, the wizard shows where the scanned answer came from, and the review checklist
-// reports the answer the manifest contradicts.
+// TestScanEndToEndUnderTmux drives the real binary at the design size, 80×24: pstab scan
+// --into applies a Forge manifest, the wizard shows where a scanned answer came from, the
+// review checklist reports the answer the manifest contradicts and goes to it, and
+// answering as the manifest says ends the finding, in the checklist and in pstab check.
 func TestScanEndToEndUnderTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: the end-to-end test needs it (.ci/run installs it)")
@@ -148,21 +151,73 @@ func TestScanEndToEndUnderTmux(t *testing.T) {
 	tt.cli("scan", fixture, "--into", "com.example.risk", "--yes")
 
 	tt.start()
+	tt.resize(80, 24)
 	tt.waitFor("Your apps", "› Risk score")
 	tt.keys("Enter")
 	tt.waitFor("1. Data access and storage", "Risk score")
 	tt.waitFor("↳ from pstab scan: manifest.yml lines")
 	tt.keys("M-r")
 	tt.waitFor("Review before submitting", "Compared with the scan of manifest.yml")
+	// The finding sits below the blocking ones: move down to it, as a person would.
+	const finding = "manifest declares remote risk-backend"
+	for i := 0; !strings.Contains(tt.screen(), finding); i++ {
+		if i == 40 {
+			t.Fatalf("the checklist never showed the manifest finding; the screen is:\n%s", tt.last)
+		}
+		tt.keys("j")
+		time.Sleep(50 * time.Millisecond)
+	}
+	for i := 0; !strings.Contains(cursorItem(tt.screen()), "Does your app store End-User Data"); i++ {
+		if i == 40 {
+			t.Fatalf("the cursor never reached the finding; the screen is:\n%s", tt.last)
+		}
+		tt.keys("k")
+		time.Sleep(50 * time.Millisecond)
+	}
+	tt.keys("Enter")
+	tt.waitFor("Does your app store End-User Data outside of Atlassian products", "┃ › No")
+	tt.keys("Up")
+	tt.waitFor("┃ › Yes", "saved")
+	tt.keys("M-r")
+	tt.waitFor("Review before submitting")
+	for range 40 {
+		if strings.Contains(tt.screen(), finding) {
+			t.Fatalf("the finding stayed after the answer changed:\n%s", tt.last)
+		}
+		tt.keys("j")
+	}
+	tt.resize(120, 40)
+	tt.waitFor("Compared with the scan of manifest.yml")
 	tt.keys("C-c")
 	if code := tt.exitCode(); code != 130 {
 		t.Fatalf("ctrl+c ended pstab with %d, want 130", code)
 	}
-	// check exits 1: the sub-processor the scan added has no name yet, which is blocking.
+	// check exits 1: the sub-processor the scan added has no name yet, which is blocking;
+	// the contradiction is gone, and check says which scan it compared with.
 	check := exec.Command(tt.bin, "check", "com.example.risk")
 	check.Env = append(os.Environ(), tt.env...)
 	out, err := check.Output()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "the manifest declares remote risk-backend") {
-		t.Errorf("check: %v; it should report the contradiction and the blocking names:\n%s", err, out)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || strings.Contains(string(out), finding) ||
+		!strings.Contains(string(out), "Compared with the scan of manifest.yml") {
+		t.Errorf("check: %v; it should compare with the scan, without the contradiction fixed in the wizard:\n%s", err, out)
 	}
+}
+
+// resize sets the terminal's size, as a person dragging the window would.
+func (tt *tmuxTerm) resize(w, h int) {
+	tt.t.Helper()
+	out, err := exec.Command("tmux", "-L", tt.socket, "resize-window", "-t", tt.target(), "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)).CombinedOutput()
+	if err != nil {
+		tt.t.Fatalf("tmux resize-window: %v\n%s", err, out)
+	}
+}
+
+// cursorItem returns the checklist line under the cursor (the one marked ›).
+func cursorItem(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "› ") {
+			return l
+		}
+	}
+	return ""
 }
