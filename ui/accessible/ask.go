@@ -253,7 +253,7 @@ func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 			if lerr != nil {
 				return failure("the answer to %s was not saved: the draft changed elsewhere and could not be read again: %s", q.ID, storeProblem(lerr))
 			}
-			d.answers, d.version = fresh.Answers, fresh.Version
+			d.answers, d.version, d.sources = fresh.Answers, fresh.Version, s.loadSources(d.ref)
 			before = d.answers.Clone()
 			reloaded = true
 			continue
@@ -263,6 +263,8 @@ func (s *session) save(q *questionnaire.Question, v questionnaire.Value) error {
 		}
 		d.version = version
 		d.answers.Set(q.ID, v)
+		// The partner has answered it themselves: it is no longer the scan's.
+		delete(d.sources, q.ID)
 		break
 	}
 	msg := "Saved."

@@ -1,6 +1,7 @@
 package accessible
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,28 @@ type draft struct {
 	answers questionnaire.Answers
 	version int64
 	resume  [2]string // section and question IDs where the partner left off
+	// sources are the answers that still hold the value pstab scan gave them.
+	sources map[string]store.AnswerSource
+}
+
+// sourceReader is the part of the store that says which answers came from pstab scan. A
+// Drafts without it (a test's fake) has no scanned answers.
+type sourceReader interface {
+	AnswerSources(ctx context.Context, ref store.DraftRef) (map[string]store.AnswerSource, error)
+}
+
+// loadSources reads which answers came from a scan. Not knowing costs only the note
+// beside each such answer, so an error leaves none.
+func (s *session) loadSources(ref store.DraftRef) map[string]store.AnswerSource {
+	r, ok := s.cfg.Drafts.(sourceReader)
+	if !ok {
+		return nil
+	}
+	src, err := r.AnswerSources(s.writeCtx(), ref)
+	if err != nil {
+		return nil
+	}
+	return src
 }
 
 // plainLine reads one line at a prompt where only quit is a command. It returns errQuit
@@ -215,7 +238,7 @@ func (s *session) open(key, title string) (*draft, error) {
 		return nil, failure("the draft of %s could not be read: %s", title, storeProblem(err))
 	}
 	return &draft{cat: sub.Catalogue, ref: sub.Ref, key: key, title: title, answers: d.Answers, version: d.Version,
-		resume: [2]string{d.ResumeSection, d.ResumeQuestion}}, nil
+		resume: [2]string{d.ResumeSection, d.ResumeQuestion}, sources: s.loadSources(sub.Ref)}, nil
 }
 
 // quote quotes text typed by the partner for a message, shortened and with any invisible

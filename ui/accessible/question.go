@@ -38,6 +38,11 @@ func (s *session) printQuestion(q *questionnaire.Question) {
 		s.out.say(l)
 	}
 	s.out.say(s.current(q))
+	if src, ok := s.d.sources[q.ID]; ok {
+		if _, answered := s.d.answers.Get(q.ID); answered {
+			s.out.say("This answer came from pstab scan (" + questionnaire.OneLine(src.Source) + "); type a new answer to make it yours.")
+		}
+	}
 }
 
 // instructions say what kind of answer q takes and how to type it.
