@@ -10,7 +10,7 @@ import (
 	"github.com/pstab/pstab/questionnaire"
 )
 
-func cat(t *testing.T) *questionnaire.Catalogue {
+func cat(t testing.TB) *questionnaire.Catalogue {
 	t.Helper()
 	cats, err := embedded.Catalogues()
 	if err != nil {
