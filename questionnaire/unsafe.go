@@ -62,9 +62,15 @@ func UnsafeExtra(c *Catalogue, a Answers) []Problem {
 		for i, e := range v.Entities {
 			keys := slices.Sorted(maps.Keys(e.Extra))
 			for _, key := range keys {
+				at := q.Path() + "[" + strconv.Itoa(i) + "]."
+				if msg := TextProblem(key, false); msg != "" {
+					out = append(out, Problem{Question: q, Path: at + PathKey(key), Item: -1, Severity: Blocking,
+						Message: "The text names a field with a key that " + msg + "."})
+					continue
+				}
 				var tree any
 				if unmarshalNumber(e.Extra[key], &tree) == nil {
-					unsafeInTree(q, q.Path()+"["+strconv.Itoa(i)+"]."+key, tree, &out)
+					unsafeInTree(q, at+PathKey(key), tree, &out)
 				}
 			}
 		}
