@@ -25,6 +25,8 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	// As main does: the tests themselves run with CI as it was.
+	restoreEnvironment()
 	os.Exit(m.Run())
 }
 
