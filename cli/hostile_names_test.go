@@ -39,6 +39,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 				"bundle-name":    `{"pstabBundle":1,"questionnaire":"privacy-security","app":{"key":"com.example.x","name":` + k + `},"answers":{"security-contact":"a@example.com"}}`,
 				"bundle-extra":   `{"pstabBundle":1,"questionnaire":"privacy-security","answers":{},"extra":{` + k + `:1}}`,
 				"bundle-version": `{"pstabBundle":1,"questionnaire":` + k + `,"answers":{}}`,
+				"review-thread": `{"pstabBundle":1,"questionnaire":"privacy-security","answers":{},"review":{"threads":[{"question":` + k +
+					`,"comments":[{"author":` + k + `,"at":"2026-03-01T12:00:00Z","text":` + k + `}]}],"general":{"comments":[{"author":"Ana","at":"2026-03-01T12:00:00Z","text":` + k + `,"action":` + k + `}]}}}`,
 			}
 			db := filepath.Join(t.TempDir(), "p.db")
 			for name, doc := range docs {
@@ -51,6 +53,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 					{"export", "--file", path, "--format", "sheet"},
 					{"export", "--file", path, "--format", "bundle"},
 					{"--db", db, "import", "com.example." + strings.ReplaceAll(name, "-", ""), path, "--create"},
+					{"comments", path},
+					{"comments", path, "--json"},
 				} {
 					checkSafe(t, name+": "+strings.Join(args[:min(len(args), 3)], " "), run(t, "", args...))
 				}
