@@ -159,7 +159,8 @@ func (a *App) push(ctx context.Context, s *store.Store, key string, f apiFlags, 
 // on stdout. It sends nothing at all, so a v3 product id not known yet shows as
 // {productId}, with where it will come from.
 func (a *App) dryRun(f apiFlags, cat *questionnaire.Catalogue, app store.App, answers questionnaire.Answers, ids remoteApp) error {
-	info, err := cat.TrustInfo(answers)
+	// An answer with a blocking problem is kept in the draft, never sent.
+	info, err := cat.TrustInfo(cat.Sendable(answers))
 	if err != nil {
 		return err
 	}

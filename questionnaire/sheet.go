@@ -82,6 +82,12 @@ func (c *Catalogue) SheetMarked(a Answers, title string, problems []Problem) str
 				b.WriteString("    Not answered yet: leave it, or answer it in pstab first.\n\n")
 				continue
 			}
+			if why := q.FirstProblem(v); why != "" {
+				// A value that is not valid yet stays in the draft, not in the form.
+				b.WriteString("    " + wrapIndent("Leave it for now: the draft's answer has a problem, so it is not sent. "+
+					why+" Fix it in pstab first.", "    ", 4) + "\n\n")
+				continue
+			}
 			b.WriteString(q.sheetAnswer(v))
 			for _, msg := range fixes[q] {
 				fmt.Fprintf(&b, "    NEEDS A FIX: %s\n", wrapIndent(msg, "      ", 17))

@@ -83,7 +83,7 @@ func (v Visibility) SectionShown(s *Section) bool {
 type SectionProgress struct {
 	Section  *Section
 	Shown    bool // false when every question of the section is hidden
-	Answered int  // required shown questions that are answered
+	Answered int  // required shown questions that are answered, without a blocking problem
 	Total    int  // required shown questions
 }
 
@@ -137,7 +137,8 @@ func (c *Catalogue) progress(a Answers, vis Visibility) Progress {
 				continue
 			}
 			sp.Total++
-			if _, ok := a.Get(q.ID); ok {
+			// An answer with a blocking problem is kept but does not count (answered.go).
+			if v, ok := a.Get(q.ID); ok && q.Counts(v) {
 				sp.Answered++
 			}
 		}

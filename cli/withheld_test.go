@@ -1,0 +1,56 @@
+package cli_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pstab/pstab/assets/embedded"
+	"github.com/pstab/pstab/questionnaire"
+	"github.com/pstab/pstab/store"
+)
+
+// A value the wizard kept as typed but that is not valid yet (an http:// link) stays in
+// the draft and in a review bundle, is reported by check in the words set uses, and is
+// left out of the payload, as it would be left out of a push.
+func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
+	e := newDB(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	e.must("set", "com.example.app", "security-contact", "security@example.com")
+
+	// The wizard saves what is typed, valid or not; pstab set would refuse this.
+	cats, err := embedded.Catalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(context.Background(), e.db, store.Options{Catalogues: cats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := store.DraftRef{Subject: "com.example.app", Questionnaire: cats.PrivacySecurity.ID}
+	if _, err := s.SaveAnswer(context.Background(), ref, "security-policy", questionnaire.Text("http://acme.example/security"), store.AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	refused := e.run("", "set", "com.example.app", "security-policy", "http://acme.example/security")
+	if refused.code == 0 {
+		t.Fatal("pstab set accepted an http:// link")
+	}
+	check := e.run("", "check", "com.example.app")
+	sentence := cats.PrivacySecurity.Question("security-policy").Check(questionnaire.Text("http://acme.example/security"))[0].Message
+	if check.code != 1 || !strings.Contains(check.out, sentence) || !strings.Contains(refused.err, "http://") {
+		t.Errorf("check: exit %d, want 1 and %q:\n%s\nset said: %s", check.code, sentence, check.out, refused.err)
+	}
+
+	info := e.payload("com.example.app")
+	if got := dig(info, "security", "publicSecurityPoliciesLink"); got != nil {
+		t.Errorf("the payload sends the http:// link: %v", got)
+	}
+	if got := dig(info, "security", "securityContact"); got != "security@example.com" {
+		t.Errorf("the payload lost a valid answer: securityContact = %v", got)
+	}
+	if bundle := e.must("export", "com.example.app", "--format", "bundle"); !strings.Contains(bundle.out, "http://acme.example/security") {
+		t.Errorf("the bundle lost the answer kept as typed:\n%s", bundle.out)
+	}
+}
