@@ -98,6 +98,13 @@ const (
 // pasteCutMsg says the input guard cut a very long paste.
 type pasteCutMsg struct{}
 
+// quitMsg ends the program. The root draws an empty frame first: the terminal then keeps
+// nothing of pstab's last frame once it leaves the alternate screen (after a resize, some
+// terminals copy the frame's lower lines to the screen the shell comes back to).
+type quitMsg struct{}
+
+func quitCmd() tea.Msg { return quitMsg{} }
+
 // Model is the root model: it owns the screens, the open draft's session, the size, the
 // global keys and the frame.
 type Model struct {
@@ -125,6 +132,7 @@ type Model struct {
 	height   int
 	exitCode int
 	fatal    error
+	done     bool // the program is ending: the frame is empty
 }
 
 // New builds the root model.
@@ -140,6 +148,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	hk.MultiSelect.Filter.SetEnabled(false)
 	hk.Input.AcceptSuggestion.SetEnabled(false)
 	hk.Text.Editor.SetEnabled(os.Getenv("EDITOR") != "")
+	hk.Text.NewLine.SetHelp("alt+enter", "new line") // ctrl+j too; the question's help says both
 	ui := &shared{
 		ctx: ctx, styles: styles, keys: DefaultKeyMap(), huhKeys: hk,
 		renderer: render.New(cfg.Style, cfg.Profile),
@@ -220,6 +229,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, handled := m.globalKey(msg); handled {
 			return m, cmd
 		}
+	case quitMsg:
+		m.done = true
+		return m, tea.Quit
+	case signalMsg:
+		return m, m.onSignal(msg)
 	case openDraftMsg:
 		return m, m.openDraft(msg)
 	case sessionMsg:
@@ -281,7 +295,7 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if s := m.session; s != nil && !s.readOnly() {
 			return s.quit(), true
 		}
-		return tea.Quit, true
+		return quitCmd, true
 	case msg.String() == "f1" || msg.String() == "?" && !m.typing():
 		m.fullHelp = !m.fullHelp
 		return m.resize(), true
@@ -317,11 +331,11 @@ func (m *Model) act(in intent) tea.Cmd {
 		return tea.Batch(m.session.flush(), cmd)
 	case jumpIntent:
 		m.screen = screenWizard
-		return m.wizard.goTo(in.q)
+		return m.wizard.goTo(in.p)
 	case backIntent:
 		return m.goBack()
 	case quitIntent:
-		return tea.Quit
+		return quitCmd
 	}
 	return nil
 }
@@ -333,7 +347,7 @@ func (m *Model) goBack() tea.Cmd {
 		m.screen = screenHome
 	case screenWizard:
 		if m.review != nil {
-			return tea.Quit // a reviewer's wizard is the top
+			return quitCmd // a reviewer's wizard is the top
 		}
 		// The wizard has started saving what is pending; home lists the apps afresh.
 		m.screen = screenHome
@@ -366,13 +380,16 @@ func (m *Model) openDraft(msg openDraftMsg) tea.Cmd {
 	if msg.previewOnly {
 		return m.openPreview(msg.cat, msg.draft.Answers, msg.title, "", screenHome)
 	}
-	if m.session.unsaved() {
-		m.closed = append(m.closed, m.session)
+	if m.session != nil {
+		m.session.replaced = true
+		if m.session.unsaved() {
+			m.closed = append(m.closed, m.session)
+		}
 	}
 	m.session = newSession(m.ui, msg)
 	m.wizard = newWizard(m.ui, m.session, msg.draft.ResumeSection, msg.draft.ResumeQuestion, m.bodyWidth(), m.bodyHeight())
 	m.screen = screenWizard
-	return tea.Batch(m.wizard.currentFocusCmd(), loadReviewCmd(m.session))
+	return tea.Batch(m.wizard.currentFocusCmd(), m.session.watch())
 }
 
 func (m *Model) openPreview(cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, from screen) tea.Cmd {

@@ -28,6 +28,9 @@ type widget interface {
 	Capturing() bool
 	Keys() []key.Binding
 	SetWidth(int)
+	// CursorLine is the line of View the partner is on (the option picked, the line
+	// typed), which the wizard keeps on screen however small the window.
+	CursorLine() int
 }
 
 // huhWidget adapts a huh field to widget. huh is the input widget; pstab owns the rest.
@@ -48,6 +51,21 @@ func (w *huhWidget) Typing() bool        { return w.typing }
 func (w *huhWidget) Capturing() bool     { return false }
 func (w *huhWidget) Keys() []key.Binding { return w.f.KeyBinds() }
 func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n); w.fit() }
+
+// CursorLine finds the cursor in huh's drawing: the line with the selector of a select or
+// a multi-select, else (a text input) the last line, where the text is typed.
+func (w *huhWidget) CursorLine() int {
+	lines := strings.Split(w.f.View(), "\n")
+	switch w.f.(type) {
+	case *huh.Select[string], *huh.MultiSelect[string]:
+		for i, l := range lines {
+			if strings.Contains(l, "›") {
+				return i
+			}
+		}
+	}
+	return len(lines) - 1
+}
 
 // fit sizes a select's list of options to its width. huh measures the options only in
 // Update (a form sends its fields a message at start); until then a select sized before its
@@ -84,7 +102,7 @@ type block struct {
 	// form (a rich-text document the Marketplace sent) and an unknown option survives
 	// being shown.
 	orig     questionnaire.Value
-	touched  bool   // left at least once: problems are shown from then on
+	touched  bool   // left at least once, or saved before: problems are shown from then on
 	problem  string // the first blocking problem, in the engine's words
 	readOnly bool
 
@@ -100,10 +118,15 @@ const (
 	selNo  = "no"
 )
 
-// newBlock builds the widgets for q, filled with v.
+// newBlock builds the widgets for q, filled with v. A saved answer's problem is shown at
+// once: a value kept as typed must not look right when the draft is opened again.
 func newBlock(q *questionnaire.Question, v questionnaire.Value, ui *shared, width int) *block {
 	b := &block{q: q, ui: ui, width: width}
 	b.load(v)
+	if !v.IsEmpty() {
+		b.touched = true
+		b.check()
+	}
 	return b
 }
 
@@ -205,21 +228,23 @@ func (b *block) build() {
 	case questionnaire.KindDayRange:
 		b.choice = sel([]huh.Option[string]{unanswered,
 			huh.NewOption("For a number of days", "days"), huh.NewOption("Indefinitely", "indefinite")}, &b.mode)
-		b.minW = b.input("Minimum days", &b.minS, "0", 6)
-		b.maxW = b.input("Maximum days", &b.maxS, "30", 6)
+		b.minW = b.input("Minimum days", &b.minS, "e.g. 0", 6)
+		b.maxW = b.input("Maximum days", &b.maxS, "e.g. 30", 6)
 	case questionnaire.KindList:
 		b.list = newListEditor(title, b.orig.List, q, b.ui, b.width)
 	case questionnaire.KindEntities:
 		b.entities = newEntityEditor(title, b.orig.Entities, q, b.ui, b.width)
 	default:
+		// A placeholder says "e.g.", so that it never reads as an answer, with colour or
+		// without (NO_COLOR shows it in the same letters as typed text).
 		placeholder := ""
 		switch q.Kind {
 		case questionnaire.KindURL:
-			placeholder = "https://"
+			placeholder = "e.g. https://example.com/security"
 		case questionnaire.KindEmail:
-			placeholder = "security@example.com"
+			placeholder = "e.g. security@example.com"
 		case questionnaire.KindDate:
-			placeholder = "YYYY-MM-DD"
+			placeholder = "as YYYY-MM-DD, e.g. 2026-03-31"
 		}
 		b.choice = b.input(title, &b.str, placeholder, q.TextLimit())
 	}
@@ -288,9 +313,9 @@ func (b *block) value() questionnaire.Value {
 			v = questionnaire.Value{Days: d}
 		}
 	case questionnaire.KindList:
-		v = questionnaire.List(b.list.items...)
+		v = questionnaire.List(b.list.value()...)
 	case questionnaire.KindEntities:
-		v = questionnaire.Value{Entities: b.entities.items}
+		v = questionnaire.Value{Entities: b.entities.value()}
 	default:
 		v = questionnaire.Text(b.str)
 		if q.Kind != questionnaire.KindLongText && q.Kind != questionnaire.KindTriState && q.Kind != questionnaire.KindChoice {
@@ -320,15 +345,37 @@ func (b *block) check() {
 		}
 	}
 	v := b.value()
-	if v.IsEmpty() {
-		return
-	}
-	if ps := b.q.Check(v); len(ps) > 0 {
-		b.problem = ps[0].Message
-		if len(ps) > 1 {
-			b.problem += " (" + strconv.Itoa(len(ps)-1) + " more)"
+	b.problem = b.q.FirstProblem(v)
+	// A list or a set of records marks each item with a problem.
+	switch {
+	case b.list != nil:
+		b.list.bad = map[int]bool{}
+		for _, p := range b.q.Check(v) {
+			if p.Item >= 0 {
+				b.list.bad[p.Item] = true
+			}
+		}
+	case b.entities != nil:
+		b.entities.bad = map[int]string{}
+		for _, p := range b.q.Check(v) {
+			if _, seen := b.entities.bad[p.Item]; !seen && p.Item >= 0 {
+				b.entities.bad[p.Item] = p.Message
+			}
 		}
 	}
+}
+
+// cursorLine is the line of the block's view the partner is on, when focused.
+func (b *block) cursorLine(sub int) int {
+	ws := b.widgets()
+	line := 0
+	for i, w := range ws {
+		if i == min(sub, len(ws)-1) {
+			return line + w.CursorLine()
+		}
+		line += strings.Count(w.View(), "\n") + 1
+	}
+	return line
 }
 
 func (b *block) setWidth(w int) {
@@ -363,7 +410,8 @@ func (b *block) view(focused bool) string {
 		}
 		out = strings.Join(parts, "\n")
 	}
-	if b.problem != "" {
+	// A focused set of records says the problem of the record under its cursor itself.
+	if b.problem != "" && !(focused && b.entities != nil) {
 		out += "\n" + b.ui.styles.Bad.Render(wrapText("  ✗ "+b.problem, b.width))
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -12,12 +13,9 @@ import (
 
 // The frame is what the root draws around the active screen's body: one header line
 // (where the partner is, and the open draft's save status), a blank line, the body, and
-// the help footer (one line, or fullHelpLines with ?). The body's size is the terminal's
+// the help footer (one line, or with ? every key, in as many lines as they take). The body's size is the terminal's
 // less what the frame's parts measure, so a change to the header or the footer cannot
 // push the body off the screen.
-
-// fullHelpLines is the height of the footer when ? shows every key.
-const fullHelpLines = 5
 
 // bodyWidth is the width of a screen's body: the terminal less the app's side padding.
 func (m *Model) bodyWidth() int { return m.width - m.ui.styles.App.GetHorizontalPadding() }
@@ -38,7 +36,8 @@ func (m *Model) bodyHeightFor(header, footer string) int {
 }
 
 // header is the frame's first line: "pstab › app › place" on the left, the open draft's
-// save status on the right (on every screen but home).
+// save status (and, without the section list, its progress) on the right, on every
+// screen but home. The status always shows whole: the place is shortened to make room.
 func (m *Model) header() string {
 	st := m.ui.styles
 	crumbs := []string{"pstab"}
@@ -46,34 +45,78 @@ func (m *Model) header() string {
 		crumbs = append(crumbs, s.Crumbs()...)
 	}
 	var status string
-	if m.session != nil && m.screen != screenHome {
+	if m.session != nil && m.screen != screenHome && m.screen != screenNewApp {
 		status = m.session.status(!sidebarFits(m.bodyWidth()))
+	}
+	width := m.bodyWidth()
+	room := width
+	if status != "" {
+		room -= lipgloss.Width(status) + 1
 	}
 	left := st.Title.Render(crumbs[0])
 	if len(crumbs) > 1 {
-		left += st.Muted.Render(" › " + strings.Join(crumbs[1:], " › "))
+		rest := truncate(" › "+strings.Join(crumbs[1:], " › "), max(0, room-lipgloss.Width(left)))
+		left += st.Muted.Render(rest)
 	}
-	width := m.bodyWidth()
-	header := left
-	if gap := width - lipgloss.Width(left) - lipgloss.Width(status); gap > 0 {
-		header += strings.Repeat(" ", gap) + status
+	if status == "" {
+		return truncateLines(left, width)
 	}
-	return truncateLines(header, width)
+	gap := max(1, width-lipgloss.Width(left)-lipgloss.Width(status))
+	return truncateLines(left+strings.Repeat(" ", gap)+status, width)
 }
 
-// footer is the help: the short line, or with ? every key.
+// footer is the help: the short line, or with ? every key. The short line always ends
+// with the key that shows every key where the partner is (? or, while typing, f1).
 func (m *Model) footer(keys helpKeys) string {
-	m.help.Width = m.bodyWidth()
-	if m.fullHelp {
-		return fitLines(m.help.FullHelpView(keys.FullHelp()), fullHelpLines)
+	width := m.bodyWidth()
+	m.help.Width = width
+	more := m.ui.keys.Help
+	if m.typing() {
+		more = m.ui.keys.HelpAlt
 	}
-	// bubbles/help adds an item that overflows whole when its "…" does not fit either.
-	return truncate(m.help.ShortHelpView(keys.ShortHelp()), m.bodyWidth())
+	if m.fullHelp {
+		closeHelp := key.NewBinding(key.WithKeys(more.Keys()...), key.WithHelp(more.Help().Key, "close this list"))
+		return fullHelpView(m.ui.styles, append(keys.FullHelp(), []key.Binding{closeHelp, m.ui.keys.Quit}), width)
+	}
+	tail := m.help.ShortHelpView([]key.Binding{more})
+	room := width - lipgloss.Width(tail) - 3
+	m.help.Width = 0 // measured here: keys give way whole, by rank, rather than be cut
+	short := fitShortHelp(keys, func(ks []key.Binding) int { return lipgloss.Width(m.help.ShortHelpView(ks)) }, room)
+	line := m.help.ShortHelpView(short)
+	m.help.Width = width
+	if line == "" {
+		return tail
+	}
+	return truncate(line, room) + m.ui.styles.Help.ShortSeparator.Render(" • ") + tail
+}
+
+// fitShortHelp drops short keys until the line measures at most room columns: the
+// highest rank first (the last key when the screen ranks none), keeping the order.
+func fitShortHelp(keys helpKeys, measure func([]key.Binding) int, room int) []key.Binding {
+	short := append([]key.Binding(nil), keys.short...)
+	rank := append([]int(nil), keys.rank...)
+	for len(rank) < len(short) {
+		rank = append(rank, len(rank))
+	}
+	for len(short) > 1 && measure(short) > room {
+		drop := len(short) - 1
+		for i := range short {
+			if rank[i] >= rank[drop] {
+				drop = i
+			}
+		}
+		short = append(short[:drop], short[drop+1:]...)
+		rank = append(rank[:drop], rank[drop+1:]...)
+	}
+	return short
 }
 
 // View draws the frame (header, body, footer) and filters it for the terminal: no text
 // from a draft can reach the terminal as a control sequence.
 func (m *Model) View() string {
+	if m.done {
+		return ""
+	}
 	return termsafe.Filter(m.view())
 }
 

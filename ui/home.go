@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
@@ -253,64 +254,165 @@ func (h *home) View() string {
 		return b.String()
 	}
 	if h.err != nil {
-		b.WriteString(st.Banner.Render(questionnaire.Sentence(h.err.Error())) + "\n\n")
+		b.WriteString(st.Banner.Render(wrapText(questionnaire.Sentence(h.err.Error()), h.width-3)) + "\n\n")
 	}
 	entries := h.visible()
-	nameW := max(12, min(32, h.width-58))
-	keyW := max(12, min(30, h.width-nameW-46))
-	// Status takes what is left beside "Changed" (about 12 columns), up to a review mark
-	// with a form status ("»2 submitted (approved)"); 10 at 80 columns.
-	statusW := max(10, min(24, h.width-nameW-keyW-44))
-	header := fmt.Sprintf("  %-*s %-*s %-16s %-*s %s", nameW, "Name", keyW, "Key", "Complete", statusW, "Status", "Changed")
-	b.WriteString(st.Faint.Render(truncate(header, h.width)) + "\n")
-	now := h.ui.now()
-	lines := 0
-	maxLines := max(1, h.height-8)
+	cols := h.columns(entries)
+	b.WriteString(st.Faint.Render(truncate(cols.header(), h.width)) + "\n")
+
+	bottom := h.bottomView()
+	// The rows take what the title, the column names, the separator above the
+	// self-assessment, the blank line and the line under the list leave.
+	used := lipgloss.Height(b.String()) - 1 + 2 + max(1, lipgloss.Height(bottom))
+	maxLines := max(1, h.height-used)
 	first := 0
 	if h.cursor >= maxLines {
 		first = h.cursor - maxLines + 1
 	}
+	now := h.ui.now()
+	lines := 0
 	for i, e := range entries {
 		if i < first || lines >= maxLines {
 			continue
 		}
-		lines++
 		if e.ssa && i > 0 {
-			b.WriteString(st.Faint.Render("  "+strings.Repeat("─", min(h.width-4, 80))) + "\n")
+			b.WriteString(st.Faint.Render("  "+strings.Repeat("─", max(0, min(h.width-4, 80)))) + "\n")
 		}
-		status := e.status
-		if e.formStatus != "" {
-			status += " (" + strings.ToLower(e.formStatus) + ")"
-		}
-		status = reviewMark(e.review) + status
-		keyText := e.key
-		if e.ssa {
-			keyText = "(partner)"
-		}
-		row := fmt.Sprintf("%-*s %-*s ", nameW, truncate(e.name, nameW), keyW, truncate(keyText, keyW))
-		rest := fmt.Sprintf(" %3d%%  %-*s %s", e.percent(), statusW, truncate(status, statusW), questionnaire.Ago(now, e.changed))
-		// At the narrowest widths the last column (Changed) is cut rather than overflow.
+		row, rest, more := cols.row(e, now)
+		// At the narrowest widths the last columns are cut rather than overflow.
 		if i == h.cursor {
 			b.WriteString(truncate(st.Selected.Render("› "+row)+bar(st, e.percent(), 10)+st.Selected.Render(rest), h.width) + "\n")
 		} else {
 			b.WriteString(truncate("  "+st.Text.Render(row)+bar(st, e.percent(), 10)+st.Muted.Render(rest), h.width) + "\n")
 		}
+		lines++
+		if more != "" && lines < maxLines {
+			b.WriteString(st.Faint.Render(truncate("    key "+more, h.width)) + "\n")
+			lines++
+		}
 	}
 	if len(entries) == 0 {
 		b.WriteString(st.Faint.Render("  No app matches the filter.") + "\n")
 	}
-	b.WriteString("\n")
+	b.WriteString("\n" + bottom)
+	return b.String()
+}
+
+// bottomView is the line under the list: the filter, the delete question, or a notice.
+func (h *home) bottomView() string {
+	st := h.ui.styles
 	switch {
 	case h.filtering || h.filter.Value() != "":
-		b.WriteString(h.filter.View())
+		return h.filter.View()
 	case h.confirmDelete:
 		if e, ok := h.selected(); ok {
-			b.WriteString(st.Warn.Render(fmt.Sprintf("Delete %s (%s) with its drafts, save points and history? This cannot be undone. y/N", e.name, e.key)))
+			return st.Warn.Render(wrapText(fmt.Sprintf("Delete %s (%s)? Its drafts, save points and history go too, and this cannot be undone. Press y to delete, any other key keeps it. y/N",
+				e.name, e.key), h.width))
 		}
 	case h.notice != "":
-		b.WriteString(st.Info.Render(h.notice))
+		return st.Info.Render(wrapText(h.notice, h.width))
 	}
-	return b.String()
+	return ""
+}
+
+// homeColumns are the widths of home's columns for the entries shown. Keys are shown
+// whole whenever they fit (two apps never look the same): the name gives way first, then
+// the Changed column, then the Status column; a key longer than all of that is shortened
+// in its middle, and shown whole under its row should two shortened keys look alike.
+type homeColumns struct {
+	nameW, keyW     int
+	status, changed bool
+	shown           map[string]int // shortened key -> how many entries show it
+}
+
+func (h *home) columns(entries []homeEntry) homeColumns {
+	keyW := len("Key")
+	for _, e := range entries {
+		keyW = max(keyW, lipgloss.Width(e.displayKey()))
+	}
+	keyW = min(keyW, 60)
+	// "› " 2, the spaces after name and key 2, the bar 10, " 100%" 5.
+	const fixed = 2 + 2 + 10 + 5
+	const statusW, changedW = 2 + 10, 1 + 12
+	c := homeColumns{keyW: keyW}
+	fits := false
+	for _, try := range []struct {
+		status, changed bool
+		minName         int
+	}{{true, true, 16}, {true, false, 14}, {false, false, 12}} {
+		room := h.width - fixed - keyW
+		if try.status {
+			room -= statusW
+		}
+		if try.changed {
+			room -= changedW
+		}
+		if room >= try.minName {
+			c.status, c.changed, c.nameW, fits = try.status, try.changed, min(32, room), true
+			break
+		}
+	}
+	if !fits {
+		c.nameW, c.keyW = 12, max(8, h.width-fixed-12)
+	}
+	c.shown = map[string]int{}
+	for _, e := range entries {
+		c.shown[middleTruncate(e.displayKey(), c.keyW)]++
+	}
+	return c
+}
+
+func (c homeColumns) header() string {
+	out := fmt.Sprintf("  %-*s %-*s %-15s", c.nameW, "Name", c.keyW, "Key", "Complete")
+	if c.status {
+		out += fmt.Sprintf("  %-10s", "Status")
+	}
+	if c.changed {
+		out += " Changed"
+	}
+	return out
+}
+
+// row returns an entry's columns before the bar and after it, and its whole key when the
+// shortened one is shared with another entry.
+func (c homeColumns) row(e homeEntry, now time.Time) (before, after, whole string) {
+	key := middleTruncate(e.displayKey(), c.keyW)
+	if c.shown[key] > 1 {
+		whole = e.displayKey()
+	}
+	before = fmt.Sprintf("%-*s %-*s ", c.nameW, truncate(e.name, c.nameW), c.keyW, key)
+	after = fmt.Sprintf(" %3d%%", e.percent())
+	if c.status {
+		status := e.status
+		if e.formStatus != "" {
+			status += " (" + strings.ToLower(e.formStatus) + ")"
+		}
+		after += fmt.Sprintf("  %-10s", truncate(status, 10))
+	}
+	if c.changed {
+		after += " " + questionnaire.Ago(now, e.changed)
+	}
+	return before, after, whole
+}
+
+// displayKey is the key column's text: the app key, or (partner) for the self-assessment.
+func (e homeEntry) displayKey() string {
+	if e.ssa {
+		return "(partner)"
+	}
+	return e.key
+}
+
+// middleTruncate shortens s to width columns by cutting its middle, where app keys that
+// share a vendor prefix and differ at the end are least alike.
+func middleTruncate(s string, width int) string {
+	if lipgloss.Width(s) <= width || width < 5 {
+		return truncate(s, width)
+	}
+	r := []rune(s)
+	head := (width - 1) / 2
+	tail := width - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 func (h *home) Help() helpKeys {
@@ -321,9 +423,10 @@ func (h *home) Help() helpKeys {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		}}
 	}
-	short := []key.Binding{km.Up, km.Down, km.Open, km.New, km.Filter, km.Delete, km.Preview,
-		key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	quit := key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	short := []key.Binding{km.Open, key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")), km.Filter, km.Delete, km.Preview, quit}
+	full := [][]key.Binding{{km.Up, km.Down, km.Open, km.Preview}, {km.New, km.Filter, km.Delete, quit}}
+	return helpKeys{short: short, full: full}
 }
 
 // ValidateAppKey says what is wrong with an app key, or returns nil (store.ValidateAppKey).

@@ -6,8 +6,10 @@ import "github.com/charmbracelet/bubbles/key"
 // Letter keys act only where no text is being typed; the alt+ and ctrl+ forms work
 // everywhere.
 type KeyMap struct {
-	Quit key.Binding
-	Help key.Binding
+	Quit     key.Binding
+	QuitSave key.Binding // ctrl+c as the full help names it where answers are saved
+	Help     key.Binding
+	HelpAlt  key.Binding // f1: help while keys are text
 
 	Up     key.Binding
 	Down   key.Binding
@@ -22,6 +24,7 @@ type KeyMap struct {
 	NextSection key.Binding
 	PrevSection key.Binding
 	Sections    key.Binding
+	Home        key.Binding
 	SavePoint   key.Binding
 	Discard     key.Binding
 	Preview     key.Binding
@@ -35,6 +38,15 @@ type KeyMap struct {
 	ListRemove key.Binding
 	ListUp     key.Binding
 	ListDown   key.Binding
+	ListMove   key.Binding
+	Undo       key.Binding
+
+	PasteItems   key.Binding // help only: what pasting lines does in a list
+	PasteEntries key.Binding // help only: what pasting lines does in a list of records
+
+	SideChoose key.Binding // the section list's keys, for its help
+	SideOpen   key.Binding
+	SideBack   key.Binding
 
 	ToggleView key.Binding
 	PageDown   key.Binding
@@ -63,7 +75,9 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help: key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "more keys")),
+		QuitSave: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "save and quit")),
+		Help:     key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "keys")),
+		HelpAlt:  key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "keys")),
 
 		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
@@ -73,11 +87,12 @@ func DefaultKeyMap() KeyMap {
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Delete: key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
 
-		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/enter", "next question")),
+		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
 		PrevField:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
 		NextSection: key.NewBinding(key.WithKeys("pgdown", "alt+n"), key.WithHelp("pgdn", "next section")),
 		PrevSection: key.NewBinding(key.WithKeys("pgup", "alt+b"), key.WithHelp("pgup", "previous section")),
 		Sections:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sections")),
+		Home:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "your apps")),
 		SavePoint:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save point")),
 		Discard:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "discard changes")),
 		Preview:     key.NewBinding(key.WithKeys("p", "alt+p"), key.WithHelp("p", "preview")),
@@ -91,6 +106,15 @@ func DefaultKeyMap() KeyMap {
 		ListRemove: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "remove")),
 		ListUp:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑", "up")),
 		ListDown:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "down")),
+		ListMove:   key.NewBinding(key.WithKeys("alt+up", "alt+down"), key.WithHelp("alt+↑/↓", "move")),
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo remove")),
+
+		PasteItems:   key.NewBinding(key.WithKeys(""), key.WithHelp("paste lines", "one item each")),
+		PasteEntries: key.NewBinding(key.WithKeys(""), key.WithHelp("paste lines", "one entry each, fields by tab or |")),
+
+		SideChoose: key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")),
+		SideOpen:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		SideBack:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 
 		ToggleView: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "default/expanded")),
 		PageDown:   key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "page down")),
@@ -119,6 +143,10 @@ func DefaultKeyMap() KeyMap {
 type helpKeys struct {
 	short []key.Binding
 	full  [][]key.Binding
+	// rank, when set, ranks the short keys (parallel to short): where the footer has no
+	// room for all of them, the highest ranks give way first, and the rest keep their
+	// order. Without it the last keys give way.
+	rank []int
 }
 
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }

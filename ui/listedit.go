@@ -12,9 +12,12 @@ import (
 )
 
 // listEditor edits a list of short strings (data types, locations, PETs) with the keyboard
-// alone: a adds, enter or e edits, x removes, alt+↑/↓ moves an item. While adding, enter
-// keeps the item and starts the next, so a list is typed in one go; a pasted block of lines
-// becomes one item per line.
+// alone: a adds, enter or e edits, x removes (u brings it back), alt+↑/↓ moves an item.
+// While adding, enter keeps the item and starts the next, so a list is typed in one go; a
+// pasted block of lines becomes one item per line.
+//
+// The item being typed is part of the answer at once (value), so that it is saved after
+// the typing pause like any text, and on every way out: nothing typed is lost.
 type listEditor struct {
 	title    string
 	q        *questionnaire.Question
@@ -27,6 +30,16 @@ type listEditor struct {
 	editAt   int // index being edited, or len(items) when adding
 	input    textinput.Model
 	examples []string
+
+	bad     map[int]bool // items with a problem, marked ✗
+	removed *removedItem // the last item x removed, for u
+	notice  string       // a sentence for the wizard's status line, taken once
+}
+
+// removedItem is an item x removed, kept so that u can put it back.
+type removedItem struct {
+	at   int
+	text string
 }
 
 func newListEditor(title string, items []string, q *questionnaire.Question, ui *shared, width int) *listEditor {
@@ -56,17 +69,49 @@ func (l *listEditor) Typing() bool    { return l.editing }
 func (l *listEditor) Capturing() bool { return false }
 func (l *listEditor) SetWidth(w int)  { l.width = w; l.input.Width = max(10, w-6) }
 
+// takeNotice returns the sentence the editor has for the status line, once.
+func (l *listEditor) takeNotice() string { n := l.notice; l.notice = ""; return n }
+
 func (l *listEditor) Keys() []key.Binding {
 	km := l.ui.keys
 	if l.editing {
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep, add next")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter on an empty line", "done")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter twice", "done")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop adding")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep, add next")),
 		}
 	}
-	return []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove,
-		key.NewBinding(key.WithKeys("alt+up"), key.WithHelp("alt+↑↓", "move"))}
+	keys := []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove}
+	if l.removed != nil {
+		keys = append(keys, km.Undo)
+	}
+	return append(keys, km.ListMove)
+}
+
+// value is the list as the partner sees it, the item being typed included.
+func (l *listEditor) value() []string {
+	if !l.editing {
+		return l.items
+	}
+	items, _ := l.merged()
+	return items
+}
+
+// merged returns the items with what is typed put in its place (an emptied item removed),
+// and where the typed item is.
+func (l *listEditor) merged() ([]string, int) {
+	text := strings.TrimSpace(questionnaire.CleanText(l.input.Value(), false))
+	items := append([]string(nil), l.items...)
+	switch {
+	case l.editAt < len(items) && text == "":
+		return append(items[:l.editAt], items[l.editAt+1:]...), -1
+	case l.editAt < len(items):
+		items[l.editAt] = text
+		return items, l.editAt
+	case text != "":
+		return append(items, text), len(items)
+	}
+	return items, -1
 }
 
 // finishing reports whether enter would end the list: an empty new line after at least
@@ -77,6 +122,7 @@ func (l *listEditor) finishing() bool {
 
 func (l *listEditor) startEdit(at int) tea.Cmd {
 	if at >= len(l.items) && len(l.items) >= l.q.ItemLimit() {
+		l.notice = fmt.Sprintf("This list takes at most %d items; remove one with x to add another.", l.q.ItemLimit())
 		return nil
 	}
 	l.editing, l.editAt = true, at
@@ -94,15 +140,10 @@ func (l *listEditor) commit() {
 	if !l.editing {
 		return
 	}
-	text := strings.TrimSpace(questionnaire.CleanText(l.input.Value(), false))
-	switch {
-	case l.editAt < len(l.items) && text == "":
-		l.items = append(l.items[:l.editAt], l.items[l.editAt+1:]...)
-	case l.editAt < len(l.items):
-		l.items[l.editAt] = text
-	case text != "":
-		l.items = append(l.items, text)
-		l.cursor = len(l.items) - 1
+	items, at := l.merged()
+	l.items = items
+	if at >= 0 {
+		l.cursor = at
 	}
 	l.editing = false
 	l.input.Blur()
@@ -119,28 +160,12 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	}
+	if km.Paste && strings.ContainsAny(string(km.Runes), "\n\r") {
+		return l.paste(string(km.Runes))
+	}
 	if l.editing {
-		switch {
-		case km.Paste && strings.ContainsAny(string(km.Runes), "\n\r"):
-			// A pasted block of lines: one item per line. Pasted over an item being edited,
-			// the first line replaces it and the rest follow it.
-			var lines []string
-			for _, line := range strings.FieldsFunc(string(km.Runes), func(r rune) bool { return r == '\n' || r == '\r' }) {
-				if t := strings.TrimSpace(questionnaire.CleanText(line, false)); t != "" {
-					lines = append(lines, t)
-				}
-			}
-			at := len(l.items)
-			if l.editAt < len(l.items) && len(lines) > 0 {
-				l.items[l.editAt] = lines[0]
-				lines, at = lines[1:], l.editAt+1
-			}
-			room := max(0, l.q.ItemLimit()-len(l.items))
-			lines = lines[:min(len(lines), room)]
-			l.items = append(l.items[:at], append(lines, l.items[at:]...)...)
-			l.cursor = max(0, at+len(lines)-1)
-			return l.startEdit(len(l.items))
-		case km.Type == tea.KeyEnter:
+		switch km.Type {
+		case tea.KeyEnter:
 			adding := l.editAt >= len(l.items)
 			empty := strings.TrimSpace(l.input.Value()) == ""
 			l.commit()
@@ -148,7 +173,7 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 				return l.startEdit(len(l.items))
 			}
 			return nil
-		case km.Type == tea.KeyEsc:
+		case tea.KeyEsc:
 			l.commit()
 			return nil
 		}
@@ -156,18 +181,28 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 		l.input, cmd = l.input.Update(msg)
 		return cmd
 	}
+	keys := l.ui.keys
 	switch {
-	case key.Matches(km, l.ui.keys.ListAdd):
+	case key.Matches(km, keys.ListAdd):
 		return l.startEdit(len(l.items))
-	case key.Matches(km, l.ui.keys.ListEdit):
+	case key.Matches(km, keys.ListEdit):
 		if len(l.items) == 0 {
 			return l.startEdit(0)
 		}
 		return l.startEdit(l.cursor)
-	case key.Matches(km, l.ui.keys.ListRemove):
+	case key.Matches(km, keys.ListRemove):
 		if len(l.items) > 0 {
+			l.removed = &removedItem{at: l.cursor, text: l.items[l.cursor]}
 			l.items = append(l.items[:l.cursor], l.items[l.cursor+1:]...)
 			l.cursor = min(l.cursor, max(0, len(l.items)-1))
+			l.notice = fmt.Sprintf("Removed item %d, “%s”. Press u to put it back.", l.removed.at+1, oneLine(l.removed.text, 40))
+		}
+	case key.Matches(km, keys.Undo):
+		if r := l.removed; r != nil {
+			at := min(r.at, len(l.items))
+			l.items = append(l.items[:at], append([]string{r.text}, l.items[at:]...)...)
+			l.cursor, l.removed = at, nil
+			l.notice = fmt.Sprintf("Put item %d back.", at+1)
 		}
 	case km.String() == "alt+up":
 		if l.cursor > 0 {
@@ -179,12 +214,59 @@ func (l *listEditor) Update(msg tea.Msg) tea.Cmd {
 			l.items[l.cursor], l.items[l.cursor+1] = l.items[l.cursor+1], l.items[l.cursor]
 			l.cursor++
 		}
-	case key.Matches(km, l.ui.keys.ListUp):
+	case key.Matches(km, keys.ListUp):
 		l.cursor = max(0, l.cursor-1)
-	case key.Matches(km, l.ui.keys.ListDown):
+	case key.Matches(km, keys.ListDown):
 		l.cursor = min(max(0, len(l.items)-1), l.cursor+1)
 	}
 	return nil
+}
+
+// handles reports whether a key means something to the list when no item is typed, so
+// that the wizard can say when a key does nothing.
+func (l *listEditor) handles(km tea.KeyMsg) bool {
+	keys := l.ui.keys
+	return l.editing || key.Matches(km, keys.ListAdd, keys.ListEdit, keys.ListRemove, keys.Undo, keys.ListUp, keys.ListDown, keys.ListMove)
+}
+
+// paste adds a pasted block of lines, one item per line. Pasted over an item being edited,
+// the first line replaces it and the rest follow it.
+func (l *listEditor) paste(text string) tea.Cmd {
+	var lines []string
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if t := strings.TrimSpace(questionnaire.CleanText(line, false)); t != "" {
+			lines = append(lines, t)
+		}
+	}
+	if l.editing && l.editAt >= len(l.items) {
+		l.commit() // keep what was typed on the new line before the paste
+	}
+	at := len(l.items)
+	if l.editing && l.editAt < len(l.items) && len(lines) > 0 {
+		l.items[l.editAt] = lines[0]
+		lines, at = lines[1:], l.editAt+1
+	}
+	room := max(0, l.q.ItemLimit()-len(l.items))
+	if len(lines) > room {
+		l.notice = fmt.Sprintf("This list takes at most %d items: %d pasted lines were left out.", l.q.ItemLimit(), len(lines)-room)
+		lines = lines[:room]
+	}
+	l.items = append(l.items[:at], append(lines, l.items[at:]...)...)
+	l.cursor = max(0, at+len(lines)-1)
+	l.editing = false
+	return l.startEdit(len(l.items))
+}
+
+// CursorLine is the line of View the partner is on: the item typed or under the cursor.
+func (l *listEditor) CursorLine() int {
+	title := strings.Count(fieldTitle(l.ui.styles, l.title, l.focused, l.width-2), "\n") + 1
+	switch {
+	case l.editing:
+		return title + min(l.editAt, len(l.items))
+	case len(l.items) == 0:
+		return title
+	}
+	return title + l.cursor
 }
 
 func (l *listEditor) View() string {
@@ -193,13 +275,15 @@ func (l *listEditor) View() string {
 	b.WriteString(fieldTitle(st, l.title, l.focused, l.width-2))
 	b.WriteString("\n")
 	for i, item := range l.items {
+		cursor := l.focused && !l.editing && i == l.cursor
+		text := truncate(fmt.Sprintf("%d. %s", i+1, item), rowWidth(l.width, l.bad[i]))
 		switch {
 		case l.editing && l.editAt == i:
 			b.WriteString("  " + l.input.View())
-		case l.focused && !l.editing && i == l.cursor:
-			b.WriteString(st.Selected.Render("› " + fmt.Sprintf("%d. ", i+1) + truncate(item, l.width-8)))
+		case cursor:
+			b.WriteString(rowPrefix(st, true, l.bad[i]) + st.Selected.Render(text))
 		default:
-			b.WriteString(st.Text.Render("  " + fmt.Sprintf("%d. ", i+1) + truncate(item, l.width-8)))
+			b.WriteString(rowPrefix(st, false, l.bad[i]) + st.Text.Render(text))
 		}
 		b.WriteString("\n")
 	}
@@ -219,6 +303,26 @@ func (l *listEditor) View() string {
 	return frame(st, l.focused, strings.TrimRight(b.String(), "\n"))
 }
 
+// rowPrefix starts a row of a list: › at the cursor, then ✗ on an item with a problem.
+func rowPrefix(st *Styles, cursor, bad bool) string {
+	p := "  "
+	if cursor {
+		p = st.Selected.Render("› ")
+	}
+	if bad {
+		p += st.Bad.Render("✗ ")
+	}
+	return p
+}
+
+// rowWidth is how much of a list row's text fits after its prefix.
+func rowWidth(width int, bad bool) int {
+	if bad {
+		return width - 6
+	}
+	return width - 4
+}
+
 // frame draws a widget pstab renders itself inside the same left bar huh draws around its
 // fields, so every question lines up.
 func frame(st *Styles, focused bool, s string) string {
@@ -226,264 +330,6 @@ func frame(st *Styles, focused bool, s string) string {
 		return st.Huh.Focused.Base.Render(s)
 	}
 	return st.Huh.Blurred.Base.Render(s)
-}
-
-// entityEditor edits a list of records (sub-processors) with the keyboard alone: a adds a
-// record through a small form, enter or e edits the selected one, x removes it after a
-// y/n question. Keys the catalogue does not know are kept on every record.
-type entityEditor struct {
-	title   string
-	q       *questionnaire.Question
-	ui      *shared
-	width   int
-	items   []questionnaire.Entity
-	cursor  int
-	focused bool
-
-	form      []textinput.Model // one input per field while the form is open
-	formAt    int               // record being edited, or len(items) when adding
-	formFocus int
-	formOpen  bool
-	formError string
-	removing  bool
-}
-
-func newEntityEditor(title string, items []questionnaire.Entity, q *questionnaire.Question, ui *shared, width int) *entityEditor {
-	e := &entityEditor{title: title, q: q, ui: ui, width: width}
-	for _, it := range items {
-		e.items = append(e.items, it.Clone())
-	}
-	return e
-}
-
-func (e *entityEditor) Focus() tea.Cmd  { e.focused = true; return nil }
-func (e *entityEditor) Blur() tea.Cmd   { e.focused = false; e.removing = false; return nil }
-func (e *entityEditor) Typing() bool    { return e.formOpen }
-func (e *entityEditor) Capturing() bool { return e.formOpen || e.removing }
-func (e *entityEditor) SetWidth(w int) {
-	e.width = w
-	for i := range e.form {
-		e.form[i].Width = max(10, w-20)
-	}
-}
-
-func (e *entityEditor) Keys() []key.Binding {
-	switch {
-	case e.formOpen:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/enter", "next field")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter on last", "keep")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case e.removing:
-		return []key.Binding{e.ui.keys.Yes, e.ui.keys.No}
-	}
-	km := e.ui.keys
-	return []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove}
-}
-
-func (e *entityEditor) openForm(at int) tea.Cmd {
-	if at >= len(e.items) && len(e.items) >= e.q.ItemLimit() {
-		return nil
-	}
-	e.form = make([]textinput.Model, len(e.q.Fields))
-	var cur questionnaire.Entity
-	if at < len(e.items) {
-		cur = e.items[at]
-	}
-	for i, f := range e.q.Fields {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Width = max(10, e.width-20)
-		in.CharLimit = questionnaire.DefaultTextLimit
-		if f.Kind == questionnaire.KindURL {
-			in.Placeholder = "https://"
-			in.CharLimit = 2048
-		}
-		if f.Kind == questionnaire.KindList {
-			in.Placeholder = "comma-separated, e.g. United States, Ireland"
-			in.SetValue(strings.Join(cur.Fields[f.Key].List, ", "))
-		} else {
-			in.SetValue(cur.Fields[f.Key].Text)
-		}
-		e.form[i] = in
-	}
-	e.formOpen, e.formAt, e.formFocus, e.formError = true, at, 0, ""
-	return e.form[0].Focus()
-}
-
-// keepForm stores the form as a record, keeping the record's unknown keys.
-func (e *entityEditor) keepForm() {
-	var ent questionnaire.Entity
-	if e.formAt < len(e.items) {
-		ent = e.items[e.formAt].Clone()
-	}
-	ent.Fields = map[string]questionnaire.Value{}
-	empty := true
-	for i, f := range e.q.Fields {
-		text := strings.TrimSpace(questionnaire.CleanText(e.form[i].Value(), false))
-		if text == "" {
-			continue
-		}
-		empty = false
-		if f.Kind == questionnaire.KindList {
-			var list []string
-			for _, part := range strings.Split(text, ",") {
-				if p := strings.TrimSpace(part); p != "" {
-					list = append(list, p)
-				}
-			}
-			ent.Fields[f.Key] = questionnaire.List(list...)
-			continue
-		}
-		ent.Fields[f.Key] = questionnaire.Text(text)
-	}
-	e.formOpen = false
-	if empty {
-		return
-	}
-	if e.formAt < len(e.items) {
-		e.items[e.formAt] = ent
-	} else {
-		e.items = append(e.items, ent)
-		e.cursor = len(e.items) - 1
-	}
-}
-
-func (e *entityEditor) Update(msg tea.Msg) tea.Cmd {
-	km, isKey := msg.(tea.KeyMsg)
-	if e.formOpen {
-		if !isKey {
-			var cmd tea.Cmd
-			e.form[e.formFocus], cmd = e.form[e.formFocus].Update(msg)
-			return cmd
-		}
-		switch km.String() {
-		case "esc":
-			e.formOpen = false
-			return nil
-		case "tab", "down":
-			return e.moveForm(1)
-		case "shift+tab", "up":
-			return e.moveForm(-1)
-		case "enter":
-			if e.formFocus == len(e.form)-1 {
-				e.keepForm()
-				return nil
-			}
-			return e.moveForm(1)
-		}
-		var cmd tea.Cmd
-		e.form[e.formFocus], cmd = e.form[e.formFocus].Update(msg)
-		return cmd
-	}
-	if !isKey {
-		return nil
-	}
-	if e.removing {
-		switch {
-		case key.Matches(km, e.ui.keys.Yes):
-			if len(e.items) > 0 {
-				e.items = append(e.items[:e.cursor], e.items[e.cursor+1:]...)
-				e.cursor = min(e.cursor, max(0, len(e.items)-1))
-			}
-			e.removing = false
-		case key.Matches(km, e.ui.keys.No):
-			e.removing = false
-		}
-		return nil
-	}
-	switch {
-	case key.Matches(km, e.ui.keys.ListAdd):
-		return e.openForm(len(e.items))
-	case key.Matches(km, e.ui.keys.ListEdit):
-		return e.openForm(min(e.cursor, len(e.items)))
-	case key.Matches(km, e.ui.keys.ListRemove):
-		e.removing = len(e.items) > 0
-	case key.Matches(km, e.ui.keys.ListUp):
-		e.cursor = max(0, e.cursor-1)
-	case key.Matches(km, e.ui.keys.ListDown):
-		e.cursor = min(max(0, len(e.items)-1), e.cursor+1)
-	}
-	return nil
-}
-
-func (e *entityEditor) moveForm(d int) tea.Cmd {
-	e.form[e.formFocus].Blur()
-	e.formFocus = (e.formFocus + d + len(e.form)) % len(e.form)
-	return e.form[e.formFocus].Focus()
-}
-
-func (e *entityEditor) name(ent questionnaire.Entity) string {
-	if n := ent.Fields[e.q.Fields[0].Key].Text; n != "" {
-		return n
-	}
-	return "(no " + strings.ToLower(e.q.Fields[0].Label) + ")"
-}
-
-func (e *entityEditor) View() string {
-	st := e.ui.styles
-	var b strings.Builder
-	b.WriteString(fieldTitle(st, e.title, e.focused, e.width-2) + "\n")
-	for i, ent := range e.items {
-		var parts []string
-		for _, f := range e.q.Fields[1:] {
-			fv := ent.Fields[f.Key]
-			if s := strings.Join(append([]string{fv.Text}, fv.List...), ", "); strings.Trim(s, ", ") != "" {
-				parts = append(parts, strings.Trim(s, ", "))
-			}
-		}
-		line := fmt.Sprintf("%d. %s", i+1, e.name(ent))
-		if len(parts) > 0 {
-			line += " — " + strings.Join(parts, " — ")
-		}
-		line = truncate(line, e.width-4)
-		if e.focused && i == e.cursor && !e.formOpen {
-			b.WriteString(st.Selected.Render("› "+line) + "\n")
-		} else {
-			b.WriteString(st.Text.Render("  "+line) + "\n")
-		}
-	}
-	if len(e.items) == 0 && !e.formOpen {
-		hint := "None listed yet."
-		if e.focused {
-			hint += " Press a to add one."
-		}
-		b.WriteString(st.Faint.Render("  "+hint) + "\n")
-	}
-	if e.removing && e.cursor < len(e.items) {
-		b.WriteString(st.Warn.Render(fmt.Sprintf("  Remove %s? y/n", e.name(e.items[e.cursor]))) + "\n")
-	}
-	if e.formOpen {
-		verb := "New entry"
-		if e.formAt < len(e.items) {
-			verb = fmt.Sprintf("Entry %d", e.formAt+1)
-		}
-		b.WriteString(st.Accent.Render("  "+verb) + "\n")
-		labelW := 0
-		for _, f := range e.q.Fields {
-			labelW = max(labelW, len(f.Label))
-		}
-		for i, f := range e.q.Fields {
-			label := fmt.Sprintf("%-*s", labelW, f.Label)
-			if !f.Required {
-				label = fmt.Sprintf("%-*s", labelW, f.Label)
-			}
-			mark := "  "
-			style := st.Muted
-			if i == e.formFocus {
-				mark, style = "› ", st.Accent
-			}
-			b.WriteString("  " + style.Render(mark+label) + "  " + e.form[i].View() + "\n")
-		}
-		f := e.q.Fields[e.formFocus]
-		help := f.Help
-		if f.Required {
-			help += " Required."
-		}
-		b.WriteString(st.Faint.Render(wrapText("    "+help, e.width-2)) + "\n")
-	}
-	return frame(st, e.focused, strings.TrimRight(b.String(), "\n"))
 }
 
 // fieldTitle renders a question's title the way huh renders a field's, for the widgets
@@ -495,3 +341,6 @@ func fieldTitle(st *Styles, title string, focused bool, width int) string {
 	}
 	return t.Render(wrapText(title, width))
 }
+
+// oneLine shortens text typed by the partner for a sentence: one line, at most n columns.
+func oneLine(s string, n int) string { return truncate(questionnaire.OneLine(s), n) }

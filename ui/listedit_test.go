@@ -60,7 +60,7 @@ func TestListEditorAddEditRemove(t *testing.T) {
 		t.Fatalf("after removing, the store has %q", got)
 	}
 	d.wantScreen("1. Atlassian account IDs", "2. Page content")
-	d.dontWantScreen("Email addresses")
+	d.dontWantScreen(". Email addresses") // the status line names it, with u to undo
 
 	// tab while adding keeps the item and moves on.
 	d.press("a")
@@ -129,31 +129,40 @@ func TestSubProcessorsAddEditRemove(t *testing.T) {
 		t.Fatalf("after editing, the store has %+v", ents)
 	}
 
-	// x asks first: n keeps it, y removes it.
+	// x asks first, saying which key removes it: n (or any other key) keeps it, y removes
+	// it, and u puts it back.
 	d.press("x")
-	d.wantScreen("Remove Amazon Web Services? y/n")
+	d.wantScreen("Remove entry 1, “Amazon Web Services”? y/N")
 	d.press("n")
 	if got := savedEntities(t, d); len(got) != 2 {
 		t.Fatalf("n removed a sub-processor: %+v", got)
 	}
-	d.dontWantScreen("Remove Amazon Web Services?")
+	d.dontWantScreen("Remove entry 1")
 	d.press("x", "y")
 	ents = savedEntities(t, d)
 	if len(ents) != 1 || ents[0].Fields[subKey(t, "name")].Text != "Sentry" {
 		t.Fatalf("after removing, the store has %+v", ents)
 	}
-	d.dontWantScreen("Amazon Web Services")
+	d.wantScreen("Removed entry 1, “Amazon Web Services”.", "Press u to put it")
+	d.dontWantScreen(". Amazon Web Services")
+	d.press("u")
+	if got := savedEntities(t, d); len(got) != 2 || got[0].Fields[subKey(t, "name")].Text != "Amazon Web Services" {
+		t.Fatalf("u did not put the sub-processor back: %+v", got)
+	}
+	d.press("x", "y")
 
-	// esc in the form cancels it without a change.
+	// esc in the form closes it keeping what was typed (nothing typed is lost); the entry
+	// lacks its purpose, and says so.
 	d.press("a")
 	d.typeText("Half typed")
 	d.press("esc")
-	if got := savedEntities(t, d); len(got) != 1 {
-		t.Fatalf("esc kept a half-typed sub-processor: %+v", got)
+	if got := savedEntities(t, d); len(got) != 2 || got[1].Fields[subKey(t, "name")].Text != "Half typed" {
+		t.Fatalf("esc lost a half-typed sub-processor: %+v", got)
 	}
 	if d.m.wizard.sidebar {
 		t.Fatal("esc in the form opened the section list")
 	}
+	d.wantScreen("✗", "Entry 2 has no purpose")
 }
 
 func savedEntities(t *testing.T, d *driver) []questionnaire.Entity {

@@ -25,6 +25,10 @@ type preview struct {
 	note    string
 	views   questionnaire.Views
 
+	// withheld are the questions whose answer has a problem: the preview shows them as
+	// typed, and says above the tab that they are not sent until fixed.
+	withheld []*questionnaire.Question
+
 	vp       viewport.Model
 	rendered map[string]string // by view and width
 	pending  string            // the render key being rendered, if any
@@ -42,7 +46,7 @@ type renderedMsg struct {
 
 func newPreview(ui *shared, cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, width, height int) (*preview, tea.Cmd) {
 	p := &preview{ui: ui, cat: cat, answers: answers.Clone(), title: title, note: note,
-		views: questionnaire.ViewsDefault, rendered: map[string]string{}}
+		views: questionnaire.ViewsDefault, rendered: map[string]string{}, withheld: cat.Withheld(answers)}
 	p.vp = viewport.New(width, 1)
 	return p, p.SetSize(width, height)
 }
@@ -77,7 +81,31 @@ func (p *preview) SetSize(w, h int) tea.Cmd {
 }
 
 func (p *preview) viewportHeight() int {
-	return max(1, p.height-lipgloss.Height(p.statusLine()))
+	h := p.height - lipgloss.Height(p.statusLine())
+	if w := p.withheldLine(); w != "" {
+		h -= lipgloss.Height(w)
+	}
+	return max(1, h)
+}
+
+// withheldLine says which answers have a problem and are not sent, or is "".
+func (p *preview) withheldLine() string {
+	if len(p.withheld) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(p.withheld))
+	for i, q := range p.withheld {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %d more", len(p.withheld)-i))
+			break
+		}
+		names = append(names, "“"+oneLine(q.Prompt, 48)+"”")
+	}
+	n := len(p.withheld)
+	msg := fmt.Sprintf("✗ %s a problem, so %s not sent until fixed (%s shown here as typed): %s. The review checklist (r in the wizard) says what to fix.",
+		questionnaire.PluralWord(n, "1 answer has", fmt.Sprintf("%d answers have", n)),
+		questionnaire.PluralWord(n, "it is", "they are"), questionnaire.PluralWord(n, "it is", "they are"), strings.Join(names, ", "))
+	return p.ui.styles.Bad.Render(wrapText(msg, max(20, p.width-2)))
 }
 
 // Typing is false: the preview takes no text.
@@ -138,15 +166,22 @@ func (p *preview) View() string {
 	case p.err != nil:
 		return st.Banner.Render(questionnaire.Sentence(p.err.Error())) + "\n" + status
 	case p.vp.TotalLineCount() == 0 || p.pending == p.renderKey() && p.rendered[p.renderKey()] == "":
-		return fitLines(st.Muted.Render("Rendering the preview…"), p.viewportHeight()) + "\n" + status
+		return p.withheldTop() + fitLines(st.Muted.Render("Rendering the preview…"), p.viewportHeight()) + "\n" + status
 	}
-	return p.vp.View() + "\n" + status
+	return p.withheldTop() + p.vp.View() + "\n" + status
+}
+
+func (p *preview) withheldTop() string {
+	if w := p.withheldLine(); w != "" {
+		return w + "\n"
+	}
+	return ""
 }
 
 func (p *preview) Help() helpKeys {
 	km := p.ui.keys
 	short := []key.Binding{km.ToggleView, km.Up, km.Down, km.PageDown, km.PageUp, km.Back}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	return helpKeys{short: short, full: [][]key.Binding{short}, rank: []int{1, 4, 3, 2, 5, 0}}
 }
 
 // checklist lists what stands between the draft and submission: blocking problems first,
@@ -272,10 +307,8 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, intent) {
 	case key.Matches(km, keys.Down):
 		c.cursor = min(max(0, c.rowCount()-1), c.cursor+1)
 	case key.Matches(km, keys.Jump):
-		if p, t := c.row(c.cursor); p != nil {
-			return nil, jumpIntent{q: p.Question}
-		} else if t != nil {
-			return nil, jumpIntent{q: c.cat.Question(t.Question)}
+		if c.cursor < len(c.items) {
+			return nil, jumpIntent{p: c.items[c.cursor]}
 		}
 	}
 	return nil, nil

@@ -13,7 +13,9 @@ import (
 )
 
 // Run runs the TUI until the partner quits, then saves whatever is still pending,
-// however the program ended. It returns the exit code: 0, or 130 after ctrl+c.
+// however the program ended. It returns the exit code: 0 after q, 130 after ctrl+c (or
+// SIGINT), 129 when the terminal closed (SIGHUP), 143 after SIGTERM; every answer is
+// saved first in each case.
 func Run(ctx context.Context, cfg Config) (int, error) {
 	if cfg.Out == nil {
 		cfg.Out = os.Stderr
@@ -24,15 +26,23 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	m := New(ctx, cfg)
 	var p *tea.Program
 	in := guardInput(cfg.In, func() { p.Send(pasteCutMsg{}) })
-	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(cfg.Out), tea.WithInput(in))
-
-	// A closed terminal (SIGHUP) ends the program like a quit, so the last answers are saved.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	// pstab handles the signals itself, rather than bubbletea: each ends the program the
+	// way a quit does (the answer being typed saved, an empty last frame), with its own
+	// exit code.
+	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(cfg.Out), tea.WithInput(in), tea.WithoutSignalHandler())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	stop := make(chan struct{})
+	defer close(stop)
 	go func() {
-		if _, ok := <-hup; ok {
-			p.Quit()
+		for {
+			select {
+			case sig := <-sigs:
+				p.Send(signalMsg{sig: sig.(syscall.Signal)})
+			case <-stop:
+				return
+			}
 		}
 	}()
 
@@ -68,4 +78,23 @@ func (m *Model) saveAll(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// signalMsg carries a signal the process received.
+type signalMsg struct{ sig syscall.Signal }
+
+// onSignal ends the program on a signal: SIGINT as ctrl+c does (save, then quit), SIGHUP
+// and SIGTERM at once, the answer being typed handed to the session, which Run saves
+// after the program has ended. The exit code is 128 and the signal's number.
+func (m *Model) onSignal(msg signalMsg) tea.Cmd {
+	m.exitCode = 128 + int(msg.sig)
+	s := m.session
+	if s == nil || s.readOnly() {
+		return quitCmd
+	}
+	if msg.sig == syscall.SIGINT {
+		return s.quit()
+	}
+	s.collect()
+	return quitCmd
 }

@@ -78,8 +78,10 @@ func (s *saver) save(ctx context.Context, batch []pendingAnswer, resume [2]strin
 		}
 		s.version = v
 	}
-	if resume[0] != "" {
-		// Where to resume is a convenience: failing to record it loses no answer.
+	if resume[0] != "" && s.version > 0 {
+		// Where to resume is a convenience: failing to record it loses no answer. A draft
+		// nothing was saved to yet is not created for it: opening one and moving about
+		// without answering must not mark it changed.
 		_ = s.drafts.SetResume(ctx, s.ref, resume[0], resume[1])
 	}
 	return saveResult{version: s.version, at: s.now()}

@@ -58,8 +58,8 @@ type (
 	checklistIntent struct{}
 	// submitIntent opens the submit screen for the open draft.
 	submitIntent struct{}
-	// jumpIntent opens the wizard on a question.
-	jumpIntent struct{ q *questionnaire.Question }
+	// jumpIntent opens the wizard on a problem's question (and its entry, for a list).
+	jumpIntent struct{ p questionnaire.Problem }
 	// backIntent leaves the screen for the one it came from.
 	backIntent struct{}
 	// quitIntent ends the program.

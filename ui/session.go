@@ -39,10 +39,11 @@ type session struct {
 	title string // the app's name, or the partner's assessment
 	save  *saver // nil when read-only
 
-	answers  questionnaire.Answers
-	vis      questionnaire.Visibility
-	progress questionnaire.Progress
-	revision int // the latest save point
+	answers    questionnaire.Answers
+	vis        questionnaire.Visibility
+	progress   questionnaire.Progress
+	withheldIn []int // per section, the answers kept with a problem (not counted or sent)
+	revision   int   // the latest save point
 	// props are the Marketplace's properties of the form as pstab last saw them (the form
 	// status, who saved it and when, the review tickets); zero when never read or sent.
 	props marketplace.Properties
@@ -60,12 +61,11 @@ type session struct {
 	savedAt  time.Time
 	saveErr  error
 	conflict *store.ConflictError
-	quitting bool // the partner asked to quit: quit once the save running now has finished
-
-	// review is the conversation about the draft (review.go); blocking counts the
-	// blocking problems of each section's answers, by section ID, for the section list.
-	review   *reviewState
-	blocking map[string]int
+	// elsewhere is when another process changed the draft, as the watch saw it: the next
+	// save would meet a conflict, so the wizard says so before the partner types on.
+	elsewhere *time.Time
+	quitting  bool // the partner asked to quit: quit once the save running now has finished
+	replaced  bool // another draft was opened in its place: its watch stops
 }
 
 // draftEditor is the screen that edits a session's answers (today the wizard). The
@@ -179,7 +179,10 @@ func (s *session) setDraft(d store.Draft) {
 func (s *session) refresh() {
 	s.vis = s.cat.Visible(s.answers)
 	s.progress = s.cat.Progress(s.answers)
-	s.blocking = blockingBySection(s.cat, s.answers)
+	s.withheldIn = make([]int, len(s.cat.Sections))
+	for _, q := range s.cat.Withheld(s.answers) {
+		s.withheldIn[q.Section.Index]++
+	}
 }
 
 // set records an answer the partner gave (an empty value clears it) and queues it to be
@@ -293,8 +296,8 @@ func (s *session) update(msg sessionMsg) tea.Cmd {
 		s.changed(draftChange{notice: fmt.Sprintf("Save point %d made at %s.", msg.rev.Number, msg.rev.At.Local().Format("15:04:05"))})
 	case reloadedMsg:
 		return s.onReloaded(msg)
-	case reviewSavedMsg:
-		s.onReviewSaved(msg)
+	case watchTickMsg, watchedMsg:
+		return s.onWatch(msg)
 	}
 	return nil
 }
@@ -324,7 +327,7 @@ func (s *session) onSaved(res saveResult) tea.Cmd {
 		return s.flush()
 	}
 	if s.quitting {
-		return tea.Quit
+		return quitCmd
 	}
 	return nil
 }
@@ -346,7 +349,7 @@ func (s *session) onReloaded(msg reloadedMsg) tea.Cmd {
 		s.scan.edited(p.id)
 	}
 	s.refresh()
-	s.conflict, s.saveErr = nil, nil
+	s.conflict, s.saveErr, s.elsewhere = nil, nil, nil
 	if msg.discarded {
 		s.changed(draftChange{reloaded: true, notice: "Changes since the last save point were discarded."})
 		return nil
@@ -366,7 +369,7 @@ func (s *session) onReloaded(msg reloadedMsg) tea.Cmd {
 // while saving keeps failing, it quits: the error on screen said what is lost.
 func (s *session) quit() tea.Cmd {
 	if s.quitting || s.saveErr != nil && !s.saving {
-		return tea.Quit
+		return quitCmd
 	}
 	s.quitting = true
 	s.collect()
@@ -374,7 +377,7 @@ func (s *session) quit() tea.Cmd {
 		return nil // the running save's result quits
 	}
 	if len(s.pending) == 0 || s.conflict != nil {
-		return tea.Quit
+		return quitCmd
 	}
 	return s.flush()
 }
@@ -421,8 +424,8 @@ func (s *session) status(withProgress bool) string {
 	var save string
 	switch {
 	case s.readOnly():
-		return s.reviewStatus()
-	case s.conflict != nil:
+		return st.Info.Render("read-only review")
+	case s.conflict != nil, s.elsewhere != nil:
 		save = st.Bad.Render("✗ changed elsewhere: ctrl+r reloads")
 	case s.saveErr != nil:
 		save = st.Bad.Render("✗ not saved")

@@ -346,8 +346,10 @@ func (s *submitScreen) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 		case key.Matches(msg, km.Down) && len(s.refusals) > 0:
 			s.cursor = min(len(s.refusals)-1, s.cursor+1)
 		case msg.Type == tea.KeyEnter && len(s.refusals) > 0:
-			if q := s.refusals[s.cursor].Question; q != nil {
-				return nil, jumpIntent{q: q}
+			if r := s.refusals[s.cursor]; r.Question != nil {
+				// The jump opens the entry and field the refusal points into, as the
+				// checklist's does.
+				return nil, jumpIntent{p: questionnaire.Problem{Question: r.Question, Item: r.Item, Field: r.Field, Message: r.Message}}
 			}
 		}
 	case submitDone:

@@ -31,8 +31,9 @@ type wizard struct {
 	sidebar    bool // focus is on the section list
 	sideCursor int
 
-	notice   string // a quiet one-line message (save point made, reloaded...)
-	pasteCut bool   // the input guard cut the paste that is arriving
+	notice      string // a quiet one-line message (save point made, reloaded...)
+	lastSection bool   // tab went past the last question: say what is left to do
+	pasteCut    bool   // the input guard cut the paste that is arriving
 
 	// Dialogs.
 	askSavePoint bool
@@ -282,7 +283,8 @@ func (w *wizard) nextSection() tea.Cmd {
 			return w.afterMove()
 		}
 	}
-	w.notice = "That was the last section. Press r to review what is left, or p to preview."
+	// Said when drawn, with the keys that work where the focus is (r, or alt+r in a field).
+	w.lastSection = true
 	return nil
 }
 
@@ -304,18 +306,30 @@ func (w *wizard) afterMove() tea.Cmd {
 	return w.session.scheduleSave(0)
 }
 
-// goTo opens the section of a question and focuses it (from the review checklist).
-func (w *wizard) goTo(q *questionnaire.Question) tea.Cmd {
+// goTo opens the section of a question and focuses it (from the review checklist); for a
+// problem in one entry of a list, the focus goes to that entry, and to its field.
+func (w *wizard) goTo(p questionnaire.Problem) tea.Cmd {
+	q := p.Question
 	if q == nil || !w.vis.Shows(q) {
 		return nil
 	}
+	w.sidebar = false
 	if q.Section.Index != w.section {
 		w.openSection(q.Section.Index, 0)
 	}
 	for i, b := range w.blocks {
-		if b.q == q {
-			return tea.Batch(w.focusBlock(i, 0), w.afterMove())
+		if b.q != q {
+			continue
 		}
+		cmd := tea.Batch(w.focusBlock(i, 0), w.afterMove())
+		switch {
+		case b.entities != nil && p.Item >= 0:
+			cmd = tea.Batch(cmd, b.entities.focusItem(p.Item, p.Field))
+		case b.list != nil && p.Item >= 0 && p.Item < len(b.list.items):
+			b.list.commit()
+			b.list.cursor = p.Item
+		}
+		return cmd
 	}
 	return nil
 }
@@ -323,11 +337,20 @@ func (w *wizard) goTo(q *questionnaire.Question) tea.Cmd {
 // noteChange compares a block's answer with the draft's and, when it changed, records it,
 // updates which follow-ups are shown, and schedules the save.
 func (w *wizard) noteChange(b *block) tea.Cmd {
+	typing := false
+	if wd := w.currentWidget(); wd != nil && wd.Typing() {
+		typing = true
+	}
 	if !w.record(b) {
+		if !typing && len(w.pending) > 0 && !w.readOnly() {
+			// Typing ended without a change since the last key (an entry's form closed, a
+			// list item kept): what was typed waits for no pause.
+			return w.session.scheduleSave(0)
+		}
 		return nil
 	}
 	delay := time.Duration(0)
-	if wd := w.currentWidget(); wd != nil && wd.Typing() {
+	if typing {
 		delay = typingPause
 	}
 	return w.session.scheduleSave(delay)
@@ -345,7 +368,8 @@ func (w *wizard) record(b *block) bool {
 		return false
 	}
 	w.session.set(b.q.ID, v)
-	if b.touched {
+	if b.touched || b.list != nil || b.entities != nil {
+		// A list marks its items as they are kept; a field is checked once left.
 		b.check()
 	}
 	w.syncBlocks()

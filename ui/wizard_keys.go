@@ -36,7 +36,8 @@ func (w *wizard) Update(msg tea.Msg) (tea.Cmd, intent) {
 }
 
 // handleKey handles a key: first an open dialog's, then the keys that leave the wizard,
-// then section and question navigation, then the focused widget's.
+// then the section list's, then section and question navigation, then the focused
+// widget's.
 func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 	km := w.ui.keys
 	if w.askSavePoint {
@@ -46,6 +47,7 @@ func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 			return w.session.savePoint(w.pointInput.Value()), nil
 		case tea.KeyEsc:
 			w.askSavePoint = false
+			w.notice = "No save point was made."
 			return nil, nil
 		}
 		var cmd tea.Cmd
@@ -57,6 +59,7 @@ func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 		if key.Matches(msg, km.Yes) {
 			return w.session.discard(), nil
 		}
+		w.notice = "Nothing was discarded."
 		return nil, nil
 	}
 	if cmd, ok := w.reviewKey(msg); ok {
@@ -66,24 +69,35 @@ func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 	typingNow := w.Typing()
 	switch {
 	case key.Matches(msg, km.PreviewAlt), key.Matches(msg, km.Preview) && !typingNow:
-		return nil, previewIntent{}
+		return w.leave(), previewIntent{}
 	case key.Matches(msg, km.ReviewAlt), key.Matches(msg, km.Review) && !typingNow:
-		return nil, checklistIntent{}
-	case w.sidebar && key.Matches(msg, km.Back):
-		// Leaving saves what is pending; the session finishes the save on any screen.
-		var cmd tea.Cmd
-		if b := w.current(); b != nil {
-			cmd = w.noteChange(b)
+		return w.leave(), checklistIntent{}
+	case w.sidebar && key.Matches(msg, km.Home):
+		if w.readOnly() {
+			return nil, quitIntent{} // a reviewer's wizard is the top
 		}
-		return tea.Batch(cmd, w.session.flush()), backIntent{}
+		return w.leave(), backIntent{}
 	}
 	return w.editKey(msg), nil
+}
+
+// leave hands the session what is being typed and starts saving it: the partner is
+// leaving the wizard, and the save goes on whichever screen shows.
+func (w *wizard) leave() tea.Cmd {
+	if w.readOnly() {
+		return nil
+	}
+	w.commit()
+	if len(w.pending) == 0 {
+		return nil
+	}
+	return w.session.flush()
 }
 
 // editKey handles a key that stays in the wizard.
 func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 	km := w.ui.keys
-	w.notice = ""
+	w.notice, w.lastSection = "", false
 	if w.pasteCut && msg.Paste {
 		w.pasteCut = false
 		w.notice = fmt.Sprintf("A very long paste was cut at %d KB; no answer takes more than %d characters.",
@@ -106,7 +120,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	if capturing {
 		cmd := wd.Update(msg)
-		return tea.Batch(cmd, w.noteChange(w.current()))
+		return tea.Batch(cmd, w.noteChange(w.current()), w.takeNotice(wd))
 	}
 	if w.sidebar {
 		return w.sidebarKey(msg)
@@ -131,22 +145,18 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, km.Up):
 			return w.prev()
 		}
-		return w.readOnlyKey(msg)
+		if msg.Type == tea.KeyRunes && !msg.Paste {
+			w.notice = fmt.Sprintf("%s does nothing here: this copy is read-only. ↓/↑ move, p previews, r reviews, ? lists every key.", string(msg.Runes))
+		}
+		return nil
 	}
 	if wd == nil {
 		return nil
 	}
-	if b := w.current(); !typing && b.q.Kind == questionnaire.KindYesNo {
-		// y and n answer a yes/no question at once.
-		switch msg.String() {
-		case "y", "Y":
-			b.load(questionnaire.Bool(true))
-			b.choice.Focus()
-			return w.noteChange(b)
-		case "n", "N":
-			b.load(questionnaire.Bool(false))
-			b.choice.Focus()
-			return w.noteChange(b)
+	b := w.current()
+	if !typing {
+		if cmd, ok := w.answerLetter(b, msg); ok {
+			return cmd
 		}
 	}
 	if l, isList := wd.(*listEditor); isList && msg.Type == tea.KeyEnter && l.finishing() {
@@ -159,7 +169,15 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		// next answer's first letters would land in this field. Move on here and now.
 		return tea.Batch(w.noteChange(w.current()), w.next())
 	}
-	b := w.current()
+	if wd == widget(b.minW) || wd == widget(b.maxW) {
+		var ok bool
+		if msg, ok = w.onlyDigits(msg); !ok {
+			return nil
+		}
+	}
+	if w.doesNothing(b, wd, msg) {
+		return nil
+	}
 	before := utf8.RuneCountInString(b.str)
 	cmd := wd.Update(msg)
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && wd.Typing() && b.choice == wd {
@@ -167,9 +185,24 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 			w.notice = fmt.Sprintf("The pasted text was cut: this answer takes at most %d characters.", limit)
 		}
 	}
-	return tea.Batch(cmd, w.noteChange(b))
+	return tea.Batch(cmd, w.noteChange(b), w.takeNotice(wd))
 }
 
+// noticer is a widget with a sentence for the status line (an item removed, a limit hit).
+type noticer interface{ takeNotice() string }
+
+// takeNotice shows a widget's sentence in the status line, if it has one.
+func (w *wizard) takeNotice(wd widget) tea.Cmd {
+	if n, ok := wd.(noticer); ok {
+		if s := n.takeNotice(); s != "" {
+			w.notice = s
+		}
+	}
+	return nil
+}
+
+// sidebarKey handles a key in the section list: ↑/↓ choose, enter opens, esc goes back
+// to the question (q, handled above, goes home).
 func (w *wizard) sidebarKey(msg tea.KeyMsg) tea.Cmd {
 	km := w.ui.keys
 	switch {
@@ -190,6 +223,15 @@ func (w *wizard) sidebarKey(msg tea.KeyMsg) tea.Cmd {
 	case msg.Type == tea.KeyEnter, msg.Type == tea.KeyRight, msg.Type == tea.KeyTab:
 		w.openSection(w.sideCursor, 0)
 		return w.afterMove()
+	case msg.Type == tea.KeyEsc:
+		w.sidebar = false
+		return w.currentFocusCmd()
+	case msg.Type == tea.KeyRunes && !msg.Paste:
+		leave := "q goes back to your apps"
+		if w.readOnly() {
+			leave = "q quits"
+		}
+		w.notice = fmt.Sprintf("%s does nothing in the section list: ↑/↓ choose, enter opens, esc goes back to the question, %s.", string(msg.Runes), leave)
 	}
 	return nil
 }

@@ -4,14 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/pstab/pstab/questionnaire"
 )
-
-const sidebarWidth = 32
 
 // SetSize gives the wizard its area (the root's body, between header and footer).
 func (w *wizard) SetSize(width, height int) tea.Cmd {
@@ -39,24 +36,6 @@ func (w *wizard) fieldWidth() int {
 	return max(20, min(fw, 100))
 }
 
-// helpLines fits the focused question's help in the panel: as many lines as it needs, up
-// to a third of the screen (at least 3), with "…" where it had to be cut.
-func (w *wizard) helpLines(help string) string {
-	lines := strings.Split(help, "\n")
-	room := max(3, w.height/3)
-	if len(lines) > room {
-		lines = lines[:room]
-		last := strings.TrimRight(lines[room-1], " ")
-		lines[room-1] = truncate(last, max(2, lipgloss.Width(last)-1)) + "…"
-	}
-	// Keep the panel at least three lines tall, so the questions above do not jump as the
-	// help changes length.
-	for len(lines) < 3 {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
 // Status is the session's save status for the header; without the section list (a
 // narrow terminal) it also carries the overall progress.
 func (w *wizard) Status() string { return w.session.status(!w.showSidebar()) }
@@ -64,13 +43,17 @@ func (w *wizard) Status() string { return w.session.status(!w.showSidebar()) }
 // Crumbs names the wizard in the header: the app, then the questionnaire.
 func (w *wizard) Crumbs() []string { return []string{w.title, w.cat.Title} }
 
-// View renders the wizard's body.
+// View renders the wizard's body: the questions, beside the section list when it fits;
+// where it does not, the section list opened with esc takes the questions' place.
 func (w *wizard) View() string {
-	main := w.mainView()
 	if !w.showSidebar() {
-		return main
+		if w.sidebar {
+			return w.sectionsOverlay()
+		}
+		return w.mainView()
 	}
-	if text := fitLines(w.sidebarView(), w.height); text != w.sideText {
+	main := w.mainView()
+	if text := fitLines(w.sidebarView(sidebarWidth), w.height); text != w.sideText {
 		w.sideText, w.sideOut = text, w.ui.styles.Sidebar.Height(w.height).Render(text)
 	}
 	return sideBySide(w.sideOut, main)
@@ -103,89 +86,92 @@ func sideBySide(side, main string) string {
 	return b.String()
 }
 
-func (w *wizard) sidebarView() string {
-	st := w.ui.styles
-	var b strings.Builder
-	pct := w.progress.Percent()
-	b.WriteString(st.Bold.Render(truncate(w.cat.Title, sidebarWidth)) + "\n")
-	b.WriteString(bar(st, pct, sidebarWidth-6) + fmt.Sprintf(" %3d%%", pct) + "\n\n")
-	for i, sp := range w.progress.Sections {
-		s := sp.Section
-		icon, style := "○", st.Muted
-		switch sp.State() {
-		case "done":
-			icon, style = "✓", st.OK
-		case "in progress":
-			icon, style = "◐", st.Warn
-		case "skipped":
-			icon, style = "–", st.Faint
-		}
-		count := fmt.Sprintf("%d/%d", sp.Answered, sp.Total)
-		if !sp.Shown {
-			count = "skipped"
-		}
-		if mark, markStyle, prefix := w.sidebarMarks(s); sp.Shown {
-			if mark != "" {
-				icon, style = mark, markStyle
-			}
-			count = prefix + count
-		}
-		name := truncate(s.Title, sidebarWidth-4-len(count)-1)
-		line := fmt.Sprintf("%s %-*s %s", icon, sidebarWidth-4-len(count), name, count)
-		switch {
-		case w.sidebar && i == w.sideCursor:
-			b.WriteString(st.Selected.Render("›"+line) + "\n")
-		case i == w.section:
-			b.WriteString(st.Bold.Render(" "+line) + "\n")
-		default:
-			b.WriteString(style.Render(" "+line) + "\n")
-		}
-	}
-	return b.String()
-}
-
+// mainView renders the section's title and intro, its questions, the focused question's
+// help and the status line. The focused question comes first: when the window is too
+// small for everything, the help gives way first (down to none), then the intro.
 func (w *wizard) mainView() string {
 	st := w.ui.styles
 	s := w.cat.Sections[w.section]
 	width := w.fieldWidth()
 
-	var head strings.Builder
-	head.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title)))
 	sp := w.progress.Sections[w.section]
-	head.WriteString(st.Faint.Render(truncate(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total)+w.sectionReview(s),
-		max(10, width-lipgloss.Width(head.String())))))
-	head.WriteString("\n")
+	title := st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title)) +
+		st.Faint.Render(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total))
+	var intro []string
 	if s.Intro != "" {
-		head.WriteString(st.Muted.Render(wrapText(s.Intro, width)) + "\n")
+		intro = strings.Split(st.Muted.Render(wrapText(s.Intro, width)), "\n")
 	}
-	header := head.String()
+	lines, start, end, cursor := w.fieldLines(width)
+	status := w.statusView(width)
+	statusLines := 0
+	if status != "" {
+		statusLines = lipgloss.Height(status)
+	}
+	help := w.helpText(width)
 
-	bottom := w.bottomView(width)
-	// header ends with a newline, which lipgloss.Height would count as one more line.
-	bodyHeight := max(3, w.height-strings.Count(header, "\n")-lipgloss.Height(bottom))
-	return header + w.fieldsView(width, bodyHeight) + "\n" + bottom
+	// The questions need the focused one whole, plus a line for "↑ more above" and one for
+	// "↓ more below"; a question taller than the whole room keeps its cursor in view.
+	room := w.height - 1 - statusLines // 1: the section's title
+	need := min(end-start+2, room)
+	if len(w.blocks) == 0 {
+		need = 1
+	}
+	// The help panel keeps at least three lines, so that the questions above do not jump
+	// as the help changes length, and takes up to a third of the screen.
+	helpRoom := min(max(len(help), 3), max(3, w.height/3))
+	introRoom := len(intro)
+	if fields := room - introRoom - panelLines(helpRoom); fields < need {
+		helpRoom = max(0, helpRoom-(need-fields))
+	}
+	if fields := room - introRoom - panelLines(helpRoom); fields < need {
+		introRoom = max(0, introRoom-(need-fields))
+	}
+
+	var b strings.Builder
+	b.WriteString(title + "\n")
+	for _, l := range intro[:introRoom] {
+		b.WriteString(l + "\n")
+	}
+	fieldsHeight := max(1, room-introRoom-panelLines(helpRoom))
+	b.WriteString(w.window(lines, start, end, cursor, fieldsHeight))
+	if helpRoom > 0 {
+		b.WriteString("\n" + st.HelpPanel.Width(width).Render(w.helpLines(help, helpRoom)))
+	}
+	if status != "" {
+		b.WriteString("\n" + status)
+	}
+	return b.String()
 }
 
-// fieldsView renders the section's questions, scrolled so the focused one is in view.
-func (w *wizard) fieldsView(width, height int) string {
-	var lines []string
-	start, end := 0, 0
+// panelLines is the height of the help panel showing n lines of help: its top border and
+// the lines, or nothing at all.
+func panelLines(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return n + 1
+}
+
+// fieldLines renders the section's questions as lines, and says where the focused one
+// starts and ends and which line its cursor is on.
+func (w *wizard) fieldLines(width int) (lines []string, start, end, cursor int) {
 	for i, b := range w.blocks {
+		focused := i == w.focus
 		var v string
 		if w.readOnly() {
-			v = w.readOnlyBlock(b, i == w.focus, width)
+			v = w.readOnlyBlock(b, focused, width)
 		} else {
-			v = b.view(i == w.focus && !w.sidebar)
-			if from := w.scan.sourceLine(b.q.ID); from != "" {
-				v += "\n" + w.ui.styles.Faint.Render(indent(wrapText(from, width-4), "  "))
+			v = b.view(focused && !w.sidebar)
+		}
+		if focused {
+			start = len(lines)
+			cursor = start
+			if !w.readOnly() && !w.sidebar {
+				cursor += b.cursorLine(w.sub)
 			}
 		}
-		v += w.blockMarks(b, width)
-		if i == w.focus {
-			start = len(lines)
-		}
 		lines = append(lines, strings.Split(v, "\n")...)
-		if i == w.focus {
+		if focused {
 			end = len(lines)
 		}
 		if i < len(w.blocks)-1 {
@@ -195,24 +181,55 @@ func (w *wizard) fieldsView(width, height int) string {
 	if len(w.blocks) == 0 {
 		lines = []string{w.ui.styles.Faint.Render("No questions are shown in this section for your answers so far.")}
 	}
-	// Keep the focused question in view, its top first.
-	if start < w.scroll {
-		w.scroll = start
+	return lines, start, end, min(cursor, max(start, end-1))
+}
+
+// window shows height lines of the questions, scrolled so that the focused one is in
+// view whole; when it is taller than the window, its top stays in view as long as the
+// line with its cursor (the line being typed, the option picked) does, and the cursor line
+// always does. "↑ more above" and "↓ more below" take the first and last lines when there
+// is more; the window never puts them over the focused question.
+func (w *wizard) window(lines []string, start, end, cursor, height int) string {
+	n := len(lines)
+	clamp := func(sc int) int { return max(0, min(sc, max(0, n-height))) }
+	top := func(sc int) int {
+		if sc > 0 {
+			return sc + 1
+		}
+		return sc
 	}
-	if end > w.scroll+height {
-		w.scroll = min(start, end-height)
+	bottom := func(sc int) int {
+		if sc+height < n {
+			return sc + height - 2
+		}
+		return sc + height - 1
 	}
-	w.scroll = max(0, min(w.scroll, max(0, len(lines)-height)))
-	if w.scroll > 0 && w.scroll == start {
-		// "↑ more above" takes the first line: show the line before, not the question's title.
-		w.scroll--
+	first, last := start, max(start, end-1)
+	if end-start > height-2 {
+		// Taller than the window with both markers: the cursor decides.
+		first, last = max(start, cursor-(height-3)), cursor
 	}
-	visible := lines[w.scroll:min(len(lines), w.scroll+height)]
+	sc := clamp(w.scroll)
+	for range 4 {
+		switch {
+		case first < top(sc):
+			// The marker then covers the line before the question (the blank between two).
+			sc = clamp(max(0, first-1))
+		case last > bottom(sc):
+			sc = clamp(sc + last - bottom(sc))
+		}
+	}
+	w.scroll = sc
+	visible := lines[sc:min(n, sc+height)]
 	out := fitLines(strings.Join(visible, "\n"), height)
-	if w.scroll > 0 {
-		out = w.ui.styles.Faint.Render("  ↑ more above") + out[strings.IndexByte(out, '\n'):]
+	if sc > 0 {
+		if i := strings.IndexByte(out, '\n'); i >= 0 {
+			out = w.ui.styles.Faint.Render("  ↑ more above") + out[i:]
+		} else {
+			out = w.ui.styles.Faint.Render("  ↑ more above")
+		}
 	}
-	if w.scroll+height < len(lines) {
+	if sc+height < n {
 		if i := strings.LastIndexByte(out, '\n'); i >= 0 {
 			out = out[:i+1] + w.ui.styles.Faint.Render("  ↓ more below")
 		}
@@ -240,6 +257,9 @@ func (w *wizard) readOnlyBlock(b *block, focused bool, width int) string {
 	answer := st.Faint.Render(questionnaire.NotProvided)
 	if ok {
 		answer = st.Text.Render(wrapText(displayAnswer(b.q, v), width-4))
+		if why := b.q.FirstProblem(v); why != "" {
+			answer += "\n" + st.Bad.Render(wrapText("✗ "+why, width-4))
+		}
 	}
 	return out + "\n" + indent(answer, "    ")
 }
@@ -275,120 +295,4 @@ func displayAnswer(q *questionnaire.Question, v questionnaire.Value) string {
 
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// bottomView is the help of the focused question (always shown), then one status line:
-// a dialog, a loud error, or a quiet notice.
-func (w *wizard) bottomView(width int) string {
-	st := w.ui.styles
-	var help string
-	if b := w.current(); b != nil && !w.sidebar {
-		text := b.q.Help
-		if b.orig.IsRich() && !w.readOnly() {
-			// Said first, so that a long help text cannot push it out of the panel.
-			text = "This answer came from the Marketplace as formatted text, shown as its words, and is sent back unchanged while you leave it; " +
-				"if you edit it, pstab sends your plain text in its place, without the formatting. " + text
-		}
-		if b.q.Local() && !b.q.FromListing() && w.cat.Level == "app" {
-			text += " (Not sent by the API: enter it in the web form too; pstab's answer sheet lists it.)"
-		}
-		if b.q.Kind == questionnaire.KindLongText && !w.readOnly() {
-			text += " Press alt+enter or ctrl+j for a new line."
-		}
-		help = wrapText(text, width)
-	} else if w.sidebar {
-		help = wrapText("Choose a section with ↑/↓ and press enter to open it. Sections marked – are skipped by your answers so far.", width)
-	}
-	panel := st.HelpPanel.Width(width).Render(w.helpLines(help)) + w.threadPanel(width)
-
-	var status string
-	switch {
-	case w.talk.open:
-		status = w.talkView(width)
-	case w.askSavePoint:
-		status = st.Accent.Render("Save point message: ") + w.pointInput.View()
-		hint := st.Faint.Render("enter save · esc cancel")
-		if lipgloss.Width(status)+2+lipgloss.Width(hint) <= width {
-			status += "  " + hint
-		} else {
-			status += "\n" + hint
-		}
-	case w.askDiscard:
-		status = st.Warn.Render(wrapText(fmt.Sprintf("Discard every change since save point %d? y/N", w.revision), width))
-		if w.revision == 0 {
-			status = st.Warn.Render(wrapText("There is no save point yet: discarding empties the draft. Discard? y/N", width))
-		}
-	case w.conflict != nil:
-		status = st.Banner.Render(wrapText(fmt.Sprintf("Another pstab changed this draft at %s. Press ctrl+r to reload it; your unsaved answers stay on screen and are saved on top.",
-			w.conflict.ChangedAt.Local().Format("15:04:05")), width-3))
-	case w.saveErr != nil:
-		status = st.Banner.Render(wrapText("Not saved: "+questionnaire.Sentence(w.saveErr.Error())+" Your answers stay on screen.", width-3))
-	case w.reviewBanner(width) != "":
-		status = w.reviewBanner(width)
-	case w.notice != "":
-		status = st.Info.Render(wrapText(w.notice, width))
-	}
-	return panel + "\n" + status
-}
-
-// Help returns the keys for the footer.
-func (w *wizard) Help() helpKeys {
-	km := w.ui.keys
-	if w.talk.open {
-		return w.talkHelp()
-	}
-	if w.askSavePoint || w.askDiscard {
-		return helpKeys{}
-	}
-	if w.sidebar {
-		short := []key.Binding{km.Up, km.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open section")), km.Preview, km.Review, km.Back}
-		return helpKeys{short: short, full: [][]key.Binding{short}}
-	}
-	preview, review := km.Preview, km.Review
-	if w.Typing() {
-		preview, review = km.PreviewAlt, km.ReviewAlt
-	}
-	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}
-	if w.readOnly() {
-		if !w.session.canComment() {
-			short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
-			return helpKeys{short: short, full: [][]key.Binding{nav, {preview, review, km.Quit}}}
-		}
-		checklist := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "checklist"))
-		talk := []key.Binding{km.Comment, km.General, km.Approve, km.RequestChanges}
-		short := append([]key.Binding{}, talk...)
-		if rs := w.session.review; rs != nil && rs.since != nil {
-			short = append(short, km.NextChanged)
-			talk = append(talk, km.NextChanged)
-		}
-		short = append(short, checklist, preview)
-		talk = append(talk, km.NextOpen)
-		return helpKeys{short: short, full: [][]key.Binding{nav, talk, {km.Down, km.Up, preview, checklist, km.Quit}}}
-	}
-	if wd := w.currentWidget(); wd != nil && wd.Capturing() {
-		keys := append(wd.Keys(), km.Quit)
-		return helpKeys{short: keys, full: [][]key.Binding{keys}}
-	}
-	var fieldKeys []key.Binding
-	if wd := w.currentWidget(); wd != nil {
-		for _, k := range wd.Keys() {
-			if k.Enabled() && k.Help().Key != "shift+tab" && k.Help().Key != "enter" {
-				fieldKeys = append(fieldKeys, k)
-			}
-		}
-	}
-	comment, general := km.Comment, km.General
-	if w.Typing() {
-		comment, general = km.CommentAlt, km.GeneralAlt
-	}
-	short := append([]key.Binding{km.NextField}, fieldKeys...)
-	short = append(short, km.NextSection, km.Sections, preview, review, km.SavePoint)
-	if b := w.current(); b != nil {
-		if _, ok := w.session.thread(b.q.ID); ok {
-			short = append(short, comment)
-		}
-	}
-	full := [][]key.Binding{nav, fieldKeys, {preview, review, km.SavePoint, km.Discard, km.Reload, km.Quit},
-		{comment, general, km.NextOpen}}
-	return helpKeys{short: short, full: full}
 }

@@ -65,6 +65,24 @@ func (r *Renderer) Render(md string, width int) (string, error) {
 	if width < 20 {
 		width = 20
 	}
+	out, err := r.render(md, width)
+	// lipgloss's table (v1.1) decides to widen rather than wrap a table whose cells fit
+	// the width but whose cells and column borders do not, and then cuts the table's
+	// right edge: "Ireland" became "Irela". That happens only within a few columns of the
+	// table's natural width; a table rendered narrower by its number of columns and one
+	// more is wrapped properly, so render again that much narrower.
+	for try := 0; err == nil && try < 3; try++ {
+		cols := cutTableColumns(out)
+		if cols == 0 || width-cols-1 < 20 {
+			break
+		}
+		width -= cols + 1
+		out, err = r.render(md, width)
+	}
+	return out, err
+}
+
+func (r *Renderer) render(md string, width int) (string, error) {
 	wr, err := r.forWidth(width)
 	if err != nil {
 		return "", err
@@ -76,6 +94,31 @@ func (r *Renderer) Render(md string, width int) (string, error) {
 		return "", fmt.Errorf("render preview: %w", err)
 	}
 	return termsafe.Filter(trimBlankLines(out)), nil
+}
+
+// cutTableColumns reports the number of columns of a table whose right edge was cut, or
+// 0. Every row of a table lipgloss drew whole ends with its last cell's margin, a space;
+// a cut row ends in the cell's text.
+func cutTableColumns(out string) int {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		sep := strings.TrimSpace(termsafe.Strip(l))
+		if sep == "" || strings.Trim(sep, "─┼-|") != "" || !strings.ContainsAny(sep, "┼|") {
+			continue
+		}
+		// A separator line under a header row: the rows follow it.
+		cols := strings.Count(sep, "┼") + strings.Count(sep, "|") + 1
+		for _, row := range lines[i+1:] {
+			text := termsafe.Strip(row)
+			if !strings.Contains(text, "│") && !strings.Contains(text, " | ") {
+				break
+			}
+			if !strings.HasSuffix(text, " ") {
+				return cols
+			}
+		}
+	}
+	return 0
 }
 
 func (r *Renderer) forWidth(width int) (*widthRenderer, error) {
