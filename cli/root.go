@@ -43,6 +43,7 @@ type globalFlags struct {
 	ssaCatalogue string
 	debug        bool
 	accessible   bool
+	from         string // --from, with --accessible
 }
 
 // Exit codes, as documented in the README.
@@ -131,11 +132,11 @@ Run pstab with no command to open the interactive wizard.`,
 		Version:       a.version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runTUI(cmd)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runTUI(cmd, args)
 		},
 	}
+	a.accessibleArgs(root) // pstab --accessible [KEY] [--from QUESTION]
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)

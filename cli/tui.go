@@ -16,9 +16,9 @@ import (
 )
 
 // runTUI opens the wizard on the drafts file: what `pstab` with no command does.
-func (a *App) runTUI(cmd *cobra.Command) error {
+func (a *App) runTUI(cmd *cobra.Command, args []string) error {
 	if a.accessible() {
-		return a.runAccessible(cmd)
+		return a.runAccessible(cmd, args)
 	}
 	if !a.InIsTerminal {
 		return usageErr("the wizard needs a terminal; pipe answers with pstab --accessible, or use pstab set (see pstab --help)")

@@ -448,15 +448,22 @@ func (e *entityEditor) formView() string {
 		}
 		b.WriteString("  " + style.Render(mark+fmt.Sprintf("%-*s", labelW, f.Label)) + bad + e.form[i].View() + "\n")
 	}
+	bad := func(msg string) { b.WriteString(st.Bad.Render(indent(wrapText("✗ "+msg, e.width-6), "    ")) + "\n") }
 	f := e.q.Fields[e.formFocus]
 	if msg := e.formErr[f.Key]; msg != "" {
-		b.WriteString(st.Bad.Render(indent(wrapText("✗ "+msg, e.width-6), "    ")) + "\n")
+		bad(msg)
 	} else {
 		help := f.Help
 		if f.Required {
 			help += " Required."
 		}
 		b.WriteString(st.Faint.Render(indent(wrapText(help, e.width-6), "    ")) + "\n")
+	}
+	// The problems of the fields already left stay said, under the focused field's.
+	for i, other := range e.q.Fields {
+		if msg := e.formErr[other.Key]; i != e.formFocus && msg != "" {
+			bad(msg)
+		}
 	}
 	return b.String()
 }

@@ -412,7 +412,7 @@ func (b *block) view(focused bool) string {
 	}
 	// A focused set of records says the problem of the record under its cursor itself.
 	if b.problem != "" && !(focused && b.entities != nil) {
-		out += "\n" + b.ui.styles.Bad.Render(wrapText("  ✗ "+b.problem, b.width))
+		out += "\n" + b.ui.styles.Bad.Render(indent(wrapText("✗ "+b.problem, b.width-2), "  "))
 	}
 	return out
 }

@@ -74,7 +74,7 @@ type KeyMap struct {
 // DefaultKeyMap returns pstab's key bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		QuitSave: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "save and quit")),
 		Help:     key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "keys")),
 		HelpAlt:  key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "keys")),

@@ -45,6 +45,19 @@ type reply struct {
 	act  action
 	v    questionnaire.Value
 	quit bool // stop once v is saved (quit or the end of the input ended a list)
+
+	line  int    // the number of the (first) line of the reply
+	text  string // that line, as typed
+	why   string // for actRefused: the sentence that said why
+	items []int  // for a list: the line of each item, so that a problem names its line
+}
+
+// lineOf returns the line a problem of the reply is on: its item's, or the reply's.
+func (r reply) lineOf(p questionnaire.Problem) int {
+	if p.Item >= 0 && p.Item < len(r.items) {
+		return r.items[p.Item]
+	}
+	return r.line
 }
 
 func commandReply(c command) reply {
@@ -86,6 +99,10 @@ func (s *session) ask(q *questionnaire.Question) (move, error) {
 				return moveNext, nil
 			}
 			return moveNext, s.save(q, questionnaire.Value{})
+		case actRefused:
+			if s.cfg.Script {
+				return 0, s.refused(q, r.line, r.text, r.why)
+			}
 		case actAnswer:
 			problems := q.Check(r.v)
 			if len(problems) == 0 {
@@ -99,6 +116,10 @@ func (s *session) ask(q *questionnaire.Question) (move, error) {
 			}
 			for _, p := range problems {
 				s.out.say(p.Message)
+			}
+			if s.cfg.Script {
+				line := r.lineOf(problems[0])
+				return 0, s.refused(q, line, s.textOf(r, line), problems[0].Message)
 			}
 			if r.quit {
 				s.out.say("That answer was not saved.")
@@ -166,14 +187,34 @@ func (s *session) read(q *questionnaire.Question) (reply, error) {
 	v, msg := parseLine(q, text)
 	if msg != "" {
 		s.out.say(msg)
-		return reply{act: actRefused}, nil
+		return reply{act: actRefused, line: s.in.n, text: raw, why: msg}, nil
 	}
-	return reply{act: actAnswer, v: v}, nil
+	return reply{act: actAnswer, v: v, line: s.in.n, text: raw}, nil
 }
 
-// readLines reads a list (one item per line) or a long text (several lines), up to an
-// empty line. Quit or the end of the input ends it too, and the lines typed are saved;
-// back, skip and clear drop them.
+// textOf returns the text of a reply's line, for a refusal that names it.
+func (s *session) textOf(r reply, line int) string {
+	if t, ok := s.typed[line]; ok {
+		return t
+	}
+	return r.text
+}
+
+// endOfLines is the line that ends a list or a long text: a full stop alone. A list also
+// ends at an empty line; a long text keeps its empty lines, between paragraphs.
+const endOfLines = "."
+
+// unfinished ends a Script run whose input stopped inside a multi-line answer: the answer
+// was not ended, so it is not saved.
+func (s *session) unfinished(q *questionnaire.Question, first int) error {
+	return failure("the input ended inside the answer to %s that began at line %d, before the line with only a full stop (.) that ends it; that answer was not saved, the answers before it are", q.ID, first)
+}
+
+// readLines reads a list (one item per line) or a long text (several lines), up to a
+// line with only a full stop, which the prompt states; a list also ends at an empty line.
+// A first empty line keeps the current answer. Quit or the end of the input ends it too,
+// and the lines typed are saved; in a Script run the end of the input inside an answer
+// ends the run instead, the answer not saved. Back, skip and clear drop the lines.
 func (s *session) readLines(q *questionnaire.Question) (reply, error) {
 	multi := q.Kind == questionnaire.KindLongText
 	prompt := func(n int) string {
@@ -186,14 +227,17 @@ func (s *session) readLines(q *questionnaire.Question) (reply, error) {
 		return "Next line:"
 	}
 	var lines []string
+	var numbers []int
 	for {
 		raw, c, err := s.line(q, prompt(len(lines)+1))
 		if err != nil {
 			return reply{}, err
 		}
 		switch {
+		case c == cmdQuit && len(lines) > 0 && s.cfg.Script && s.in.eof:
+			return reply{}, s.unfinished(q, numbers[0])
 		case c == cmdQuit && len(lines) > 0:
-			return reply{act: actAnswer, v: linesValue(q, lines), quit: true}, nil
+			return reply{act: actAnswer, v: linesValue(q, lines), quit: true, line: numbers[0], items: numbers}, nil
 		case c != cmdNone:
 			if len(lines) > 0 && c != cmdClear {
 				s.out.say("The lines you typed were not saved.")
@@ -201,15 +245,17 @@ func (s *session) readLines(q *questionnaire.Question) (reply, error) {
 			return commandReply(c), nil
 		}
 		text := questionnaire.CleanText(raw, multi)
-		if strings.TrimSpace(text) == "" {
+		if strings.TrimSpace(text) == endOfLines || strings.TrimSpace(text) == "" && (!multi || len(lines) == 0) {
 			break
 		}
+		s.typed[s.in.n] = raw
 		lines = append(lines, text)
+		numbers = append(numbers, s.in.n)
 	}
 	if len(lines) == 0 {
 		return reply{act: actKeep}, nil
 	}
-	return reply{act: actAnswer, v: linesValue(q, lines)}, nil
+	return reply{act: actAnswer, v: linesValue(q, lines), line: numbers[0], items: numbers}, nil
 }
 
 func linesValue(q *questionnaire.Question, lines []string) questionnaire.Value {

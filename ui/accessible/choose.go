@@ -154,6 +154,30 @@ func (s *session) choose() (*draft, error) {
 	return nil, errNoChoice
 }
 
+// openKey opens the draft a key names (Config.Key): an app, or the Security
+// Self-Assessment. An app that does not exist yet is created when the partner types at a
+// terminal, after its name is asked; a Script run ends with exit 2 instead, since its
+// lines were written for questions.
+func (s *session) openKey(key string) (*draft, error) {
+	if s.cfg.Catalogues.SelfAssessment != nil && (key == store.PartnerKey || strings.EqualFold(key, "partner")) {
+		return s.openSSA()
+	}
+	if err := store.ValidateAppKey(key); err != nil {
+		return nil, usage("%s is not an app key: %s", quote(key), questionnaire.LowerFirst(err.Error()))
+	}
+	app, err := s.cfg.Drafts.App(s.ctx, key)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && s.cfg.Script:
+		return nil, usage("there is no app %s in the drafts file; create it with pstab new %s --name NAME, or list the apps with pstab apps", key, key)
+	case errors.Is(err, store.ErrNotFound):
+		s.out.say(fmt.Sprintf("There is no app %s yet, so it is created now. Type quit to stop.", key))
+		return s.create(key)
+	case err != nil:
+		return nil, failure("the app %s could not be read: %s", key, storeProblem(err))
+	}
+	return s.openApp(app)
+}
+
 // answeredPhrase says how far a draft is answered, as a clause.
 func answeredPhrase(answered, total int) string {
 	if answered == 0 {

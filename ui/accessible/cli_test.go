@@ -30,18 +30,22 @@ func app(t *testing.T, db string, in io.Reader, env map[string]string) (*cli.App
 	return a, &out, &errOut
 }
 
-// pstab --accessible and ACCESSIBLE=1 both run the prompter on piped input, and the
+// pstab --accessible KEY and ACCESSIBLE=1 both run the prompter on piped input, and the
 // answers land in the same drafts file the other commands read.
 func TestCLIRunsThePrompter(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "pstab.db")
 	ctx := context.Background()
 
-	a, out, errOut := app(t, db, strings.NewReader("com.example.app\nExample\nyes\n"), nil)
-	if code := a.Run(ctx, []string{"--accessible"}); code != 0 {
+	a, out, errOut := app(t, db, nil, nil)
+	if code := a.Run(ctx, []string{"new", "com.example.app", "--name", "Example"}); code != 0 {
+		t.Fatalf("pstab new: exit %d\n%s", code, errOut)
+	}
+	a, out, errOut = app(t, db, strings.NewReader("yes\n"), nil)
+	if code := a.Run(ctx, []string{"--accessible", "com.example.app"}); code != 0 {
 		t.Fatalf("pstab --accessible: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"Created Example (com.example.app).", "Answer: yes\nSaved. 1 more question now applies.", "Stopped."} {
+	for _, want := range []string{"Privacy & Security for Example (com.example.app)", "Answer: yes\nSaved. 1 more question now applies.", "Stopped."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("pstab --accessible output lacks %q:\n%s", want, out)
 		}
@@ -51,9 +55,9 @@ func TestCLIRunsThePrompter(t *testing.T) {
 	}
 
 	// The end of the input stopped it at the follow-up; the next session starts there.
-	a, out, errOut = app(t, db, strings.NewReader("1\n\nno\nquit\n"), map[string]string{"ACCESSIBLE": "1"})
-	if code := a.Run(ctx, nil); code != 0 {
-		t.Fatalf("ACCESSIBLE=1 pstab: exit %d\n%s\n%s", code, out, errOut)
+	a, out, errOut = app(t, db, strings.NewReader("\nno\nquit\n"), map[string]string{"ACCESSIBLE": "1"})
+	if code := a.Run(ctx, []string{"com.example.app"}); code != 0 {
+		t.Fatalf("ACCESSIBLE=1 pstab com.example.app: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if !strings.Contains(out.String(), "Starting where you left off.") ||
 		!strings.Contains(out.String(), "Item 1: \nLeft unanswered.") ||
@@ -61,10 +65,15 @@ func TestCLIRunsThePrompter(t *testing.T) {
 		t.Errorf("ACCESSIBLE=1 pstab did not resume at the follow-up:\n%s", out)
 	}
 
-	// Without either, a pipe is refused rather than drawn on.
+	// Without either, a pipe is refused rather than drawn on; an argument without
+	// --accessible is an unknown command.
 	a, _, errOut = app(t, db, strings.NewReader("1\n"), nil)
 	if code := a.Run(ctx, nil); code != 2 || !strings.Contains(errOut.String(), "--accessible") {
 		t.Errorf("pstab on a pipe: exit %d, %s", code, errOut)
+	}
+	a, _, errOut = app(t, db, nil, nil)
+	if code := a.Run(ctx, []string{"com.example.app"}); code != 2 || !strings.Contains(errOut.String(), "nknown command") {
+		t.Errorf("pstab KEY: exit %d, %s", code, errOut)
 	}
 
 	a, out, errOut = app(t, db, nil, nil)
@@ -80,18 +89,22 @@ func TestCLICancelExits130(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pstab.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	in := &cancelling{lines: []string{"com.example.app", "Example", "yes"}, cancel: cancel, done: make(chan struct{})}
+	a, out, errOut := app(t, db, nil, nil)
+	if code := a.Run(ctx, []string{"new", "com.example.app", "--name", "Example"}); code != 0 {
+		t.Fatalf("pstab new: exit %d\n%s", code, errOut)
+	}
+	in := &cancelling{lines: []string{"yes"}, cancel: cancel, done: make(chan struct{})}
 	t.Cleanup(func() { close(in.done) })
-	a, out, errOut := app(t, db, in, nil)
-	if code := a.Run(ctx, []string{"--accessible"}); code != 130 {
+	a, out, errOut = app(t, db, in, nil)
+	if code := a.Run(ctx, []string{"--accessible", "com.example.app"}); code != 130 {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, out, errOut)
 	}
 	if !strings.HasSuffix(out.String(), "Interrupted. Every answer you gave is saved.\n") {
 		t.Errorf("output ends:\n%s", out)
 	}
 
-	a, out, errOut = app(t, db, strings.NewReader("1\nquit\n"), nil)
-	if code := a.Run(context.Background(), []string{"--accessible"}); code != 0 {
+	a, out, errOut = app(t, db, strings.NewReader("quit\n"), nil)
+	if code := a.Run(context.Background(), []string{"--accessible", "com.example.app"}); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	if !strings.Contains(out.String(), "Starting where you left off.") || !strings.Contains(out.String(), "Item 1: quit") {

@@ -127,12 +127,15 @@ func TestKindsOfAnswer(t *testing.T) {
 	if v, _ := e.load().Answers.Get("permissions-justification"); v.Text != "We read issues." {
 		t.Errorf("permissions-justification = %q", v.Text)
 	}
+	// A long text keeps its empty lines (paragraphs) and ends at a full stop alone, as its
+	// instructions say.
 	e.resumeAt("security", "permissions-justification")
-	out, _, _ = e.run(lines("1", "First line.", "Second line.", "", "quit"))
-	if !strings.Contains(out, "Current answer: We read issues. Press enter to keep it, or type new text to replace it.\nAnswer: First line.\nNext line: Second line.\nNext line: \nSaved.") {
+	out, _, _ = e.run(lines("1", "First line.", "", "Second paragraph.", ".", "quit"))
+	if !strings.Contains(out, "end it with a line holding only a full stop (.).") ||
+		!strings.Contains(out, "Current answer: We read issues. Press enter to keep it, or type new text to replace it.\nAnswer: First line.\nNext line: \nNext line: Second paragraph.\nNext line: .\nSaved.") {
 		t.Errorf("a long text over several lines:\n%s", out)
 	}
-	if v, _ := e.load().Answers.Get("permissions-justification"); v.Text != "First line.\nSecond line." {
+	if v, _ := e.load().Answers.Get("permissions-justification"); v.Text != "First line.\n\nSecond paragraph." {
 		t.Errorf("permissions-justification = %q", v.Text)
 	}
 }

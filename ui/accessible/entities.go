@@ -27,8 +27,9 @@ func (s *session) readEntities(q *questionnaire.Question) (reply, error) {
 			entries = cur.Clone().Entities
 		case "new":
 		default:
-			s.out.say("Type add to add entries, new to enter every entry again, or press enter to keep the entries.")
-			return reply{act: actRefused}, nil
+			msg := "Type add to add entries, new to enter every entry again, or press enter to keep the entries."
+			s.out.say(msg)
+			return reply{act: actRefused, line: s.in.n, text: raw, why: msg}, nil
 		}
 	} else {
 		more, c, err := s.yes(q, "Add an entry? Type y or n:")
@@ -39,19 +40,22 @@ func (s *session) readEntities(q *questionnaire.Question) (reply, error) {
 			return reply{act: actKeep}, nil
 		}
 	}
-	first := len(entries)
-	finish := func(c command, unfinished bool) reply {
+	first, firstLine := len(entries), s.in.n+1
+	finish := func(c command, unfinished bool) (reply, error) {
 		typed := len(entries) > first
+		if c == cmdQuit && (typed || unfinished) && s.cfg.Script && s.in.eof {
+			return reply{}, s.unfinished(q, firstLine)
+		}
 		switch {
 		case c == cmdQuit && typed:
 			if unfinished {
 				s.out.say(fmt.Sprintf("Entry %d was not finished, so it is not saved.", len(entries)+1))
 			}
-			return reply{act: actAnswer, v: questionnaire.Value{Entities: entries}, quit: true}
+			return reply{act: actAnswer, v: questionnaire.Value{Entities: entries}, quit: true}, nil
 		case (c == cmdBack || c == cmdSkip) && (typed || unfinished):
 			s.out.say("The entries you typed were not saved.")
 		}
-		return commandReply(c)
+		return commandReply(c), nil
 	}
 	for {
 		e, c, dropped, err := s.readEntry(q, entries, len(entries) == first)
@@ -59,7 +63,7 @@ func (s *session) readEntities(q *questionnaire.Question) (reply, error) {
 			return reply{}, err
 		}
 		if c != cmdNone {
-			return finish(c, true), nil
+			return finish(c, true)
 		}
 		if !dropped {
 			entries = append(entries, e)
@@ -69,7 +73,7 @@ func (s *session) readEntities(q *questionnaire.Question) (reply, error) {
 			return reply{}, err
 		}
 		if c != cmdNone {
-			return finish(c, false), nil
+			return finish(c, false)
 		}
 		if !more {
 			break
@@ -122,6 +126,9 @@ func (s *session) readEntry(q *questionnaire.Question, prev []questionnaire.Enti
 			for _, p := range problems {
 				s.out.say(p.Message)
 			}
+			if !accepted && s.cfg.Script {
+				return e, cmdNone, false, s.refused(q, s.in.n, raw, problems[0].Message)
+			}
 		}
 		if !accepted {
 			s.out.say(fmt.Sprintf("Entry %d is dropped after %d refused answers.", i+1, maxAttempts))
@@ -168,6 +175,9 @@ func (s *session) yes(q *questionnaire.Question, prompt string) (bool, command, 
 			return false, cmdNone, nil
 		}
 		s.out.say("Type y for yes or n for no.")
+		if s.cfg.Script {
+			return false, cmdNone, s.refused(q, s.in.n, raw, "it is neither y nor n")
+		}
 	}
 	return false, cmdNone, nil
 }

@@ -23,6 +23,7 @@ type lineReader struct {
 	resp    chan lineResult
 	started bool
 	eof     bool
+	n       int // lines read so far: the number of the last one, from 1
 }
 
 type lineResult struct {
@@ -56,6 +57,7 @@ func (r *lineReader) next(ctx context.Context) (string, error) {
 				return "", io.EOF
 			}
 		}
+		r.n++
 		return res.line, nil
 	case <-ctx.Done():
 		return "", ctx.Err()

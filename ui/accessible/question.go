@@ -63,7 +63,7 @@ func instructions(q *questionnaire.Question) []string {
 	case questionnaire.KindText:
 		return []string{fmt.Sprintf("Type your answer on one line, in at most %d characters.", q.TextLimit())}
 	case questionnaire.KindLongText:
-		return []string{"Type your answer; it may take several lines, and an empty line ends it."}
+		return []string{"Type your answer on as many lines as it needs, empty lines between paragraphs included; end it with a line holding only a full stop (.)."}
 	case questionnaire.KindURL:
 		return []string{"Type a link that starts with https://."}
 	case questionnaire.KindEmail:
@@ -71,7 +71,7 @@ func instructions(q *questionnaire.Question) []string {
 	case questionnaire.KindDate:
 		return []string{"Type a date as YYYY-MM-DD, for example 2026-03-31."}
 	case questionnaire.KindList:
-		lines := []string{"Type one item per line; an empty line ends the list."}
+		lines := []string{"Type one item per line; end the list with a line holding only a full stop (.), or an empty line."}
 		if len(q.Options) > 0 {
 			vals := make([]string, len(q.Options))
 			for i, o := range q.Options {

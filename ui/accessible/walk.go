@@ -31,13 +31,16 @@ func (s *session) sayCommands() {
 // follow-up rules after every answer: the next question is always the next one shown for
 // the answers as they are now, so a follow-up comes right after the answer that reveals it
 // and is never asked once an answer hides it.
-func (s *session) walk() error {
+func (s *session) walk(from *questionnaire.Question) error {
 	d := s.d
 	p := d.cat.Progress(d.answers)
 	s.out.blank()
 	s.out.say(fmt.Sprintf("%s for %s: %d of %d required questions answered.", d.cat.Title, d.title, p.Answered, p.Total))
 	s.sayCommands()
 	q, why := s.start()
+	if from != nil {
+		q, why = from, fmt.Sprintf("Starting at question %s, as asked.", from.ID)
+	}
 	if q == nil {
 		s.out.say("No question applies to this draft.")
 		s.summary()
@@ -79,6 +82,24 @@ func (s *session) walk() error {
 	s.out.say("That was the last question.")
 	s.summary()
 	return nil
+}
+
+// from returns the question Config.From names, checked before anything is asked: it must
+// be a question of the draft's questionnaire that its answers show.
+func (s *session) from() (*questionnaire.Question, error) {
+	id := s.cfg.From
+	if id == "" {
+		return nil, nil
+	}
+	cat := s.d.cat
+	q := cat.Question(id)
+	if q == nil {
+		return nil, usage("there is no question %s in the %s questionnaire; pstab questions lists the question IDs", quote(id), cat.Title)
+	}
+	if !cat.Visible(s.d.answers).Shows(q) {
+		return nil, usage("question %s is not asked for this draft's answers so far (it follows an answer not given); start where it is asked, or answer the question it follows first", id)
+	}
+	return q, nil
 }
 
 // start returns the question to start at: the resume position when it is still shown,
