@@ -34,6 +34,8 @@ type tmuxTerm struct {
 	env    []string
 	last   string // the last screen captured, printed on failure
 	runs   int
+
+	width, height int // the terminal's size (100×30 unless set)
 }
 
 func TestEndToEndUnderTmux(t *testing.T) {
@@ -167,14 +169,26 @@ func answerAfter(screen, prompt string) string {
 
 func newTmuxTerm(t *testing.T) *tmuxTerm {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "pstab")
+	return newTmuxTermWith(t, buildPstab(t))
+}
+
+// buildPstab builds the real binary into the test's temp folder.
+func buildPstab(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "pstab")
 	build := exec.Command("go", "build", "-o", bin, "github.com/pstab/pstab")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// newTmuxTermWith is a private tmux server running bin on a drafts file of its own.
+func newTmuxTermWith(t *testing.T, bin string) *tmuxTerm {
+	t.Helper()
+	dir := t.TempDir()
 	tt := &tmuxTerm{
-		t: t, dir: dir, bin: bin,
+		t: t, dir: dir, bin: bin, width: 100, height: 30,
 		socket: fmt.Sprintf("pstab-e2e-%d-%d", os.Getpid(), rand.IntN(1<<30)),
 		env: []string{
 			"PSTAB_DB=" + filepath.Join(dir, "pstab.db"),
@@ -212,9 +226,17 @@ func (tt *tmuxTerm) cli(args ...string) []byte {
 	return out
 }
 
-// start runs pstab in a fresh tmux session of 100×30. The shell records pstab's pid (exec
-// keeps it) and, when it ends, its exit code; then it waits so the last screen stays.
-func (tt *tmuxTerm) start() {
+// start runs pstab in a fresh tmux session of the terminal's size (100×30 unless set).
+// The shell records pstab's pid (exec keeps it) and, when it ends, its exit code; then it
+// waits so the last screen stays.
+func (tt *tmuxTerm) start(args ...string) {
+	tt.t.Helper()
+	tt.run(strings.Join(append([]string{"exec", tt.bin}, args...), " "))
+}
+
+// run runs a shell command line in a fresh tmux session, as start runs pstab: for a pipe
+// into pstab, say. The pid recorded is the shell's.
+func (tt *tmuxTerm) run(command string) {
 	tt.t.Helper()
 	tt.startArgs(100, 30)
 }
@@ -232,19 +254,12 @@ func (tt *tmuxTerm) startArgs(width, height int, args ...string) {
 	if strings.ContainsAny(tt.dir, "'\"$` \\") {
 		tt.t.Skipf("the temp folder %q needs quoting the test does not do", tt.dir)
 	}
-	bin := tt.bin
-	for _, a := range args {
-		if strings.ContainsAny(a, "'\"$` \\") {
-			tt.t.Fatalf("argument %q needs quoting the test does not do", a)
-		}
-		bin += " " + a
-	}
-	script := fmt.Sprintf("%ssh -c 'echo $$ > %s; exec %s'; echo $? > %s; sleep 600",
-		env.String(), pidFile, bin, exitFile)
+	script := fmt.Sprintf("%ssh -c 'echo $$ > %s; %s'; echo $? > %s; sleep 600",
+		env.String(), pidFile, command, exitFile)
 	session := "run" + strconv.Itoa(tt.runs)
-	// No status line: the pane is the whole 100×30 terminal.
+	// No status line: the pane is the whole terminal.
 	out, err := exec.Command("tmux", "-L", tt.socket, "-f", "/dev/null", "new-session", "-d",
-		"-s", session, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script, ";", "set-option", "-t", session, "status", "off").CombinedOutput()
+		"-s", session, "-x", strconv.Itoa(tt.width), "-y", strconv.Itoa(tt.height), script, ";", "set-option", "-t", session, "status", "off").CombinedOutput()
 	if err != nil {
 		tt.t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}

@@ -96,6 +96,14 @@ func (e *entityEditor) Keys() []key.Binding {
 	return keys
 }
 
+// allKeys is every key of the records, in the form or not, for the full help.
+func (e *entityEditor) allKeys() []key.Binding {
+	km := e.ui.keys
+	return []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove, km.Undo,
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close the form"))}
+}
+
 // value is the records as the partner sees them, the one in the form included.
 func (e *entityEditor) value() []questionnaire.Entity {
 	if !e.formOpen {

@@ -88,6 +88,14 @@ func (l *listEditor) Keys() []key.Binding {
 	return append(keys, km.ListMove)
 }
 
+// allKeys is every key of the list, typing an item or not, for the full help.
+func (l *listEditor) allKeys() []key.Binding {
+	km := l.ui.keys
+	return []key.Binding{km.ListAdd, km.ListEdit, km.ListRemove, km.Undo, km.ListMove,
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter twice", "done adding")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop adding"))}
+}
+
 // value is the list as the partner sees it, the item being typed included.
 func (l *listEditor) value() []string {
 	if !l.editing {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pstab/pstab/questionnaire"
 )
@@ -46,7 +47,7 @@ func (w *wizard) helpLines(lines []string, room int) string {
 	if len(lines) > room {
 		lines = lines[:room]
 		last := strings.TrimRight(lines[room-1], " ")
-		lines[room-1] = truncate(last, max(2, lipgloss.Width(last)-1)) + "…"
+		lines[room-1] = strings.TrimRight(ansi.Truncate(last, max(1, lipgloss.Width(last)-1), ""), " ") + "…"
 	}
 	for len(lines) < room {
 		lines = append(lines, "")
@@ -152,12 +153,13 @@ func (w *wizard) Help() helpKeys {
 			}
 		}
 	}
-	var extra []key.Binding
-	switch wd.(type) {
+	// The full help lists every key of a list, whatever it is doing now.
+	fullField := fieldKeys
+	switch wd := wd.(type) {
 	case *listEditor:
-		extra = append(extra, km.PasteItems)
+		fullField = append(wd.allKeys(), km.PasteItems)
 	case *entityEditor:
-		extra = append(extra, km.PasteEntries)
+		fullField = append(wd.allKeys(), km.PasteEntries)
 	}
 	// Where the footer has no room, keys give way in this order: a widget's further keys
 	// (its arrows first, where y/n/a answer), esc, tab; never preview and review.
@@ -175,7 +177,7 @@ func (w *wizard) Help() helpKeys {
 	}
 	if wd != nil && wd.Capturing() {
 		short, rank = append(short, preview, review), append(rank, 0, 0)
-		return helpKeys{short: short, full: [][]key.Binding{fieldKeys, leave}, rank: rank}
+		return helpKeys{short: short, full: [][]key.Binding{fullField, leave}, rank: rank}
 	}
 	short, rank = append(short, km.NextField), append(rank, 5)
 	if addingItem(wd) {
@@ -185,7 +187,7 @@ func (w *wizard) Help() helpKeys {
 		short, rank = append(short, km.Sections), append(rank, 12)
 	}
 	short, rank = append(short, preview, review), append(rank, 0, 0)
-	full := [][]key.Binding{nav, append(fieldKeys, extra...), leave}
+	full := [][]key.Binding{nav, fullField, leave}
 	return helpKeys{short: short, full: full, rank: rank}
 }
 
