@@ -35,8 +35,8 @@ func TestAnInvalidAnswerIsKeptButDoesNotCount(t *testing.T) {
 		t.Errorf("answered: %d valid, %d with the two wrong answers; want %d fewer", pv.Answered, pi.Answered, want)
 	}
 	third := pi.Sections[c.Question("sub-processors").Section.Index]
-	if third.State() == "done" {
-		t.Errorf("the sub-processors' section is %q with an entry lacking its purpose", third.State())
+	if third.State() == "done" || third.Withheld != 1 || pv.Sections[third.Section.Index].Withheld != 0 {
+		t.Errorf("the sub-processors' section is %q with %d withheld answers, for an entry lacking its purpose", third.State(), third.Withheld)
 	}
 
 	held := c.Withheld(invalid)

@@ -85,6 +85,7 @@ type SectionProgress struct {
 	Shown    bool // false when every question of the section is hidden
 	Answered int  // required shown questions that are answered, without a blocking problem
 	Total    int  // required shown questions
+	Withheld int  // shown questions whose answer has a blocking problem (see answered.go)
 }
 
 // State names where a section stands: "done", "in progress", "not started" or "skipped".
@@ -133,12 +134,17 @@ func (c *Catalogue) progress(a Answers, vis Visibility) Progress {
 				continue
 			}
 			sp.Shown = true
+			// An answer with a blocking problem is kept but does not count (answered.go).
+			v, ok := a.Get(q.ID)
+			counts := ok && q.Counts(v)
+			if ok && !counts {
+				sp.Withheld++
+			}
 			if !q.Required {
 				continue
 			}
 			sp.Total++
-			// An answer with a blocking problem is kept but does not count (answered.go).
-			if v, ok := a.Get(q.ID); ok && q.Counts(v) {
+			if counts {
 				sp.Answered++
 			}
 		}

@@ -370,21 +370,6 @@ func (e *entityEditor) name(ent questionnaire.Entity) string {
 	return "(no " + strings.ToLower(e.q.Fields[0].Label) + ")"
 }
 
-// titleLines is how many lines the title takes.
-func (e *entityEditor) titleLines() int {
-	return strings.Count(fieldTitle(e.ui.styles, e.title, e.focused, e.width-2), "\n") + 1
-}
-
-// CursorLine is the line of View the partner is on: the form's field, or the record under
-// the cursor.
-func (e *entityEditor) CursorLine() int {
-	line := e.titleLines()
-	if e.formOpen {
-		return line + len(e.items) + 1 + e.formFocus
-	}
-	return line + min(e.cursor, max(0, len(e.items)-1))
-}
-
 func (e *entityEditor) View() string {
 	st := e.ui.styles
 	var b strings.Builder

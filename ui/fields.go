@@ -28,9 +28,6 @@ type widget interface {
 	Capturing() bool
 	Keys() []key.Binding
 	SetWidth(int)
-	// CursorLine is the line of View the partner is on (the option picked, the line
-	// typed), which the wizard keeps on screen however small the window.
-	CursorLine() int
 }
 
 // huhWidget adapts a huh field to widget. huh is the input widget; pstab owns the rest.
@@ -51,21 +48,6 @@ func (w *huhWidget) Typing() bool        { return w.typing }
 func (w *huhWidget) Capturing() bool     { return false }
 func (w *huhWidget) Keys() []key.Binding { return w.f.KeyBinds() }
 func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n); w.fit() }
-
-// CursorLine finds the cursor in huh's drawing: the line with the selector of a select or
-// a multi-select, else (a text input) the last line, where the text is typed.
-func (w *huhWidget) CursorLine() int {
-	lines := strings.Split(w.f.View(), "\n")
-	switch w.f.(type) {
-	case *huh.Select[string], *huh.MultiSelect[string]:
-		for i, l := range lines {
-			if strings.Contains(l, "›") {
-				return i
-			}
-		}
-	}
-	return len(lines) - 1
-}
 
 // fit sizes a select's list of options to its width. huh measures the options only in
 // Update (a form sends its fields a message at start); until then a select sized before its
@@ -240,7 +222,7 @@ func (b *block) build() {
 		placeholder := ""
 		switch q.Kind {
 		case questionnaire.KindURL:
-			placeholder = "e.g. https://example.com/security"
+			placeholder = "e.g. https://www.example.com/…"
 		case questionnaire.KindEmail:
 			placeholder = "e.g. security@example.com"
 		case questionnaire.KindDate:
@@ -365,17 +347,18 @@ func (b *block) check() {
 	}
 }
 
-// cursorLine is the line of the block's view the partner is on, when focused.
-func (b *block) cursorLine(sub int) int {
-	ws := b.widgets()
-	line := 0
-	for i, w := range ws {
-		if i == min(sub, len(ws)-1) {
-			return line + w.CursorLine()
+// cursorLine finds the line of a focused block's drawing the partner is on: the first
+// line with the cursor mark, ›, which every focused widget draws where the partner is
+// (huh's selects and multi-selects by the theme's selectors, pstab's lists at the item
+// typed or chosen, an entry's form at its field); a text input, which has no mark, is
+// its last line. Reading the drawing costs nothing more: it is drawn anyway.
+func cursorLine(lines []string) int {
+	for i, l := range lines {
+		if strings.Contains(l, "›") {
+			return i
 		}
-		line += strings.Count(w.View(), "\n") + 1
 	}
-	return line
+	return len(lines) - 1
 }
 
 func (b *block) setWidth(w int) {

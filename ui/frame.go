@@ -81,13 +81,30 @@ func (m *Model) footer(keys helpKeys) string {
 	tail := m.help.ShortHelpView([]key.Binding{more})
 	room := width - lipgloss.Width(tail) - 3
 	m.help.Width = 0 // measured here: keys give way whole, by rank, rather than be cut
-	short := fitShortHelp(keys, func(ks []key.Binding) int { return lipgloss.Width(m.help.ShortHelpView(ks)) }, room)
-	line := m.help.ShortHelpView(short)
+	line := m.help.ShortHelpView(fitShortHelp(keys, shortHelpWidth, room))
 	m.help.Width = width
 	if line == "" {
 		return tail
 	}
 	return truncate(line, room) + m.ui.styles.Help.ShortSeparator.Render(" • ") + tail
+}
+
+// shortHelpWidth is the width bubbles/help draws a short line of keys in: each "key desc",
+// " • " between them; measured from the text, without drawing it.
+func shortHelpWidth(keys []key.Binding) int {
+	w, n := 0, 0
+	for _, k := range keys {
+		if !k.Enabled() {
+			continue
+		}
+		h := k.Help()
+		w += lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc)
+		n++
+	}
+	if n > 1 {
+		w += 3 * (n - 1)
+	}
+	return w
 }
 
 // fitShortHelp drops short keys until the line measures at most room columns: the

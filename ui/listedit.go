@@ -265,18 +265,6 @@ func (l *listEditor) paste(text string) tea.Cmd {
 	return l.startEdit(len(l.items))
 }
 
-// CursorLine is the line of View the partner is on: the item typed or under the cursor.
-func (l *listEditor) CursorLine() int {
-	title := strings.Count(fieldTitle(l.ui.styles, l.title, l.focused, l.width-2), "\n") + 1
-	switch {
-	case l.editing:
-		return title + min(l.editAt, len(l.items))
-	case len(l.items) == 0:
-		return title
-	}
-	return title + l.cursor
-}
-
 func (l *listEditor) View() string {
 	st := l.ui.styles
 	var b strings.Builder

@@ -39,11 +39,10 @@ type session struct {
 	title string // the app's name, or the partner's assessment
 	save  *saver // nil when read-only
 
-	answers    questionnaire.Answers
-	vis        questionnaire.Visibility
-	progress   questionnaire.Progress
-	withheldIn []int // per section, the answers kept with a problem (not counted or sent)
-	revision   int   // the latest save point
+	answers  questionnaire.Answers
+	vis      questionnaire.Visibility
+	progress questionnaire.Progress
+	revision int // the latest save point
 	// props are the Marketplace's properties of the form as pstab last saw them (the form
 	// status, who saved it and when, the review tickets); zero when never read or sent.
 	props marketplace.Properties
@@ -179,10 +178,6 @@ func (s *session) setDraft(d store.Draft) {
 func (s *session) refresh() {
 	s.vis = s.cat.Visible(s.answers)
 	s.progress = s.cat.Progress(s.answers)
-	s.withheldIn = make([]int, len(s.cat.Sections))
-	for _, q := range s.cat.Withheld(s.answers) {
-		s.withheldIn[q.Section.Index]++
-	}
 }
 
 // set records an answer the partner gave (an empty value clears it) and queues it to be

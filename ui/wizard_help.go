@@ -210,7 +210,7 @@ func (w *wizard) sidebarView(width int) string {
 		case "skipped":
 			icon, style = "–", st.Faint
 		}
-		if w.withheldIn[i] > 0 {
+		if sp.Withheld > 0 {
 			icon, style = "✗", st.Bad
 		}
 		count := fmt.Sprintf("%d/%d", sp.Answered, sp.Total)

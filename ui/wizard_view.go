@@ -163,14 +163,12 @@ func (w *wizard) fieldLines(width int) (lines []string, start, end, cursor int) 
 		} else {
 			v = b.view(focused && !w.sidebar)
 		}
+		blockLines := strings.Split(v, "\n")
 		if focused {
 			start = len(lines)
-			cursor = start
-			if !w.readOnly() && !w.sidebar {
-				cursor += b.cursorLine(w.sub)
-			}
+			cursor = start + cursorLine(blockLines)
 		}
-		lines = append(lines, strings.Split(v, "\n")...)
+		lines = append(lines, blockLines...)
 		if focused {
 			end = len(lines)
 		}

@@ -37,11 +37,11 @@ func TestCLIRunsThePrompter(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pstab.db")
 	ctx := context.Background()
 
-	a, out, errOut := app(t, db, nil, nil)
+	a, _, errOut := app(t, db, nil, nil)
 	if code := a.Run(ctx, []string{"new", "com.example.app", "--name", "Example"}); code != 0 {
 		t.Fatalf("pstab new: exit %d\n%s", code, errOut)
 	}
-	a, out, errOut = app(t, db, strings.NewReader("yes\n"), nil)
+	a, out, errOut := app(t, db, strings.NewReader("yes\n"), nil)
 	if code := a.Run(ctx, []string{"--accessible", "com.example.app"}); code != 0 {
 		t.Fatalf("pstab --accessible: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -89,13 +89,13 @@ func TestCLICancelExits130(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pstab.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, out, errOut := app(t, db, nil, nil)
+	a, _, errOut := app(t, db, nil, nil)
 	if code := a.Run(ctx, []string{"new", "com.example.app", "--name", "Example"}); code != 0 {
 		t.Fatalf("pstab new: exit %d\n%s", code, errOut)
 	}
 	in := &cancelling{lines: []string{"yes"}, cancel: cancel, done: make(chan struct{})}
 	t.Cleanup(func() { close(in.done) })
-	a, out, errOut = app(t, db, in, nil)
+	a, out, errOut := app(t, db, in, nil)
 	if code := a.Run(ctx, []string{"--accessible", "com.example.app"}); code != 130 {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, out, errOut)
 	}
