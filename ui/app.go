@@ -299,6 +299,10 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case msg.String() == "f1" || msg.String() == "?" && !m.typing():
 		m.fullHelp = !m.fullHelp
 		return m.resize(), true
+	case key.Matches(msg, m.ui.keys.Reload) && m.screen != screenWizard && m.screen != screenHome && m.screen != screenNewApp &&
+		m.session != nil && !m.session.readOnly():
+		// The header says "ctrl+r reloads" on every screen of the draft: it does, on each.
+		return m.session.reload(), true
 	}
 	return nil, false
 }

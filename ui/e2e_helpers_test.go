@@ -17,7 +17,8 @@ import (
 
 // Helpers of the end-to-end tests under tmux, beside tmuxTerm (e2e_test.go).
 
-// waitSaved waits until the header says every answer is saved.
+// waitSaved waits until the header says every answer is saved. Wait first for what was
+// typed to show: keys are on their way until then, and the header said saved before them.
 func (tt *tmuxTerm) waitSaved() {
 	tt.t.Helper()
 	tt.waitUntil("the header to say saved", func(s string) bool {

@@ -42,6 +42,7 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.keys("Enter")
 		tt.waitFor("┃ Which types of End-User Data does your app store")
 		tt.text("Email addresses")
+		tt.waitFor("› Email addresses") // typed, and then saved after the pause
 		tt.waitSaved()
 		tt.keys("C-c")
 		if code := tt.exitCode(); code != 130 {
@@ -68,6 +69,14 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.text("https://aws.amazon.com")
 		tt.keys("Tab")
 		tt.text("Hosti")
+		tt.waitUntil("the purpose typed", func(s string) bool {
+			for _, l := range strings.Split(s, "\n") {
+				if strings.Contains(l, "› Purpose") && strings.HasSuffix(strings.TrimSpace(l), "Hosti") {
+					return true
+				}
+			}
+			return false
+		})
 		tt.waitSaved()
 		tt.kill(syscall.SIGKILL)
 		if code := tt.exitCode(); code != 128+int(syscall.SIGKILL) {

@@ -210,8 +210,9 @@ func (b *block) build() {
 	case questionnaire.KindDayRange:
 		b.choice = sel([]huh.Option[string]{unanswered,
 			huh.NewOption("For a number of days", "days"), huh.NewOption("Indefinitely", "indefinite")}, &b.mode)
-		b.minW = b.input("Minimum days", &b.minS, "e.g. 0", 6)
-		b.maxW = b.input("Maximum days", &b.maxS, "e.g. 30", 6)
+		// 8 characters: room for the example's "e.g. 30", which a shorter limit cuts.
+		b.minW = b.input("Minimum days", &b.minS, "e.g. 0", 8)
+		b.maxW = b.input("Maximum days", &b.maxS, "e.g. 30", 8)
 	case questionnaire.KindList:
 		b.list = newListEditor(title, b.orig.List, q, b.ui, b.width)
 	case questionnaire.KindEntities:

@@ -133,7 +133,9 @@ func huhTheme(p palette, h help.Styles) *huh.Theme {
 	b.Base = b.Base.BorderStyle(lipgloss.HiddenBorder())
 	b.Card = b.Base
 	b.Title = lipgloss.NewStyle().Foreground(p.muted)
-	b.SelectSelector = lipgloss.NewStyle().SetString("  ")
+	// A select drawn whole while another widget of its question has the focus (a day
+	// range's days) marks the answer chosen, in letters, so that it shows without colour.
+	b.SelectSelector = lipgloss.NewStyle().SetString("→ ")
 	b.MultiSelectSelector = lipgloss.NewStyle().SetString("  ")
 	b.NextIndicator = lipgloss.NewStyle()
 	b.PrevIndicator = lipgloss.NewStyle()

@@ -313,7 +313,7 @@ func (w *wizard) goTo(p questionnaire.Problem) tea.Cmd {
 	if q == nil || !w.vis.Shows(q) {
 		return nil
 	}
-	w.sidebar = false
+	w.sidebar, w.notice, w.lastSection = false, "", false
 	if q.Section.Index != w.section {
 		w.openSection(q.Section.Index, 0)
 	}

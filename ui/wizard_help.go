@@ -122,8 +122,8 @@ func (w *wizard) Help() helpKeys {
 	}
 	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}
 	if w.readOnly() {
-		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review}
-		return helpKeys{short: short, full: [][]key.Binding{nav, leave}}
+		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review, home}
+		return helpKeys{short: short, full: [][]key.Binding{nav, leave, {home}}, rank: []int{3, 4, 5, 2, 0, 0, 1}}
 	}
 	wd := w.currentWidget()
 	var fieldKeys []key.Binding

@@ -72,10 +72,9 @@ func (w *wizard) handleKey(msg tea.KeyMsg) (tea.Cmd, intent) {
 		return w.leave(), previewIntent{}
 	case key.Matches(msg, km.ReviewAlt), key.Matches(msg, km.Review) && !typingNow:
 		return w.leave(), checklistIntent{}
+	case w.readOnly() && key.Matches(msg, km.Home):
+		return nil, quitIntent{} // a reviewer's wizard is the top, and nothing is typed there
 	case w.sidebar && key.Matches(msg, km.Home):
-		if w.readOnly() {
-			return nil, quitIntent{} // a reviewer's wizard is the top
-		}
 		return w.leave(), backIntent{}
 	}
 	return w.editKey(msg), nil
@@ -146,7 +145,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 			return w.prev()
 		}
 		if msg.Type == tea.KeyRunes && !msg.Paste {
-			w.notice = fmt.Sprintf("%s does nothing here: this copy is read-only. ↓/↑ move, p previews, r reviews, ? lists every key.", string(msg.Runes))
+			w.notice = fmt.Sprintf("%s does nothing here: this copy is read-only. ↓/↑ move, p previews, r reviews, q quits, ? lists every key.", string(msg.Runes))
 		}
 		return nil
 	}
