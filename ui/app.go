@@ -267,7 +267,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if s := m.active(); s != nil {
 		cmd, in := s.Update(msg)
-		return m, tea.Batch(cmd, m.act(in))
+		cmd = tea.Batch(cmd, m.act(in))
+		if _, isKey := msg.(tea.KeyMsg); isKey && m.fullHelp {
+			// Every key of the place is listed: a key that moves to another place may
+			// change how many lines that takes, and so the body's height.
+			cmd = tea.Batch(cmd, m.resize())
+		}
+		return m, cmd
 	}
 	return m, nil
 }
