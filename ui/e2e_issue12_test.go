@@ -216,7 +216,7 @@ func TestTrustUnderTmux(t *testing.T) {
 
 	// 6. At 80×24: home tells two similar keys apart and asks y/N; the header keeps the
 	// progress and the save status; esc shows the section list; the line being typed in
-	// a long list and a multi-select's cursor stay on screen.
+	// a long list and a choice's cursor stay on screen.
 	t.Run("6 the design size", func(t *testing.T) {
 		tt := term(t)
 		tt.cli("new", "com.acme.timesheets", "--name", "Timesheets for Jira Cloud")
@@ -249,15 +249,18 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.waitFor("Privacy & Security", "Data access and storage", "Privacy policy", "esc back")
 		tt.keys("Escape") // back to the question
 		tt.waitGone("esc back")
-		tt.sectionList("Compliance")
-		tt.keys("y", "Tab")
-		tt.waitFor("┃ Which compliance certifications")
-		for range 30 {
+		// The tallest choice (the published schema asks no tick-box question any more):
+		// its cursor on the last option stays on screen.
+		tt.sectionList("Data residency")
+		tt.waitFor("┃ Does your app support data residency")
+		q := catalogue12(t).Question("data-residency")
+		// Below "Not answered", one ↓ per option (a select wraps round after its last).
+		for range q.Options {
 			tt.keys("Down")
 		}
-		cat := catalogue12(t).Question("certifications")
-		last := cat.Options[len(cat.Options)-1].Label
-		tt.waitUntil("the multi-select's cursor on its last option", func(s string) bool {
+		last := q.Options[len(q.Options)-1].Label
+		last = last[:min(len(last), 30)]
+		tt.waitUntil("the choice's cursor on its last option", func(s string) bool {
 			for _, l := range strings.Split(s, "\n") {
 				if strings.Contains(l, "›") && strings.Contains(l, last) {
 					return true

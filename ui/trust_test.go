@@ -201,13 +201,16 @@ func TestTheFocusIsAlwaysInView(t *testing.T) {
 		check("the third entry's last field")
 		d.wantScreen("Entry 3", "› Countries")
 		d.press("esc")
-		// A multi-select's cursor on its last option.
-		d.goToSection("Compliance")
-		d.focusQuestion("certifications")
-		for range 30 {
+		// A choice's cursor on its last option. The published schema asks no tick-box
+		// question any more; data residency's five long options are the tallest choice.
+		d.goToSection("Data residency")
+		d.focusQuestion("data-residency")
+		// Below "Not answered", one ↓ per option (a select wraps round after its last).
+		for range d.m.wizard.cat.Question("data-residency").Options {
 			d.press("down")
 		}
-		check("a multi-select's last option")
+		d.wantScreen("› Not applicable. The app stores")
+		check("a choice's last option")
 		if seen < 30 {
 			t.Fatalf("%dx%d: only %d places checked", w, h, seen)
 		}
@@ -444,4 +447,37 @@ func TestPastedLinesBecomeEntries(t *testing.T) {
 		t.Errorf("the |-separated line: %+v", f)
 	}
 	d.wantScreen("Added 3 entries", "✗ 3. Just a name")
+}
+
+// The notice of a rejected form names the key that opens its review ticket where the
+// wizard opens: alt+r when that is a text field, where r is text.
+func TestARejectionNamesTheKeyThatWorks(t *testing.T) {
+	s := openStore(t, "")
+	createApp(t, s, appKey, "Example")
+	ref := psRef(t, appKey)
+	a := questionnaire.NewAnswers()
+	a.Set("stores-eud", questionnaire.Bool(false))
+	a.Extra = map[string]any{"properties": map[string]any{"formStatus": "REJECTED"}}
+	if _, _, err := s.Replace(context.Background(), ref, a, store.EventPull, "pulled", store.AnyVersion); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStatus(context.Background(), ref, store.StatusDraft, "REJECTED"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetResume(context.Background(), ref, "security", "security-policy"); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, s, 80, 24)
+	d.openApp()
+	if d.focused() != "security-policy" || !d.m.wizard.Typing() {
+		t.Fatalf("the wizard opened on %s (typing %v), want the security policy's field", d.focused(), d.m.wizard.Typing())
+	}
+	d.wantScreen("formStatus REJECTED", "Press alt+r for the review ticket")
+	if strings.Contains(d.screen(), "Press r for") {
+		t.Errorf("the notice names r in a text field:\n%s", d.screen())
+	}
+	d.press("alt+r")
+	if d.m.screen != screenChecklist {
+		t.Fatalf("alt+r did not open the checklist:\n%s", d.screen())
+	}
 }

@@ -33,7 +33,10 @@ type wizard struct {
 
 	notice      string // a quiet one-line message (save point made, reloaded...)
 	lastSection bool   // tab went past the last question: say what is left to do
-	pasteCut    bool   // the input guard cut the paste that is arriving
+	// ticketHint adds to the notice the key that opens a rejected form's review ticket,
+	// worded when drawn: r, or alt+r while keys are text.
+	ticketHint bool
+	pasteCut   bool // the input guard cut the paste that is arriving
 
 	// Dialogs.
 	askSavePoint bool
@@ -62,7 +65,7 @@ func newWizard(ui *shared, s *session, resumeSection, resumeQuestion string, wid
 	if p := s.props; p.FormStatus != "" {
 		w.notice = "On the Marketplace: formStatus " + p.FormStatus + submit.FormStatusMeaning(p.FormStatus) + "."
 		if p.FormStatus == marketplace.FormRejected {
-			w.notice += " Press r for the review ticket and what to do."
+			w.ticketHint = true
 		}
 	}
 	return w
@@ -313,7 +316,7 @@ func (w *wizard) goTo(p questionnaire.Problem) tea.Cmd {
 	if q == nil || !w.vis.Shows(q) {
 		return nil
 	}
-	w.sidebar, w.notice, w.lastSection = false, "", false
+	w.sidebar, w.notice, w.lastSection, w.ticketHint = false, "", false, false
 	if q.Section.Index != w.section {
 		w.openSection(q.Section.Index, 0)
 	}

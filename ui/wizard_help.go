@@ -95,7 +95,12 @@ func (w *wizard) statusView(width int) string {
 		return st.Info.Render(wrapText(fmt.Sprintf("That was the last section. Press %s to review what is left, or %s to preview.",
 			w.keyHere(km.Review, km.ReviewAlt).Help().Key, w.keyHere(km.Preview, km.PreviewAlt).Help().Key), width))
 	case w.notice != "":
-		return st.Info.Render(wrapText(w.notice, width))
+		notice := w.notice
+		if w.ticketHint {
+			km := w.ui.keys
+			notice += fmt.Sprintf(" Press %s for the review ticket and what to do.", w.keyHere(km.Review, km.ReviewAlt).Help().Key)
+		}
+		return st.Info.Render(wrapText(notice, width))
 	}
 	return ""
 }

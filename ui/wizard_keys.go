@@ -96,7 +96,7 @@ func (w *wizard) leave() tea.Cmd {
 // editKey handles a key that stays in the wizard.
 func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 	km := w.ui.keys
-	w.notice, w.lastSection = "", false
+	w.notice, w.lastSection, w.ticketHint = "", false, false
 	if w.pasteCut && msg.Paste {
 		w.pasteCut = false
 		w.notice = fmt.Sprintf("A very long paste was cut at %d KB; no answer takes more than %d characters.",
