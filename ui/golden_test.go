@@ -115,7 +115,8 @@ func TestGoldenFollowUpRevealed(t *testing.T) {
 	s := openStore(t, "")
 	createApp(t, s, appKey, "Example Cloud")
 	tm := program(t, s)
-	waitFor(t, tm, "Your apps")
+	// The app list loads after the first frame: enter before its row is drawn opens nothing.
+	waitFor(t, tm, "Your apps", "Example Cloud")
 	press(tm, "enter")
 	waitFor(t, tm, "1. Data access and storage", "Not answered")
 	press(tm, "y")
@@ -129,7 +130,8 @@ func TestGoldenFollowUpRevealed(t *testing.T) {
 
 func TestGoldenPreview(t *testing.T) {
 	tm := program(t, reviewDraft(t))
-	waitFor(t, tm, "Your apps")
+	// The app list loads after the first frame: enter before its row is drawn opens nothing.
+	waitFor(t, tm, "Your apps", "Example Cloud")
 	press(tm, "enter")
 	waitFor(t, tm, "4. Data residency") // lands on the first unanswered question, a choice
 	press(tm, "p")
@@ -145,7 +147,8 @@ func TestGoldenPreview(t *testing.T) {
 
 func TestGoldenChecklist(t *testing.T) {
 	tm := program(t, reviewDraft(t))
-	waitFor(t, tm, "Your apps")
+	// The app list loads after the first frame: enter before its row is drawn opens nothing.
+	waitFor(t, tm, "Your apps", "Example Cloud")
 	press(tm, "enter")
 	waitFor(t, tm, "4. Data residency")
 	press(tm, "r")

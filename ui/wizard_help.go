@@ -189,7 +189,7 @@ func (w *wizard) Help() helpKeys {
 		// esc stops adding there, as the list's own keys say: it opens no section list.
 		nav = nav[:len(nav)-1]
 	} else {
-		short, rank = append(short, km.Sections), append(rank, 12)
+		short, rank = append(short, km.Sections), append(rank, 7)
 	}
 	short, rank = append(short, preview, review), append(rank, 0, 0)
 	full := [][]key.Binding{nav, fullField, leave}
