@@ -481,3 +481,34 @@ func TestARejectionNamesTheKeyThatWorks(t *testing.T) {
 		t.Fatalf("alt+r did not open the checklist:\n%s", d.screen())
 	}
 }
+
+// At 80 columns the footer of every question names esc, the way to the section list, and
+// the key for every key; a widget's further keys give way before them. A list being
+// added to is the exception: esc stops adding there.
+func TestTheFooterKeepsTheWayToTheSections(t *testing.T) {
+	d := newDriver(t, bigDraft(t), 80, 24)
+	d.openApp()
+	checked := 0
+	for _, s := range d.m.wizard.cat.Sections {
+		if !d.m.wizard.vis.SectionShown(s) {
+			continue
+		}
+		d.goToSection(s.Title)
+		for i := range d.m.wizard.blocks {
+			lines := strings.Split(d.screen(), "\n")
+			footer := lines[len(lines)-1]
+			if !addingItem(d.m.wizard.currentWidget()) {
+				if !strings.Contains(footer, "esc sections") || !strings.Contains(footer, " keys") {
+					t.Errorf("%s: the footer lacks esc sections or the key for every key: %q", d.focused(), footer)
+				}
+				checked++
+			}
+			if i < len(d.m.wizard.blocks)-1 {
+				d.press("tab")
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("checked %d questions only", checked)
+	}
+}

@@ -170,6 +170,10 @@ func (w *wizard) Help() helpKeys {
 	// (its arrows first, where y/n/a answer), esc, tab; never preview and review.
 	var short []key.Binding
 	var rank []int
+	longText := false
+	if b := w.current(); b != nil && b.q.Kind == questionnaire.KindLongText {
+		longText = true
+	}
 	for i, k := range fieldKeys {
 		r := 1
 		switch {
@@ -177,6 +181,10 @@ func (w *wizard) Help() helpKeys {
 			r = 20 + i
 		case i > 0:
 			r = 8 + i
+		case longText:
+			// The help panel says how to start a new line, so the footer's own hint is
+			// the one that gives way before esc.
+			r = 8
 		}
 		short, rank = append(short, k), append(rank, r)
 	}
