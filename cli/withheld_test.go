@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 
 // A value the wizard kept as typed but that is not valid yet (an http:// link) stays in
 // the draft and in a review bundle, is reported by check in the words set uses, and is
-// left out of the payload, as it would be left out of a push.
+// left out of the payload, as it would be left out of a push, even one written with
+// --allow-problems.
 func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
 	e := newDB(t)
 	e.must("new", "com.example.app", "--name", "Example")
@@ -43,7 +45,17 @@ func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
 		t.Errorf("check: exit %d, want 1 and %q:\n%s\nset said: %s", check.code, sentence, check.out, refused.err)
 	}
 
-	info := e.payload("com.example.app")
+	// A payload of a draft with a blocking problem is refused; written anyway, it still
+	// leaves the invalid answer out.
+	if r := e.run("", "export", "com.example.app", "--format", "payload"); r.code != 1 || r.out != "" || !strings.Contains(r.err, "security-policy") {
+		t.Errorf("export --format payload: exit %d, out %q, err %q; want exit 1 naming security-policy", r.code, r.out, r.err)
+	}
+	r := e.must("export", "com.example.app", "--format", "payload", "--allow-problems")
+	var doc map[string]map[string]any
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, r.out)
+	}
+	info := doc["appTrustInformation"]
 	if got := dig(info, "security", "publicSecurityPoliciesLink"); got != nil {
 		t.Errorf("the payload sends the http:// link: %v", got)
 	}

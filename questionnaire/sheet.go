@@ -82,8 +82,9 @@ func (c *Catalogue) SheetMarked(a Answers, title string, problems []Problem) str
 				b.WriteString("    Not answered yet: leave it, or answer it in pstab first.\n\n")
 				continue
 			}
-			if why := q.FirstProblem(v); why != "" {
-				// A value that is not valid yet stays in the draft, not in the form.
+			if why := q.FirstProblem(v); why != "" && len(fixes[q]) == 0 {
+				// A value that is not valid yet stays in the draft, not in the form. A sheet
+				// written anyway (marked) shows it as typed, with what needs a fix.
 				b.WriteString("    " + wrapIndent("Leave it for now: the draft's answer has a problem, so it is not sent. "+
 					why+" Fix it in pstab first.", "    ", 4) + "\n\n")
 				continue
