@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
 
 	"github.com/pstab/pstab/questionnaire"
 )
@@ -143,4 +145,29 @@ func (w *wizard) onlyDigits(msg tea.KeyMsg) (tea.KeyMsg, bool) {
 	}
 	msg.Runes = digits
 	return msg, len(digits) > 0
+}
+
+// selectEdge keeps a select's cursor at its ends, and says so. A select answers as its
+// cursor moves, and huh's wraps round: ↓ on the last answer would land on the first,
+// Not answered, and clear the answer; ↑ on Not answered would pick the last answer.
+func (w *wizard) selectEdge(wd widget, msg tea.KeyMsg) bool {
+	h, ok := wd.(*huhWidget)
+	if !ok || len(h.opts) < 2 {
+		return false
+	}
+	s, ok := h.f.(*huh.Select[string])
+	if !ok {
+		return false
+	}
+	cur, _ := s.Hovered()
+	km := w.ui.huhKeys.Select
+	switch {
+	case key.Matches(msg, km.Down) && cur == h.opts[len(h.opts)-1]:
+		w.notice = "That is the last answer: ↑ goes back, tab goes on to the next question."
+	case key.Matches(msg, km.Up) && cur == h.opts[0]:
+		w.notice = "That is the first answer: ↓ picks one, tab goes on to the next question."
+	default:
+		return false
+	}
+	return true
 }

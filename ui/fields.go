@@ -34,6 +34,9 @@ type widget interface {
 type huhWidget struct {
 	f      huh.Field
 	typing bool
+	// opts are a select's answer values in order, so that the wizard can keep its cursor
+	// from wrapping round at either end (selectEdge); nil for other fields.
+	opts []string
 }
 
 func (w *huhWidget) Focus() tea.Cmd { return w.f.Focus() }
@@ -172,7 +175,11 @@ func (b *block) build() {
 		s := huh.NewSelect[string]()
 		s.WithTheme(th)
 		s.Title(title).Options(opts...).Value(bound)
-		return (&huhWidget{f: s.WithKeyMap(km).WithWidth(b.width)}).fit()
+		vals := make([]string, len(opts))
+		for i, o := range opts {
+			vals[i] = o.Value
+		}
+		return (&huhWidget{f: s.WithKeyMap(km).WithWidth(b.width), opts: vals}).fit()
 	}
 	unanswered := huh.NewOption("Not answered", "")
 	switch q.Kind {

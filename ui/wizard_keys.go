@@ -174,7 +174,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	}
-	if w.doesNothing(b, wd, msg) {
+	if w.doesNothing(b, wd, msg) || w.selectEdge(wd, msg) {
 		return nil
 	}
 	before := utf8.RuneCountInString(b.str)
