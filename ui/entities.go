@@ -36,9 +36,9 @@ type entityEditor struct {
 	formErr   map[string]string // field key -> its problem, once the field was left
 
 	removing bool
-	removed  *removedEntity // the last record x removed, for u
-	bad      map[int]string // record index -> its first problem
-	notice   string         // a sentence for the wizard's status line, taken once
+	removed  *removedEntity   // the last record x removed, for u
+	bad      map[int][]string // record index -> its problems, in Check's order
+	notice   string           // a sentence for the wizard's status line, taken once
 }
 
 type removedEntity struct {
@@ -410,8 +410,13 @@ func (e *entityEditor) View() string {
 		b.WriteString(st.Warn.Render(wrapText(fmt.Sprintf("  Remove entry %d, %s? y/N", e.cursor+1, e.name(e.items[e.cursor])), e.width-2)) + "\n")
 	case e.formOpen:
 		b.WriteString(e.formView())
-	case e.focused && e.cursor < len(e.items) && e.bad[e.cursor] != "":
-		b.WriteString(st.Bad.Render(indent(wrapText("✗ "+e.bad[e.cursor], e.width-6), "    ")) + "\n")
+	case e.focused && e.cursor < len(e.items) && len(e.bad[e.cursor]) > 0:
+		// The first problem in full; the entry's form says each field's own.
+		msg := e.bad[e.cursor][0]
+		if more := len(e.bad[e.cursor]) - 1; more > 0 {
+			msg += fmt.Sprintf(" (%d more %s: e opens the entry, where each field says its own.)", more, questionnaire.PluralWord(more, "problem", "problems"))
+		}
+		b.WriteString(st.Bad.Render(indent(wrapText("✗ "+msg, e.width-6), "    ")) + "\n")
 	}
 	return frame(st, e.focused, strings.TrimRight(b.String(), "\n"))
 }

@@ -346,10 +346,10 @@ func (b *block) check() {
 			}
 		}
 	case b.entities != nil:
-		b.entities.bad = map[int]string{}
+		b.entities.bad = map[int][]string{}
 		for _, p := range b.q.Check(v) {
-			if _, seen := b.entities.bad[p.Item]; !seen && p.Item >= 0 {
-				b.entities.bad[p.Item] = p.Message
+			if p.Item >= 0 {
+				b.entities.bad[p.Item] = append(b.entities.bad[p.Item], p.Message)
 			}
 		}
 	}

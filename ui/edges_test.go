@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pstab/pstab/questionnaire"
@@ -43,4 +44,27 @@ func TestASelectStopsAtItsEnds(t *testing.T) {
 	if v, _ := savedAnswer(t, s, appKey, "stores-eud"); v.Bool == nil || *v.Bool {
 		t.Errorf("↓ after No saved %+v, want No", v)
 	}
+}
+
+// An entry with several problems shows the first in full and says how many more there
+// are, and where each is said: an entry with a bare name and nothing else is not one
+// problem away from done.
+func TestAnEntrySaysHowManyProblemsItHas(t *testing.T) {
+	s := openStore(t, "")
+	createApp(t, s, appKey, "Example")
+	setAnswer(t, s, appKey, "shares-eud", questionnaire.Bool(true))
+	d := wizardOn(t, s, 80, 24)
+	d.goToSection("Third parties")
+	d.focusQuestion("sub-processors")
+	d.press("a")
+	d.typeText("Postmark")
+	d.press("tab")
+	d.typeText("http://postmarkapp.com")
+	d.press("esc") // keeps the entry, without its purpose
+	v, _ := d.m.wizard.answers.Get("sub-processors")
+	ps := d.m.wizard.cat.Question("sub-processors").Check(v)
+	if len(ps) < 2 {
+		t.Fatalf("the entry has %d problems, want at least 2: %+v", len(ps), ps)
+	}
+	d.wantScreen("✗ "+ps[0].Message[:20], fmt.Sprintf("(%d more %s: e opens", len(ps)-1, questionnaire.PluralWord(len(ps)-1, "problem", "problems")))
 }
