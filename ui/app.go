@@ -399,7 +399,7 @@ func (m *Model) openDraft(msg openDraftMsg) tea.Cmd {
 	m.session = newSession(m.ui, msg)
 	m.wizard = newWizard(m.ui, m.session, msg.draft.ResumeSection, msg.draft.ResumeQuestion, m.bodyWidth(), m.bodyHeight())
 	m.screen = screenWizard
-	return tea.Batch(m.wizard.currentFocusCmd(), m.session.watch())
+	return tea.Batch(m.wizard.currentFocusCmd(), loadReviewCmd(m.session), m.session.watch())
 }
 
 func (m *Model) openPreview(cat *questionnaire.Catalogue, answers questionnaire.Answers, title, note string, from screen) tea.Cmd {

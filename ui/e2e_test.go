@@ -234,15 +234,22 @@ func (tt *tmuxTerm) start(args ...string) {
 	tt.run(strings.Join(append([]string{"exec", tt.bin}, args...), " "))
 }
 
+// startArgs runs pstab with args in a fresh tmux session of width × height, which stays
+// the terminal's size for the runs after it.
+func (tt *tmuxTerm) startArgs(width, height int, args ...string) {
+	tt.t.Helper()
+	for _, a := range args {
+		if strings.ContainsAny(a, "'\"$` \\") {
+			tt.t.Fatalf("argument %q needs quoting the test does not do", a)
+		}
+	}
+	tt.width, tt.height = width, height
+	tt.start(args...)
+}
+
 // run runs a shell command line in a fresh tmux session, as start runs pstab: for a pipe
 // into pstab, say. The pid recorded is the shell's.
 func (tt *tmuxTerm) run(command string) {
-	tt.t.Helper()
-	tt.startArgs(100, 30)
-}
-
-// startArgs runs pstab with args in a fresh tmux session of width × height.
-func (tt *tmuxTerm) startArgs(width, height int, args ...string) {
 	tt.t.Helper()
 	tt.runs++
 	pidFile, exitFile := tt.file("pid"), tt.file("exit")

@@ -320,6 +320,7 @@ func (h *home) bottomView() string {
 // in its middle, and shown whole under its row should two shortened keys look alike.
 type homeColumns struct {
 	nameW, keyW     int
+	statusW         int // 10, wider where there is room for a review mark with a form status
 	status, changed bool
 	shown           map[string]int // shortened key -> how many entries show it
 }
@@ -348,6 +349,13 @@ func (h *home) columns(entries []homeEntry) homeColumns {
 		}
 		if room >= try.minName {
 			c.status, c.changed, c.nameW, fits = try.status, try.changed, min(32, room), true
+			// Status widens into what the name leaves, as far as a status needs it (a
+			// review mark with a form status: "»2 submitted (approved)"); 10 at 80 columns.
+			need := 10
+			for _, e := range entries {
+				need = max(need, lipgloss.Width(e.statusText()))
+			}
+			c.statusW = 10 + min(14, room-c.nameW, need-10)
 			break
 		}
 	}
@@ -364,7 +372,7 @@ func (h *home) columns(entries []homeEntry) homeColumns {
 func (c homeColumns) header() string {
 	out := fmt.Sprintf("  %-*s %-*s %-15s", c.nameW, "Name", c.keyW, "Key", "Complete")
 	if c.status {
-		out += fmt.Sprintf("  %-10s", "Status")
+		out += fmt.Sprintf("  %-*s", c.statusW, "Status")
 	}
 	if c.changed {
 		out += " Changed"
@@ -382,16 +390,22 @@ func (c homeColumns) row(e homeEntry, now time.Time) (before, after, whole strin
 	before = fmt.Sprintf("%-*s %-*s ", c.nameW, truncate(e.name, c.nameW), c.keyW, key)
 	after = fmt.Sprintf(" %3d%%", e.percent())
 	if c.status {
-		status := e.status
-		if e.formStatus != "" {
-			status += " (" + strings.ToLower(e.formStatus) + ")"
-		}
-		after += fmt.Sprintf("  %-10s", truncate(status, 10))
+		after += fmt.Sprintf("  %-*s", c.statusW, truncate(e.statusText(), c.statusW))
 	}
 	if c.changed {
 		after += " " + questionnaire.Ago(now, e.changed)
 	}
 	return before, after, whole
+}
+
+// statusText is the status column's text: the review's mark, the draft's status, and the
+// form status the Marketplace last gave.
+func (e homeEntry) statusText() string {
+	status := e.status
+	if e.formStatus != "" {
+		status += " (" + strings.ToLower(e.formStatus) + ")"
+	}
+	return reviewMark(e.review) + status
 }
 
 // displayKey is the key column's text: the app key, or (partner) for the self-assessment.

@@ -307,8 +307,10 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, intent) {
 	case key.Matches(km, keys.Down):
 		c.cursor = min(max(0, c.rowCount()-1), c.cursor+1)
 	case key.Matches(km, keys.Jump):
-		if c.cursor < len(c.items) {
-			return nil, jumpIntent{p: c.items[c.cursor]}
+		if p, t := c.row(c.cursor); p != nil {
+			return nil, jumpIntent{p: *p}
+		} else if t != nil {
+			return nil, jumpIntent{p: questionnaire.Problem{Question: c.cat.Question(t.Question), Item: -1}}
 		}
 	}
 	return nil, nil

@@ -215,7 +215,7 @@ func (w *wizard) stepTo(dir int, has func(*questionnaire.Question) bool, none st
 			if b := w.current(); b != nil && b.q == q {
 				break // the only one is the question already focused
 			}
-			return w.goTo(q)
+			return w.goTo(questionnaire.Problem{Question: q, Item: -1})
 		}
 	}
 	if b := w.current(); b != nil && has(b.q) {

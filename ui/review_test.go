@@ -285,7 +285,7 @@ func TestPartnerSeesAndAnswersComments(t *testing.T) {
 	if _, _, err := s.MergeReview(ctx, ref, rv, ""); err != nil {
 		t.Fatal(err)
 	}
-	d.press("esc", "esc", "esc")
+	d.press("esc", "esc", "q") // the checklist, the questions, the section list, home
 	d.openApp()
 	d.press("r")
 	d.wantScreen("Approved by Ana", "the approval is stale")
@@ -360,7 +360,7 @@ func TestSubmitWarnsOfAnUnsettledReview(t *testing.T) {
 	if _, _, err := d.s.MergeReview(ctx, ref, rv, ""); err != nil {
 		t.Fatal(err)
 	}
-	d.press("esc", "esc", "esc", "esc")
+	d.press("esc", "esc", "esc", "q") // submit, checklist, questions, section list, home
 	toSubmit()
 	d.wantScreen("1 review thread is still open", "Ana asked for changes and has not approved since.", "Send these answers")
 
@@ -375,7 +375,7 @@ func TestSubmitWarnsOfAnUnsettledReview(t *testing.T) {
 	if _, _, err := d.s.MergeReview(ctx, ref, rv, ""); err != nil {
 		t.Fatal(err)
 	}
-	d.press("esc", "esc", "esc", "esc")
+	d.press("esc", "esc", "esc", "q")
 	toSubmit()
 	d.wantScreen("Ana approved other answers: some changed since the approval.")
 	d.dontWantScreen("review thread", "asked for changes")

@@ -65,6 +65,11 @@ type session struct {
 	elsewhere *time.Time
 	quitting  bool // the partner asked to quit: quit once the save running now has finished
 	replaced  bool // another draft was opened in its place: its watch stops
+
+	// review is the conversation about the draft (review.go); blocking counts the
+	// blocking problems of each section's answers, by section ID, for the section list.
+	review   *reviewState
+	blocking map[string]int
 }
 
 // draftEditor is the screen that edits a session's answers (today the wizard). The
@@ -178,6 +183,7 @@ func (s *session) setDraft(d store.Draft) {
 func (s *session) refresh() {
 	s.vis = s.cat.Visible(s.answers)
 	s.progress = s.cat.Progress(s.answers)
+	s.blocking = blockingBySection(s.cat, s.answers)
 }
 
 // set records an answer the partner gave (an empty value clears it) and queues it to be
@@ -291,6 +297,8 @@ func (s *session) update(msg sessionMsg) tea.Cmd {
 		s.changed(draftChange{notice: fmt.Sprintf("Save point %d made at %s.", msg.rev.Number, msg.rev.At.Local().Format("15:04:05"))})
 	case reloadedMsg:
 		return s.onReloaded(msg)
+	case reviewSavedMsg:
+		s.onReviewSaved(msg)
 	case watchTickMsg, watchedMsg:
 		return s.onWatch(msg)
 	}
@@ -419,7 +427,7 @@ func (s *session) status(withProgress bool) string {
 	var save string
 	switch {
 	case s.readOnly():
-		return st.Info.Render("read-only review")
+		return s.reviewStatus()
 	case s.conflict != nil, s.elsewhere != nil:
 		save = st.Bad.Render("✗ changed elsewhere: ctrl+r reloads")
 	case s.saveErr != nil:

@@ -69,6 +69,8 @@ func (w *wizard) keyHere(letter, alt key.Binding) key.Binding {
 func (w *wizard) statusView(width int) string {
 	st := w.ui.styles
 	switch {
+	case w.talk.open:
+		return w.talkView(width)
 	case w.askSavePoint:
 		status := st.Accent.Render("Save point message: ") + w.pointInput.View()
 		hint := st.Faint.Render("enter save · esc cancel")
@@ -90,6 +92,8 @@ func (w *wizard) statusView(width int) string {
 			w.elsewhere.Local().Format("15:04:05")), width-3))
 	case w.saveErr != nil:
 		return st.Banner.Render(wrapText("Not saved: "+questionnaire.Sentence(w.saveErr.Error())+" Your answers stay on screen.", width-3))
+	case w.reviewBanner(width) != "":
+		return w.reviewBanner(width)
 	case w.lastSection:
 		km := w.ui.keys
 		return st.Info.Render(wrapText(fmt.Sprintf("That was the last section. Press %s to review what is left, or %s to preview.",
@@ -109,6 +113,9 @@ func (w *wizard) statusView(width int) string {
 // focus is (the alt+ forms while keys are text), in the full list every key.
 func (w *wizard) Help() helpKeys {
 	km := w.ui.keys
+	if w.talk.open {
+		return w.talkHelp()
+	}
 	if w.askSavePoint || w.askDiscard {
 		return helpKeys{}
 	}
@@ -126,9 +133,22 @@ func (w *wizard) Help() helpKeys {
 		return helpKeys{short: short, full: [][]key.Binding{{km.SideChoose, km.SideOpen, km.SideBack, home}, leave}, rank: []int{3, 2, 1, 1, 0, 0}}
 	}
 	nav := []key.Binding{km.NextField, km.PrevField, km.NextSection, km.PrevSection, km.Sections}
-	if w.readOnly() {
+	if w.readOnly() && !w.session.canComment() {
 		short := []key.Binding{km.Down, km.Up, km.NextSection, km.Sections, preview, review, home}
 		return helpKeys{short: short, full: [][]key.Binding{nav, leave, {home}}, rank: []int{3, 4, 5, 2, 0, 0, 1}}
+	}
+	if w.readOnly() {
+		// A reviewer's copy of a bundle: the review's keys first.
+		checklist := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "checklist"))
+		talk := []key.Binding{km.Comment, km.General, km.Approve, km.RequestChanges}
+		short := append([]key.Binding{}, talk...)
+		if rs := w.session.review; rs != nil && rs.since != nil {
+			short = append(short, km.NextChanged)
+			talk = append(talk, km.NextChanged)
+		}
+		short = append(short, checklist, preview)
+		talk = append(talk, km.NextOpen)
+		return helpKeys{short: short, full: [][]key.Binding{nav, talk, {km.Down, km.Up, preview, checklist, home, km.Quit}}}
 	}
 	wd := w.currentWidget()
 	var fieldKeys []key.Binding
@@ -200,7 +220,16 @@ func (w *wizard) Help() helpKeys {
 		short, rank = append(short, km.Sections), append(rank, 7)
 	}
 	short, rank = append(short, preview, review), append(rank, 0, 0)
-	full := [][]key.Binding{nav, fullField, leave}
+	// A question the review commented on: the key that replies, where it works.
+	comment, general := w.keyHere(km.Comment, km.CommentAlt), w.keyHere(km.General, km.GeneralAlt)
+	if b := w.current(); b != nil {
+		if _, ok := w.session.thread(b.q.ID); ok {
+			short, rank = append(short, comment), append(rank, 4)
+		}
+	}
+	// The review's keys go under the question's own: c comments on this question. As a
+	// group of their own they took a row more, and the full help no longer fit 60x16.
+	full := [][]key.Binding{nav, append(append([]key.Binding{}, fullField...), comment, general, km.NextOpen), leave}
 	return helpKeys{short: short, full: full, rank: rank}
 }
 
@@ -230,8 +259,16 @@ func (w *wizard) sidebarView(width int) string {
 		if !sp.Shown {
 			count = "skipped"
 		}
-		name := truncate(s.Title, width-4-len(count)-1)
-		line := fmt.Sprintf("%s %-*s %s", icon, width-4-len(count), name, count)
+		// The review's marks: ✗ for a blocking problem, open comments before the count.
+		if mark, markStyle, prefix := w.sidebarMarks(s); sp.Shown {
+			if mark != "" {
+				icon, style = mark, markStyle
+			}
+			count = prefix + count
+		}
+		countW := lipgloss.Width(count)
+		name := truncate(s.Title, width-4-countW-1)
+		line := fmt.Sprintf("%s %-*s %s", icon, width-4-countW, name, count)
 		switch {
 		case w.sidebar && i == w.sideCursor:
 			b.WriteString(st.Selected.Render("›"+line) + "\n")

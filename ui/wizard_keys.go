@@ -144,10 +144,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, km.Up):
 			return w.prev()
 		}
-		if msg.Type == tea.KeyRunes && !msg.Paste {
-			w.notice = fmt.Sprintf("%s does nothing here: this copy is read-only. ↓/↑ move, p previews, r reviews, q quits, ? lists every key.", string(msg.Runes))
-		}
-		return nil
+		return w.readOnlyKey(msg)
 	}
 	if wd == nil {
 		return nil

@@ -95,14 +95,21 @@ func (w *wizard) mainView() string {
 	width := w.fieldWidth()
 
 	sp := w.progress.Sections[w.section]
-	title := st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title)) +
-		st.Faint.Render(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total))
+	title := st.Title.Render(fmt.Sprintf("%d. %s", s.Index+1, s.Title))
+	title += st.Faint.Render(truncate(fmt.Sprintf("  %d of %d answered", sp.Answered, sp.Total)+w.sectionReview(s),
+		max(10, width-lipgloss.Width(title))))
 	var intro []string
 	if s.Intro != "" {
 		intro = strings.Split(st.Muted.Render(wrapText(s.Intro, width)), "\n")
 	}
 	lines, start, end, cursor := w.fieldLines(width)
+	// The review's thread on the focused question stays under the help, with the status.
 	status := w.statusView(width)
+	if thread := strings.TrimPrefix(w.threadPanel(width), "\n"); thread != "" && status != "" {
+		status = thread + "\n" + status
+	} else if thread != "" {
+		status = thread
+	}
 	statusLines := 0
 	if status != "" {
 		statusLines = lipgloss.Height(status)
@@ -163,6 +170,7 @@ func (w *wizard) fieldLines(width int) (lines []string, start, end, cursor int) 
 		} else {
 			v = b.view(focused && !w.sidebar)
 		}
+		v += w.blockMarks(b, width) // the review's marks: a reviewer's ✗, changes, comments
 		blockLines := strings.Split(v, "\n")
 		if focused {
 			start = len(lines)
@@ -254,10 +262,8 @@ func (w *wizard) readOnlyBlock(b *block, focused bool, width int) string {
 	v, ok := w.answers.Get(b.q.ID)
 	answer := st.Faint.Render(questionnaire.NotProvided)
 	if ok {
+		// Its problem, if any, is the review's mark under it (blockMarks).
 		answer = st.Text.Render(wrapText(displayAnswer(b.q, v), width-4))
-		if why := b.q.FirstProblem(v); why != "" {
-			answer += "\n" + st.Bad.Render(wrapText("✗ "+why, width-4))
-		}
 	}
 	return out + "\n" + indent(answer, "    ")
 }
