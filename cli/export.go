@@ -102,7 +102,7 @@ needs a fix. Markdown and bundles, which are for reading and review, are always 
 			switch format {
 			case "payload":
 				// An answer with a blocking problem is kept in the draft, never sent.
-				data, err = c.EncodePayload(c.Sendable(doc.answers), questionnaire.ShapeV2Put)
+				data, err = c.EncodePayload(doc.answers, questionnaire.ShapeV2Put)
 			case "markdown":
 				data = []byte(c.Markdown(doc.answers, questionnaire.MarkdownOptions{Views: views, Title: doc.title, Note: doc.note}))
 			case "sheet":

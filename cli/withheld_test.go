@@ -13,8 +13,7 @@ import (
 
 // A value the wizard kept as typed but that is not valid yet (an http:// link) stays in
 // the draft and in a review bundle, is reported by check in the words set uses, and is
-// left out of the payload, as it would be left out of a push, even one written with
-// --allow-problems.
+// not written as a payload unless the partner says --allow-problems; push refuses it.
 func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
 	e := newDB(t)
 	e.must("new", "com.example.app", "--name", "Example")
@@ -45,8 +44,8 @@ func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
 		t.Errorf("check: exit %d, want 1 and %q:\n%s\nset said: %s", check.code, sentence, check.out, refused.err)
 	}
 
-	// A payload of a draft with a blocking problem is refused; written anyway, it still
-	// leaves the invalid answer out.
+	// A payload of a draft with a blocking problem is refused, and nothing is written;
+	// --allow-problems (the partner's explicit override) writes the answers as they are.
 	if r := e.run("", "export", "com.example.app", "--format", "payload"); r.code != 1 || r.out != "" || !strings.Contains(r.err, "security-policy") {
 		t.Errorf("export --format payload: exit %d, out %q, err %q; want exit 1 naming security-policy", r.code, r.out, r.err)
 	}
@@ -55,12 +54,11 @@ func TestAnInvalidAnswerNeverLeavesInAPayload(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
 		t.Fatalf("export is not JSON: %v\n%s", err, r.out)
 	}
-	info := doc["appTrustInformation"]
-	if got := dig(info, "security", "publicSecurityPoliciesLink"); got != nil {
-		t.Errorf("the payload sends the http:// link: %v", got)
-	}
-	if got := dig(info, "security", "securityContact"); got != "security@example.com" {
+	if got := dig(doc["appTrustInformation"], "security", "securityContact"); got != "security@example.com" {
 		t.Errorf("the payload lost a valid answer: securityContact = %v", got)
+	}
+	if !strings.Contains(r.err, "blocking problem") {
+		t.Errorf("--allow-problems wrote the payload without saying it has a blocking problem: %q", r.err)
 	}
 	if bundle := e.must("export", "com.example.app", "--format", "bundle"); !strings.Contains(bundle.out, "http://acme.example/security") {
 		t.Errorf("the bundle lost the answer kept as typed:\n%s", bundle.out)

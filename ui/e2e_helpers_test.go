@@ -98,14 +98,6 @@ func (tt *tmuxTerm) saveInvalid(key, id string, v questionnaire.Value) {
 	}
 }
 
-// resize sets the terminal's size, as a person dragging the window would.
-func (tt *tmuxTerm) resize(w, h int) {
-	tt.t.Helper()
-	if out, err := exec.Command("tmux", "-L", tt.socket, "resize-window", "-t", tt.target(), "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)).CombinedOutput(); err != nil {
-		tt.t.Fatalf("tmux resize-window: %v\n%s", err, out)
-	}
-}
-
 // paste pastes text as a terminal does, in bracketed-paste markers.
 func (tt *tmuxTerm) paste(text string) {
 	tt.t.Helper()

@@ -169,6 +169,9 @@ func (w *wizard) fieldLines(width int) (lines []string, start, end, cursor int) 
 			v = w.readOnlyBlock(b, focused, width)
 		} else {
 			v = b.view(focused && !w.sidebar)
+			if from := w.scan.sourceLine(b.q.ID); from != "" {
+				v += "\n" + w.ui.styles.Faint.Render(indent(wrapText(from, width-4), "  "))
+			}
 		}
 		v += w.blockMarks(b, width) // the review's marks: a reviewer's ✗, changes, comments
 		blockLines := strings.Split(v, "\n")
