@@ -190,7 +190,7 @@ func openRegular(path string, limit int64, too string) (*os.File, error) {
 	case !m.IsRegular():
 		why = "it is not a regular file, and pstab reads only regular files"
 	case st.Size() > limit:
-		why = "it is " + humanBytes(st.Size()) + ", and " + too
+		why = "it is " + questionnaire.ByteSize(st.Size()) + ", and " + too
 	}
 	if why != "" {
 		f.Close()
@@ -218,7 +218,7 @@ func readRegular(path string, limit int64, too string) ([]byte, error) {
 		return nil, usageErr("cannot read %s: %v", path, unwrapPathError(err))
 	}
 	if int64(len(data)) > limit {
-		return nil, usageErr("cannot read %s: it grew past %s while pstab read it, and %s", path, humanBytes(limit), too)
+		return nil, usageErr("cannot read %s: it grew past %s while pstab read it, and %s", path, questionnaire.ByteSize(limit), too)
 	}
 	return data, nil
 }
@@ -241,14 +241,4 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -107,7 +107,7 @@ func IsBundle(data []byte) bool {
 func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	if len(data) > MaxPayloadSize {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is %s; a bundle is at most %s", humanSize(len(data)), humanSize(MaxPayloadSize))}
+			Msg: fmt.Sprintf("the file is %s; a bundle is at most %s", ByteSize(int64(len(data))), ByteSize(MaxPayloadSize))}
 	}
 	if !utf8.Valid(data) {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,

@@ -89,7 +89,7 @@ func (e *DecodeError) Error() string {
 func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 	if len(data) > MaxPayloadSize {
 		return Answers{}, 0, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is %s; a payload is at most %s", humanSize(len(data)), humanSize(MaxPayloadSize))}
+			Msg: fmt.Sprintf("the file is %s; a payload is at most %s", ByteSize(int64(len(data))), ByteSize(MaxPayloadSize))}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {

@@ -71,16 +71,6 @@ func invalidUTF8Offset(data []byte) int {
 	return len(data)
 }
 
-func humanSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 func describeAny(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -90,3 +90,14 @@ func Ago(now, t time.Time) string {
 
 // OneLine cleans text and puts it on one line, with single spaces.
 func OneLine(s string) string { return strings.Join(strings.Fields(CleanText(s, true)), " ") }
+
+// ByteSize words a file's size as a person reads it: "512 bytes", "20.0 KB", "1.5 MB".
+func ByteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -34,3 +34,11 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+func TestByteSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1.0 KB", 20 << 10: "20.0 KB", 3 << 19: "1.5 MB", 4 << 20: "4.0 MB"} {
+		if got := ByteSize(n); got != want {
+			t.Errorf("ByteSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -20,6 +20,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pstab/pstab/questionnaire"
 )
 
 // The kinds of manifest a scan reads.
@@ -355,14 +357,14 @@ func readLimited(path string) ([]byte, error) {
 		return nil, err
 	}
 	if st.Size() > maxFileSize {
-		return nil, errAt(name, 0, "the file is %s; a manifest is at most %s, so this is not one", humanSize(int(min(st.Size(), 1<<40))), humanSize(maxFileSize))
+		return nil, errAt(name, 0, "the file is %s; a manifest is at most %s, so this is not one", questionnaire.ByteSize(st.Size()), questionnaire.ByteSize(maxFileSize))
 	}
 	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
 	if err != nil {
 		return nil, errAt(name, 0, "the file cannot be read: %v", err)
 	}
 	if len(data) > maxFileSize {
-		return nil, errAt(name, 0, "the file is larger than %s; a manifest is smaller, so this is not one", humanSize(maxFileSize))
+		return nil, errAt(name, 0, "the file is larger than %s; a manifest is smaller, so this is not one", questionnaire.ByteSize(maxFileSize))
 	}
 	return data, nil
 }

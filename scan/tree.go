@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pstab/pstab/questionnaire"
 	"gopkg.in/yaml.v3"
 )
 
@@ -150,7 +151,7 @@ func errAt(file string, line int, format string, args ...any) *Error {
 func checkBytes(file string, data []byte) error {
 	switch {
 	case len(data) > maxFileSize:
-		return errAt(file, 0, "the file is %s; a manifest is at most %s, so this is not one", humanSize(len(data)), humanSize(maxFileSize))
+		return errAt(file, 0, "the file is %s; a manifest is at most %s, so this is not one", questionnaire.ByteSize(int64(len(data))), questionnaire.ByteSize(maxFileSize))
 	case len(bytes.TrimSpace(data)) == 0:
 		return errAt(file, 0, "the file is empty")
 	}
@@ -186,16 +187,6 @@ func invalidUTF8(data []byte) int {
 func lineAt(data []byte, offset int) int {
 	offset = min(max(offset, 0), len(data))
 	return bytes.Count(data[:offset], []byte("\n")) + 1
-}
-
-func humanSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // parseYAML reads a YAML document (a Forge manifest) into a tree.
