@@ -111,6 +111,9 @@ type Revision struct {
 	At      time.Time
 	Kind    string // one of the Event kinds that make save points
 	Message string
+	// Damaged is set, by Revisions, on a save point whose stored form cannot be read
+	// (reading it gives a *SavePointError); the draft and other save points are fine.
+	Damaged bool
 }
 
 // Event is one entry of a draft's history.
@@ -121,18 +124,43 @@ type Event struct {
 }
 
 // ConflictError is returned to a writer whose draft was changed by someone else (another
-// pstab process) since it loaded it. Nothing was written; reload and try again.
+// pstab process) since it loaded it, in a way its write would collide with. Nothing was
+// written; reload and try again.
+//
+// Which changes collide depends on the write. MergeAnswer, which saves one answer,
+// collides only with a change to that same question: Questions is then that one question.
+// Every other write made with an expected version (SaveAnswer, ClearAnswer, SavePoint,
+// Discard, Revert, Replace) collides with any change: Questions lists the questions set or
+// removed since Expected (empty when only save points or payload fields changed).
 type ConflictError struct {
 	Ref       DraftRef
 	Expected  int64
 	Current   int64
 	ChangedAt time.Time
+	Questions []string
 }
 
-// Error says who changed the draft and when, and what to do.
+// Error says what was changed, by whom and when, and what to do.
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s was changed by another pstab at %s since you opened it; reload it to see the change, then answer again",
-		e.Ref, e.ChangedAt.Local().Format("15:04:05"))
+	what := e.Ref.String() + " was"
+	switch len(e.Questions) {
+	case 1:
+		what = "the answer to " + e.Questions[0] + " in " + e.Ref.String() + " was"
+	}
+	return fmt.Sprintf("%s changed by another pstab at %s since you opened it; reload it to see the change, then answer again",
+		what, e.ChangedAt.Local().Format("15:04:05"))
+}
+
+// Saved says what MergeAnswer did.
+type Saved struct {
+	// Version is the draft's version after the save: pass it to the next write.
+	Version int64
+	// Merged are the questions another pstab changed (set or removed) since the version
+	// the caller expected, in ID order, which the save left as that pstab made them. The
+	// caller's copies of those answers are out of date: load the draft again (Load) before
+	// showing or saving them, or a later save of one of them would overwrite a change the
+	// partner never saw.
+	Merged []string
 }
 
 // AnyVersion, passed as the expected version, saves without checking for conflicts; the

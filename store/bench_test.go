@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,11 +150,29 @@ func BenchmarkAutosave(b *testing.B) {
 	})
 }
 
-// The app-list fixture: fixtureApps apps with fixtureRevisions save points each.
-const (
-	fixtureApps      = 1000
-	fixtureRevisions = 30
+// The app-list fixture: fixtureApps apps with fixtureRevisions save points each. The first
+// save point answers every question; each later one changes fixtureChanges answers, as a
+// partner revising a listing between save points does. PSTAB_BENCH_APPS,
+// PSTAB_BENCH_SAVEPOINTS and PSTAB_BENCH_CHANGES change the shape for the growth figures
+// of .ci/perf (PSTAB_BENCH_CHANGES=all changes every answer at every save point, the worst
+// case for keeping what changed).
+var (
+	fixtureApps      = envInt("PSTAB_BENCH_APPS", 1000)
+	fixtureRevisions = envInt("PSTAB_BENCH_SAVEPOINTS", 30)
+	fixtureChanges   = envInt("PSTAB_BENCH_CHANGES", 3)
 )
+
+// envInt reads a positive number from the environment; "all" is -1.
+func envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "all" {
+		return -1
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
 
 var (
 	fixtureOnce sync.Once
@@ -194,8 +214,14 @@ func appsFixture(b *testing.B) string {
 	return fixturePath
 }
 
-func buildFixture(b *testing.B, path string) error {
-	ps, sa := catalogues(b)
+func buildFixture(tb testing.TB, path string) error {
+	return buildShape(tb, path, fixtureApps, fixtureRevisions, fixtureChanges)
+}
+
+// buildShape builds a store of apps apps (keys com.example.app0000...) with savePoints
+// save points each, changing changes answers between them (-1: every answer).
+func buildShape(tb testing.TB, path string, apps, savePoints, changes int) error {
+	ps, sa := catalogues(tb)
 	clk := newClock()
 	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}, Now: clk.Now})
 	if err != nil {
@@ -203,7 +229,7 @@ func buildFixture(b *testing.B, path string) error {
 	}
 	defer s.Close()
 	ctx := context.Background()
-	// Encode a few variants once; the save points cycle through them.
+	// Encode a few variants once; the save points draw their answers from them.
 	var variants []map[string]string
 	for v := range 7 {
 		raw, err := encodeAnswers(ps, sampleAnswers(ps, v))
@@ -212,10 +238,11 @@ func buildFixture(b *testing.B, path string) error {
 		}
 		variants = append(variants, raw)
 	}
+	ids := slices.Sorted(maps.Keys(variants[0]))
 	const perTx = 50
-	for first := 0; first < fixtureApps; first += perTx {
+	for first := 0; first < apps; first += perTx {
 		err := s.withTx(ctx, func(tx *sql.Tx) error {
-			for n := first; n < first+perTx && n < fixtureApps; n++ {
+			for n := first; n < first+perTx && n < apps; n++ {
 				key := fmt.Sprintf("com.example.app%04d", n)
 				now := clk.Now().UnixNano()
 				if _, err := tx.ExecContext(ctx, "INSERT INTO apps (key, name, hosting, product_id, created_at, updated_at) VALUES (?, ?, 'cloud', '', ?, ?)",
@@ -223,9 +250,20 @@ func buildFixture(b *testing.B, path string) error {
 					return err
 				}
 				dt := &draftTx{ctx: ctx, tx: tx, q: s.on(tx), s: s, ref: psRef(key), cat: ps, row: draftRow{status: StatusDraft}}
-				for r := range fixtureRevisions {
+				raw := maps.Clone(variants[n%len(variants)])
+				for r := range savePoints {
 					dt.now = clk.Now().UnixNano()
-					if err := dt.replace(variants[(n+r)%len(variants)], sql.NullString{}, sql.NullString{}); err != nil {
+					switch {
+					case r == 0:
+					case changes < 0:
+						raw = maps.Clone(variants[(n+r)%len(variants)])
+					default:
+						for c := range changes {
+							id := ids[(n*7+r*changes+c)%len(ids)]
+							raw[id] = variants[(n+r)%len(variants)][id]
+						}
+					}
+					if err := dt.replace(raw, sql.NullString{}, sql.NullString{}); err != nil {
 						return err
 					}
 					if _, err := dt.savePoint(EventSavePoint, fmt.Sprintf("pass %d", r+1)); err != nil {

@@ -2,68 +2,20 @@ package store
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/pstab/pstab/questionnaire"
 )
 
-// snapshot is a save point's full copy of a draft, as stored in revisions.snapshot.
-type snapshot struct {
+// snapshotV1 is a save point as schemas 1 to 4 kept it, a full copy in
+// revisions.snapshot; only the upgrade to schema 5 reads it.
+type snapshotV1 struct {
 	Answers  map[string]json.RawMessage `json:"answers"`
 	Extra    json.RawMessage            `json:"extra,omitempty"`
 	Envelope json.RawMessage            `json:"envelope,omitempty"`
-}
-
-func makeSnapshot(raw map[string]string, extra, envelope sql.NullString) (string, error) {
-	s := snapshot{Answers: make(map[string]json.RawMessage, len(raw))}
-	for id, v := range raw {
-		s.Answers[id] = json.RawMessage(v)
-	}
-	if extra.Valid {
-		s.Extra = json.RawMessage(extra.String)
-	}
-	if envelope.Valid {
-		s.Envelope = json.RawMessage(envelope.String)
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("encode save point: %w", err)
-	}
-	return string(b), nil
-}
-
-// readSnapshot reads save point number of a draft; number 0 is the empty draft.
-func readSnapshot(ctx context.Context, q queryer, draftID int64, number int) (snapshot, error) {
-	if number == 0 || draftID == 0 {
-		return snapshot{}, nil
-	}
-	var body string
-	err := q.QueryRowContext(ctx, qSnapshot, draftID, number).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return snapshot{}, fmt.Errorf("save point %d: %w", number, ErrNotFound)
-	}
-	if err != nil {
-		return snapshot{}, err
-	}
-	var s snapshot
-	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		return snapshot{}, fmt.Errorf("read save point %d: %w", number, err)
-	}
-	return s, nil
-}
-
-// raw returns the snapshot's answers, Extra and Envelope in the form the drafts table uses.
-func (s snapshot) raw() (map[string]string, sql.NullString, sql.NullString) {
-	out := make(map[string]string, len(s.Answers))
-	for id, v := range s.Answers {
-		out[id] = string(v)
-	}
-	return out, nullJSON(s.Extra), nullJSON(s.Envelope)
 }
 
 func nullJSON(b json.RawMessage) sql.NullString {
@@ -71,31 +23,6 @@ func nullJSON(b json.RawMessage) sql.NullString {
 		return sql.NullString{}
 	}
 	return sql.NullString{String: string(b), Valid: true}
-}
-
-// same reports whether the snapshot holds exactly the given working answers.
-func (s snapshot) same(raw map[string]string, extra, envelope sql.NullString) bool {
-	return s.sameMeaning(nil, raw, extra, envelope)
-}
-
-// sameMeaning reports whether the snapshot holds the given working answers. With a
-// catalogue, answers compare by meaning (a tri-state stored as "TRUE" in a save point
-// and as true in the working draft is the same answer), so that a draft is not dirty for
-// a spelling; without one, as JSON.
-func (s snapshot) sameMeaning(c *questionnaire.Catalogue, raw map[string]string, extra, envelope sql.NullString) bool {
-	if len(s.Answers) != len(raw) {
-		return false
-	}
-	for id, v := range raw {
-		sv, ok := s.Answers[id]
-		if !ok {
-			return false
-		}
-		if !sameJSON(string(sv), v) && (c == nil || !sameAnswer(c, id, string(sv), v)) {
-			return false
-		}
-	}
-	return sameJSON(string(s.Extra), extra.String) && sameJSON(string(s.Envelope), envelope.String)
 }
 
 // sameAnswer reports whether two stored answers to one question mean the same.

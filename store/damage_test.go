@@ -78,8 +78,10 @@ func sameFolder(t *testing.T, before, after map[string][]byte) {
 	}
 }
 
-// refuse opens path, expects a *FileError with the given problem whose message is one
-// sentence naming the file, and checks that the folder is byte-for-byte as it was.
+// refuse opens path and writes to it, expects a *FileError with the given problem whose
+// message is one sentence naming the file, and checks that the folder is byte-for-byte as
+// it was. Open checks what every command reads; damage elsewhere is found before the
+// first write, which is then refused with the same error.
 func refuse(t *testing.T, path string, want Problem, words ...string) *FileError {
 	t.Helper()
 	dir := filepath.Dir(path)
@@ -87,8 +89,11 @@ func refuse(t *testing.T, path string, want Problem, words ...string) *FileError
 	ps, sa := catalogues(t)
 	s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}})
 	if err == nil {
+		err = s.CreateApp(ctxb(), App{Key: "com.example.written", Name: "Written"})
 		s.Close()
-		t.Fatalf("Open(%s) succeeded", path)
+		if err == nil {
+			t.Fatalf("Open(%s) and a write succeeded", path)
+		}
 	}
 	var fe *FileError
 	if !errors.As(err, &fe) {

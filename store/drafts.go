@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,8 +27,12 @@ func (s *Store) Load(ctx context.Context, ref DraftRef) (Draft, error) {
 		if err != nil {
 			return err
 		}
-		snap, err := readSnapshot(ctx, s.on(tx), row.id, row.revision)
-		if err != nil {
+		// A latest save point that cannot be read leaves the draft loadable; it then counts
+		// as changed since (Revisions says which save point is damaged).
+		snap, _, err := readState(ctx, s.on(tx), ref, row.id, row.revision)
+		var spe *SavePointError
+		dirty := errors.As(err, &spe)
+		if err != nil && !dirty {
 			return err
 		}
 		d.Version = row.version
@@ -35,7 +40,7 @@ func (s *Store) Load(ctx context.Context, ref DraftRef) (Draft, error) {
 		d.Status, d.FormStatus = row.status, row.formStatus
 		d.ResumeSection, d.ResumeQuestion = row.resumeSection, row.resumeQuestion
 		d.Revision = row.revision
-		d.Dirty = !snap.sameMeaning(cat, raw, row.extra, row.envelope)
+		d.Dirty = dirty || !snap.sameMeaning(cat, stateOf(raw, row.extra, row.envelope))
 		if row.id != 0 {
 			d.UpdatedAt = time.Unix(0, row.updatedAt)
 		}
@@ -49,41 +54,66 @@ func (s *Store) Load(ctx context.Context, ref DraftRef) (Draft, error) {
 
 // SaveAnswer saves one answer in its own transaction and returns the draft's new version
 // once it is committed. An empty value clears the answer. Saving the value already stored
-// writes nothing and returns the current version.
+// writes nothing and returns the current version. Any change to the draft since expect is
+// a *ConflictError; MergeAnswer conflicts only on a change to the same question.
 func (s *Store) SaveAnswer(ctx context.Context, ref DraftRef, questionID string, v questionnaire.Value, expect int64) (int64, error) {
-	cat, err := s.catalogue(ref)
+	return s.saveAnswer(ctx, "save answer", ref, questionID, v, expect)
+}
+
+// ClearAnswer removes one answer and returns the draft's new version, as SaveAnswer does.
+func (s *Store) ClearAnswer(ctx context.Context, ref DraftRef, questionID string, expect int64) (int64, error) {
+	return s.saveAnswer(ctx, "clear answer", ref, questionID, questionnaire.Value{}, expect)
+}
+
+// MergeAnswer saves one answer (an empty value clears it) on top of whatever else another
+// pstab changed since expect: only a change to this same question since expect is a
+// *ConflictError (its Questions is this question). The result says which other questions
+// changed meanwhile; the caller must load them again before it shows or saves them (see
+// Saved.Merged).
+func (s *Store) MergeAnswer(ctx context.Context, ref DraftRef, questionID string, v questionnaire.Value, expect int64) (Saved, error) {
+	var out Saved
+	raw, err := s.encodeOne(ref, questionID, v)
 	if err != nil {
-		return 0, fmt.Errorf("save answer: %w", err)
+		return Saved{}, fmt.Errorf("save answer: %w", err)
 	}
-	q := cat.Question(questionID)
-	if q == nil {
-		return 0, fmt.Errorf("save answer: %s has no question %q", cat.ID, questionID)
+	out.Version, out.Merged, err = s.writeDraftOn(ctx, "save answer", ref, expect, questionID, func(dt *draftTx) error {
+		return dt.setAnswer(questionID, raw)
+	})
+	if err != nil {
+		return Saved{}, err
 	}
-	raw := ""
-	if !v.IsEmpty() {
-		b, err := questionnaire.MarshalValue(q, v)
-		if err != nil {
-			return 0, fmt.Errorf("save answer: %w", err)
-		}
-		raw = string(b)
+	return out, nil
+}
+
+func (s *Store) saveAnswer(ctx context.Context, op string, ref DraftRef, questionID string, v questionnaire.Value, expect int64) (int64, error) {
+	raw, err := s.encodeOne(ref, questionID, v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
 	}
-	return s.writeDraft(ctx, "save answer", ref, expect, func(dt *draftTx) error {
+	return s.writeDraft(ctx, op, ref, expect, func(dt *draftTx) error {
 		return dt.setAnswer(questionID, raw)
 	})
 }
 
-// ClearAnswer removes one answer and returns the draft's new version.
-func (s *Store) ClearAnswer(ctx context.Context, ref DraftRef, questionID string, expect int64) (int64, error) {
+// encodeOne checks that the draft's questionnaire has the question and encodes the value
+// as stored; an empty value is "".
+func (s *Store) encodeOne(ref DraftRef, questionID string, v questionnaire.Value) (string, error) {
 	cat, err := s.catalogue(ref)
 	if err != nil {
-		return 0, fmt.Errorf("clear answer: %w", err)
+		return "", err
 	}
-	if cat.Question(questionID) == nil {
-		return 0, fmt.Errorf("clear answer: %s has no question %q", cat.ID, questionID)
+	q := cat.Question(questionID)
+	if q == nil {
+		return "", fmt.Errorf("%s has no question %q", cat.ID, questionID)
 	}
-	return s.writeDraft(ctx, "clear answer", ref, expect, func(dt *draftTx) error {
-		return dt.setAnswer(questionID, "")
-	})
+	if v.IsEmpty() {
+		return "", nil
+	}
+	b, err := questionnaire.MarshalValue(q, v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
 }
 
 // SetResume records where the partner was (section and question IDs). It is not a change

@@ -14,16 +14,22 @@ type Problem int
 
 // The problems a drafts file can have.
 const (
-	ProblemNotDatabase  Problem = iota + 1 // not an SQLite database at all (a JSON file, say)
-	ProblemForeign                         // an SQLite database of some other program
-	ProblemDamaged                         // truncated or corrupted; quick_check found damage
-	ProblemNewer                           // written by a newer pstab
-	ProblemReadOnlyDir                     // its folder is read-only, so WAL files cannot be made
-	ProblemReadOnlyFile                    // the file itself is read-only
-	ProblemUnreachable                     // cannot be created or read (missing folder, a directory...)
-	ProblemBusy                            // another pstab held it longer than the busy timeout
-	ProblemDiskFull                        // the disk (or the database's size limit) is full
-	ProblemWrite                           // some other I/O error while writing
+	ProblemNotDatabase    Problem = iota + 1 // not an SQLite database at all (a JSON file, say)
+	ProblemForeign                           // an SQLite database of some other program
+	ProblemDamaged                           // truncated or corrupted; quick_check found damage
+	ProblemNewer                             // written by a newer pstab
+	ProblemReadOnlyDir                       // its folder is read-only, so WAL files cannot be made
+	ProblemReadOnlyFile                      // the file itself is read-only
+	ProblemUnreachable                       // cannot be created or read (missing folder, a directory...)
+	ProblemBusy                              // another pstab held it longer than the busy timeout
+	ProblemDiskFull                          // the disk (or the database's size limit) is full
+	ProblemWrite                             // some other I/O error while writing
+	ProblemMissing                           // opened for reading, and there is no such file (nothing was created)
+	ProblemReadOnlyMedium                    // on a read-only mount: it can be read, not changed
+	ProblemUnsafeFolder                      // its folder is writable by other users (Detail: the folder)
+	ProblemUnsafe                            // a file SQLite would open beside it is a link or not a file (Detail)
+	ProblemStale                             // left mid-write, and where pstab cannot finish that (read-only)
+	ProblemOlder                             // written by an older pstab, and opened where it cannot be upgraded
 )
 
 // FileError is a problem with the drafts file itself, not with what was asked of it. Its
@@ -61,6 +67,18 @@ func (e *FileError) Error() string {
 		return fmt.Sprintf("%s cannot be opened (%v); check the path and its permissions.", p, e.Err)
 	case ProblemBusy:
 		return fmt.Sprintf("Another pstab is holding %s; nothing was changed, try again in a moment.", p)
+	case ProblemMissing:
+		return fmt.Sprintf("%s holds no drafts yet (pstab makes it when you create an app): create one with pstab new KEY --name NAME, or give pstab another file with --db.", p)
+	case ProblemReadOnlyMedium:
+		return fmt.Sprintf("%s is on a read-only medium, so pstab can read it but not change it: copy it to a writable folder to make changes there, or give pstab another file with --db.", p)
+	case ProblemUnsafeFolder:
+		return fmt.Sprintf("%s is in a folder other users can write to (%s), where they could put links in place of its journal files and have pstab write through them; it was left untouched: keep the drafts file in a folder only you can write to (chmod o-w %s), or give pstab another file with --db.", p, e.Detail, e.Detail)
+	case ProblemUnsafe:
+		return fmt.Sprintf("%s cannot be opened safely: %s, not one of SQLite's journal files, and pstab will not write through it; it was left untouched: remove it if you did not make it, then try again.", p, e.Detail)
+	case ProblemStale:
+		return fmt.Sprintf("%s was left mid-write by a program that stopped (its -wal or -journal file holds changes not yet in the file), and pstab cannot finish that here: copy the file with those beside it to a writable folder and open the copy with --db.", p)
+	case ProblemOlder:
+		return fmt.Sprintf("%s was written by an older pstab (%s) and is read-only here, so pstab cannot upgrade it to read it: copy it to a writable folder and open the copy with --db.", p, e.Detail)
 	case ProblemDiskFull:
 		return fmt.Sprintf("The disk holding %s is full: the last change was not saved, everything saved before it is kept; free some space and try again.", p)
 	}
@@ -82,6 +100,19 @@ const (
 	codeProtocol = 15
 	codeNotADB   = 26
 )
+
+// codeReadOnlyRollback (SQLITE_READONLY_ROLLBACK) is a read-only connection meeting a hot
+// rollback journal it cannot roll back.
+const codeReadOnlyRollback = codeReadOnly | 3<<8
+
+// extendedCode returns the extended SQLite result code of err, or 0.
+func extendedCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
 
 // sqliteCode returns the primary SQLite result code of err, or 0.
 func sqliteCode(err error) int {

@@ -36,6 +36,8 @@ func runChild(role string) int {
 		err = writerChild()
 	case "editor":
 		err = editorChild()
+	case "alarm":
+		err = alarmChild()
 	default:
 		err = fmt.Errorf("unknown child role %q", role)
 	}

@@ -21,11 +21,21 @@ const versionTable = "pstab_schema"
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one schema change: migrations/NNNN_name.sql.
+// migration is one schema change: migrations/NNNN_name.sql, then, for a change that moves
+// data SQL alone cannot (decoding JSON the way pstab wrote it), a Go step in the same
+// transaction.
 type migration struct {
 	version int
 	name    string
 	sql     string
+	step    func(ctx context.Context, tx *sql.Tx) error
+}
+
+// migrationSteps are the Go steps, by the name of the migration file they follow. They are
+// keyed by name, not number, so that renumbering a migration (when two branches added one
+// each) cannot attach a step to the wrong file.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"0005_save_point_changes.sql": migrateSavePoints,
 }
 
 // migrations returns the embedded migrations in order. Their numbers run 1, 2, 3... with
@@ -58,7 +68,7 @@ func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: name, sql: string(body)})
+		ms = append(ms, migration{version: v, name: name, sql: string(body), step: migrationSteps[name]})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i, m := range ms {
@@ -99,11 +109,18 @@ func (s *Store) migrate(ctx context.Context, ms []migration) error {
 		return nil
 	}
 	if v > 0 {
-		if err := s.backup(ctx, v); err != nil {
+		// Nothing is written to a file, not even its copy, before it is known to be whole.
+		if err := s.fullCheck(ctx); err != nil {
 			return err
 		}
+		bak, err := s.backup(ctx, v)
+		if err != nil {
+			return err
+		}
+		s.warn(fmt.Sprintf("%s is being upgraded to the format of this pstab (schema %d to %d); a copy of it as it was is kept at %s.", s.path, v, len(ms), bak))
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	moved := false
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		// Another pstab may have migrated while this one made its copy.
 		v, err := schemaVersion(ctx, tx)
 		if err != nil {
@@ -121,6 +138,12 @@ func (s *Store) migrate(ctx context.Context, ms []migration) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
+			if m.step != nil {
+				if err := m.step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+				moved = v > 0
+			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO "+versionTable+" (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, s.now().UnixNano()); err != nil {
 				return err
@@ -129,11 +152,24 @@ func (s *Store) migrate(ctx context.Context, ms []migration) error {
 		_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID))
 		return err
 	})
+	if err != nil || !moved {
+		return err
+	}
+	// Moving the data left the old copies' pages free; give them back to the disk. VACUUM
+	// is a transaction of its own: a crash in it leaves the upgraded file as it was.
+	// The checkpoint then moves the compacted pages from the WAL into the file at once.
+	for _, q := range []string{"VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			s.warn(fmt.Sprintf("%s was upgraded but could not be compacted (%v); it works as it is.", s.path, err))
+			break
+		}
+	}
+	return nil
 }
 
 // backup copies the database, as it is now, to FILE.bak-schemaN (or FILE.bak-schemaN.2 and
 // so on when that exists already), private to the user like the file itself.
-func (s *Store) backup(ctx context.Context, version int) error {
+func (s *Store) backup(ctx context.Context, version int) (string, error) {
 	base := fmt.Sprintf("%s.bak-schema%d", s.path, version)
 	for i := 1; i < 100; i++ {
 		name := base
@@ -146,14 +182,14 @@ func (s *Store) backup(ctx context.Context, version int) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("keep a copy before upgrading the schema: %w", err)
+			return "", fmt.Errorf("keep a copy before upgrading the schema: %w", err)
 		}
 		f.Close()
 		if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", name); err != nil {
 			os.Remove(name)
-			return fmt.Errorf("keep a copy before upgrading the schema: %w", err)
+			return "", fmt.Errorf("keep a copy before upgrading the schema: %w", err)
 		}
-		return nil
+		return name, nil
 	}
-	return fmt.Errorf("keep a copy before upgrading the schema: too many copies named %s.*", base)
+	return "", fmt.Errorf("keep a copy before upgrading the schema: too many copies named %s.*", base)
 }

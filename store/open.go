@@ -5,9 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,9 +23,20 @@ type Options struct {
 	Catalogues questionnaire.Catalogues
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
-	// Warn receives one-sentence notices about things Open fixed on its own, such as a
-	// drafts file readable by others; nil drops them.
+	// Warn receives one-sentence notices about things Open fixed or did on its own, such
+	// as a drafts file readable by others, or an upgrade of its schema; nil drops them.
 	Warn func(msg string)
+	// Waiting is told, once per wait, when the store has waited a second for another pstab
+	// (holding the file, or recovering it after a crash); nil drops it. Every such wait
+	// ends within the busy timeout (5 s), with ProblemBusy if the other pstab has not let go.
+	// It is called from another goroutine. SetWaiting changes it on an open Store.
+	Waiting func(msg string)
+	// ReadOnly opens the file for reading only, for commands that do not change it: nothing
+	// is created (no folder, no file, none of SQLite's files left behind), a missing file
+	// is a *FileError with ProblemMissing, and no statement can write to the file. It also
+	// reads a file on a read-only medium, or one the user cannot write. Writing methods
+	// then fail with ErrReadOnly.
+	ReadOnly bool
 
 	// txLock is the _txlock of the DSN; tests set "deferred" to show that the concurrency
 	// test catches the lock errors immediate transactions avoid.
@@ -35,13 +45,18 @@ type Options struct {
 	migrations []migration
 }
 
+// ErrReadOnly is returned by writing methods of a Store opened with Options.ReadOnly.
+var ErrReadOnly = errors.New("the drafts file was opened for reading only")
+
 // Store is an open drafts file. Its methods may be called from several goroutines; they
 // take turns on one connection.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
-	cats map[string]*questionnaire.Catalogue
+	db       *sql.DB
+	path     string
+	now      func() time.Time
+	warn     func(string)
+	readOnly bool
+	cats     map[string]*questionnaire.Catalogue
 	// catalogues are the questionnaires as given; appCat is the app-level one, whose
 	// progress the app list reports.
 	catalogues questionnaire.Catalogues
@@ -54,12 +69,22 @@ type Store struct {
 	// cache spares autosaves reading every answer to recompute the progress.
 	cache progressCache
 
+	// waitMu guards waiting, which SetWaiting may change while a timer calls it.
+	waitMu  sync.Mutex
+	waiting func(string)
+
+	// checked is set once fullCheck has run, and damage holds its verdict: nil, or the
+	// *FileError every write then returns.
+	checkMu sync.Mutex
+	checked bool
+	damage  error
+
 	// beforeCommit, when set, runs inside each write transaction just before COMMIT; the
 	// crash test uses it to acknowledge too early on purpose and prove it gets caught.
 	beforeCommit func()
 }
 
-// busyTimeout is how long a write waits for another pstab's transaction, in ms. Saves
+// busyTimeout is how long a statement waits for another pstab's transaction, in ms. Saves
 // take milliseconds; 16 processes saving at once measured 730 ms at worst.
 const busyTimeout = 5000
 
@@ -77,19 +102,56 @@ func dsn(path, txLock string) string {
 		"&_txlock=" + txLock
 }
 
+// readOnlyDSN is the connection string of a Store opened for reading. Where the file and
+// its folder are writable it is an ordinary connection that refuses every write
+// (query_only), so that SQLite removes the -wal and -shm files it made when the last
+// connection closes. Elsewhere it is a read-only one (inspectDSN).
+func readOnlyDSN(pl place) (string, error) {
+	if !pl.writable {
+		return inspectDSN(pl)
+	}
+	return fileURI(pl.path) + "?_pragma=busy_timeout(" + fmt.Sprint(busyTimeout) + ")&_pragma=query_only(1)", nil
+}
+
+// inspectDSN is how a file is read before it is known to be a healthy pstab database:
+// read-only, and with no journal mode set. Where SQLite can write -shm it reads under its
+// ordinary locks, recovering the WAL index after a crash if needed. Where it cannot (a
+// read-only medium, file or folder) nobody else can be writing: a -wal without frames is
+// then ignored (immutable), and one with frames is read through a -shm only if that
+// indexes it as it is, since SQLite cannot rebuild one it cannot write.
+func inspectDSN(pl place) (string, error) {
+	base := fileURI(pl.path) + "?mode=ro&_pragma=busy_timeout(" + fmt.Sprint(busyTimeout) + ")"
+	switch {
+	case pl.writable:
+		return base, nil
+	case !pl.walFrames:
+		return base + "&immutable=1", nil
+	case pl.shmUsable:
+		return base, nil
+	}
+	return "", &FileError{Path: pl.path, Problem: ProblemStale}
+}
+
 // Open opens the drafts file at path, creating it (mode 0600) if it does not exist, and
-// brings its schema up to date. Nothing is written to an existing file before it is known
-// to be a healthy pstab database: a file that is not, or that is damaged, read-only, in a
-// read-only folder or from a newer pstab, gives a *FileError and is left byte-identical.
+// brings its schema up to date; with Options.ReadOnly it creates and changes nothing.
+// Nothing is written to an existing file before it is known to be a healthy pstab
+// database: a file that is not, or that is damaged, read-only, in a read-only or unsafe
+// folder or from a newer pstab, gives a *FileError and is left byte-identical.
+//
+// Open checks what every command reads; the rest of the file is checked once, before the
+// first write (see fullCheck), so that opening costs the same however long the history.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
 	}
-	s := &Store{path: abs, now: opts.Now, cats: map[string]*questionnaire.Catalogue{},
-		catalogues: opts.Catalogues, appCat: opts.Catalogues.PrivacySecurity}
+	s := &Store{path: abs, now: opts.Now, warn: opts.Warn, waiting: opts.Waiting, readOnly: opts.ReadOnly,
+		cats: map[string]*questionnaire.Catalogue{}, catalogues: opts.Catalogues, appCat: opts.Catalogues.PrivacySecurity}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.warn == nil {
+		s.warn = func(string) {}
 	}
 	for _, c := range opts.Catalogues.All() {
 		s.cats[c.ID] = c
@@ -97,29 +159,52 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if s.appCat != nil {
 		s.emptyTotal = s.appCat.Progress(questionnaire.NewAnswers()).Total
 	}
-	warn := opts.Warn
-	if warn == nil {
-		warn = func(string) {}
-	}
-
 	ms := opts.migrations
 	if ms == nil {
 		ms = migrations()
 	}
-	fresh, err := prepareFile(abs, warn)
+
+	pl, err := locate(abs, opts.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
-	if !fresh {
-		if err := inspect(ctx, abs, len(ms)); err != nil {
+	s.path = pl.path
+	if !pl.fresh {
+		readDSN, err := inspectDSN(pl)
+		if err != nil {
+			return nil, err
+		}
+		stop := s.announce()
+		err = inspect(ctx, pl, readDSN, len(ms))
+		if extendedCode(err) == codeReadOnlyRollback && pl.writable && pl.mayRecover {
+			// A read-only connection cannot roll back a hot journal; the first that can
+			// write does, then the file is looked at again.
+			if err = rollBack(ctx, pl.path); err == nil {
+				err = inspect(ctx, pl, readDSN, len(ms))
+			}
+		}
+		stop()
+		if extendedCode(err) == codeReadOnlyRollback {
+			err = &FileError{Path: pl.path, Problem: ProblemStale}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
-	txLock := opts.txLock
-	if txLock == "" {
-		txLock = "immediate"
+	var conn string
+	if opts.ReadOnly {
+		if conn, err = readOnlyDSN(pl); err != nil {
+			return nil, err
+		}
+	} else {
+		tightenModes(pl.path, s.warn)
+		txLock := opts.txLock
+		if txLock == "" {
+			txLock = "immediate"
+		}
+		conn = dsn(pl.path, txLock)
 	}
-	db, err := sql.Open("sqlite", dsn(abs, txLock))
+	db, err := sql.Open("sqlite", conn)
 	if err != nil {
 		return nil, s.check("open store", err)
 	}
@@ -127,11 +212,56 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// from another process, and the busy timeout handles that.
 	db.SetMaxOpenConns(1)
 	s.db = db
-	if err := s.readyRetrying(ctx, ms); err != nil {
+	// A file pstab has just made holds nothing to check.
+	s.checked = pl.fresh
+	if opts.ReadOnly {
+		err = s.readyToRead(ctx, pl, ms)
+	} else {
+		err = s.readyRetrying(ctx, ms)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// rollBack lets SQLite roll back the hot journal beside a file: a connection that may
+// write does so as it first reads, and query_only keeps the reading from writing anything
+// else.
+func rollBack(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=busy_timeout("+fmt.Sprint(busyTimeout)+")&_pragma=query_only(1)")
+	if err != nil {
+		return &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		return checkFailed(path, err)
+	}
+	return nil
+}
+
+// SetWaiting changes the function told about waits on another pstab (Options.Waiting),
+// say once a full-screen program owns the terminal; nil drops them.
+func (s *Store) SetWaiting(fn func(msg string)) {
+	s.waitMu.Lock()
+	defer s.waitMu.Unlock()
+	s.waiting = fn
+}
+
+// announce arranges for Waiting to hear of a wait that lasts waitNotice, and returns the
+// function that ends the wait.
+func (s *Store) announce() (stop func()) {
+	t := time.AfterFunc(waitNotice, func() {
+		s.waitMu.Lock()
+		fn := s.waiting
+		s.waitMu.Unlock()
+		if fn != nil {
+			fn(fmt.Sprintf("waiting for another pstab to finish with %s…", s.path))
+		}
+	})
+	return func() { t.Stop() }
 }
 
 // readyRetrying runs ready, trying again while another pstab holds the file, for as long
@@ -139,6 +269,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // several processes switch a new file to WAL at the same moment: the connection's first
 // statement can then fail at once with SQLITE_BUSY.
 func (s *Store) readyRetrying(ctx context.Context, ms []migration) error {
+	stop := s.announce()
+	defer stop()
 	deadline := time.Now().Add(busyTimeout * time.Millisecond)
 	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
 		err := s.ready(ctx, ms)
@@ -154,235 +286,32 @@ func (s *Store) readyRetrying(ctx context.Context, ms []migration) error {
 	}
 }
 
-// prepareFile checks the file and its folder before SQLite sees them, creates a missing
-// file at mode 0600 and tightens a wider one. It reports whether the file is new (missing
-// or empty), which SQLite treats as an empty database.
-func prepareFile(path string, warn func(string)) (fresh bool, err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
-	}
-	dirInfo, err := os.Stat(dir)
+// readyToRead checks the schema of a Store opened for reading. A file from an older pstab
+// is upgraded where it can be (the upgrade keeps a copy, as every upgrade does, and says
+// so), since this pstab cannot read the older form; elsewhere it is refused.
+func (s *Store) readyToRead(ctx context.Context, pl place, ms []migration) error {
+	v, err := schemaVersion(ctx, s.db)
 	if err != nil {
-		return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
+		return s.openErr(err)
 	}
-	info, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		if !writable(dir, dirInfo) {
-			return false, &FileError{Path: path, Problem: ProblemReadOnlyDir}
-		}
-		created, cerr := createPrivate(path)
-		if cerr != nil {
-			return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: cerr}
-		}
-		if created {
-			return true, nil
-		}
-		info, err = os.Stat(path) // another pstab created it just now
+	if v == 0 {
+		// An empty file, or one whose first pstab stopped before making the schema.
+		return &FileError{Path: s.path, Problem: ProblemMissing}
 	}
+	if v == len(ms) {
+		return nil
+	}
+	if !pl.writable {
+		return &FileError{Path: s.path, Problem: ProblemOlder, Detail: fmt.Sprintf("schema %d; this one reads %d", v, len(ms))}
+	}
+	up, err := sql.Open("sqlite", dsn(s.path, "immediate"))
 	if err != nil {
-		return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
+		return s.openErr(err)
 	}
-	if !info.Mode().IsRegular() {
-		return false, &FileError{Path: path, Problem: ProblemUnreachable, Err: errors.New("it is not a regular file")}
-	}
-	if !writable(path, info) {
-		return false, &FileError{Path: path, Problem: ProblemReadOnlyFile}
-	}
-	// WAL keeps path-wal and path-shm beside the file, creating them when needed.
-	if !writable(dir, dirInfo) {
-		return false, &FileError{Path: path, Problem: ProblemReadOnlyDir}
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		msg, err := tightenMode(p)
-		if err != nil {
-			warn(fmt.Sprintf("%s is readable by others and pstab could not change that (%v); chmod 600 it.", p, err))
-		} else if msg != "" {
-			warn(msg + ".")
-		}
-	}
-	return info.Size() == 0, nil
-}
-
-// createPrivate creates the file at mode 0600 and reports whether it did; a file that
-// exists already (another pstab just made it) is not an error. Creating it here, not
-// letting SQLite do it, makes the -wal and -shm files private too: SQLite gives them the
-// database's mode. The descriptor is closed before SQLite opens the file: closing one
-// later would drop SQLite's locks.
-func createPrivate(path string) (bool, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, f.Close()
-}
-
-// inspect looks at an existing file through a read-only connection that sets no journal
-// mode, so that a file that is not a healthy pstab database is never written to.
-//
-// How it reads depends on what lies beside the file. With neither -wal nor -shm, nobody
-// has the file open (a connection in WAL mode makes -shm) and it holds everything: read
-// it as it lies (immutable), with no locks and no -wal or -shm made. With -shm, read the
-// WAL index without writing to it: a plain read-only connection would rebuild it after a
-// crash, changing -shm before the file is known to be healthy. With a -wal alone, SQLite
-// must build the index in a new -shm, removed again if the file is refused.
-//
-// Other pstabs may open and close the file meanwhile, making and deleting -wal and -shm
-// between the look and the read; an attempt that fails for a reason other than the
-// file's content is tried again, the last time with a plain read-only connection.
-func inspect(ctx context.Context, path string, known int) error {
-	const attempts = 4
-	var err error
-	for try := 1; try <= attempts; try++ {
-		walBefore, shmBefore := exists(path+"-wal"), exists(path+"-shm")
-		mode := "&readonly_shm=1"
-		switch {
-		case try == attempts || !shmBefore && walBefore:
-			mode = ""
-		case !shmBefore:
-			mode = "&immutable=1"
-		}
-		err = inspectWith(ctx, path, mode, known)
-		var fe *FileError
-		if !errors.As(err, &fe) {
-			return err
-		}
-		if mode == "" && fe.Problem != ProblemBusy {
-			// The -shm made for the reading holds nothing of value; leave the folder as it was.
-			removeIfNew(path+"-shm", shmBefore, false)
-		}
-		switch fe.Problem {
-		case ProblemNotDatabase, ProblemForeign, ProblemNewer:
-			return err // verdicts on the file's content
-		case ProblemDamaged:
-			// An immutable read may have met another pstab's checkpoint half done.
-			if mode != "&immutable=1" || !exists(path+"-wal") && !exists(path+"-shm") {
-				return err
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		time.Sleep(time.Duration(try*try) * 10 * time.Millisecond)
-	}
-	return err
-}
-
-func inspectWith(ctx context.Context, path, mode string, known int) error {
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro"+mode+"&_pragma=busy_timeout("+fmt.Sprint(busyTimeout)+")")
-	if err != nil {
-		return &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
-	}
-	defer db.Close()
-	return inspectDB(ctx, db, path, known)
-}
-
-func inspectDB(ctx context.Context, db *sql.DB, path string, known int) error {
-	fail := func(err error) error {
-		p := fileProblem(err)
-		switch p {
-		case 0, ProblemReadOnlyFile, ProblemWrite:
-			p = ProblemUnreachable
-		}
-		e := &FileError{Path: path, Problem: p, Err: err}
-		if p == ProblemDamaged {
-			e.Detail = "SQLite reports: " + err.Error()
-		}
-		return e
-	}
-	var appID int64
-	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return fail(err)
-	}
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE type = 'table'")
-	if err != nil {
-		return fail(err)
-	}
-	tables := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		tables[name] = true
-	}
-	if err := rows.Close(); err != nil {
-		return fail(err)
-	}
-	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
-	if appID != 0 && appID != applicationID || len(tables) > 0 && !tables[versionTable] {
-		return &FileError{Path: path, Problem: ProblemForeign}
-	}
-	if len(tables) > 0 {
-		var v int
-		if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM "+versionTable).Scan(&v); err != nil {
-			return fail(err)
-		}
-		if v > known {
-			return &FileError{Path: path, Problem: ProblemNewer,
-				Detail: fmt.Sprintf("schema %d; this one knows %d", v, known)}
-		}
-	}
-	// Ping and ordinary queries pass on a file scribbled in the middle; quick_check does not.
-	qrows, err := db.QueryContext(ctx, "PRAGMA quick_check")
-	if err != nil {
-		return fail(err)
-	}
-	defer qrows.Close()
-	var findings []string
-	for qrows.Next() {
-		var line string
-		if err := qrows.Scan(&line); err != nil {
-			return fail(err)
-		}
-		findings = append(findings, line)
-	}
-	// quick_check may give up with an error after reporting what it found: the findings
-	// say more than the error.
-	if err := qrows.Err(); err != nil && len(findings) == 0 {
-		return fail(err)
-	}
-	if len(findings) != 1 || findings[0] != "ok" {
-		detail := "quick_check found damage"
-		if len(findings) > 0 {
-			detail = "quick_check: " + firstLine(findings[0])
-			if strings.HasPrefix(findings[0], "*** in database") && len(findings) > 1 {
-				detail = "quick_check: " + firstLine(findings[1])
-			}
-		}
-		return &FileError{Path: path, Problem: ProblemDamaged, Detail: detail}
-	}
-	return nil
-}
-
-func firstLine(s string) string {
-	s = strings.TrimPrefix(s, "*** in database main ***\n")
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
-}
-
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
-
-// removeIfNew removes a file that did not exist before.
-func removeIfNew(path string, existed, mustBeEmpty bool) {
-	if existed {
-		return
-	}
-	if info, err := os.Lstat(path); err != nil || mustBeEmpty && info.Size() != 0 {
-		return
-	}
-	os.Remove(path)
+	defer up.Close()
+	up.SetMaxOpenConns(1)
+	w := &Store{db: up, path: s.path, now: s.now, warn: s.warn, waiting: s.waiting}
+	return w.readyRetrying(ctx, ms)
 }
 
 // ready checks what the real connection runs and migrates the schema.

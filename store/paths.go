@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,17 +11,14 @@ import (
 // DefaultPath returns where pstab keeps its drafts when no --db or PSTAB_DB says otherwise:
 // $XDG_DATA_HOME/pstab/pstab.db, else the platform's user data folder (~/.local/share on
 // Linux and the BSDs, ~/Library/Application Support on macOS, %LocalAppData% on Windows).
-// It creates the pstab folder, readable by the user alone, if it is missing.
+// It creates nothing: Open makes the folder (readable by the user alone) when it is opened
+// for writing, so that reading commands leave no trace.
 func DefaultPath() (string, error) {
 	base, err := dataHome()
 	if err != nil {
 		return "", fmt.Errorf("find the user data folder: %w", err)
 	}
-	dir := filepath.Join(base, "pstab")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
-	}
-	return filepath.Join(dir, "pstab.db"), nil
+	return filepath.Join(base, "pstab", "pstab.db"), nil
 }
 
 // dataHome is the user's data folder. The XDG variable is honoured on every platform, as
@@ -70,35 +66,4 @@ func fileURI(path string) string {
 		}
 	}
 	return b.String()
-}
-
-// writable reports whether the process may write to the file or folder at path. A path
-// whose mode has no write bit at all counts as read-only even for root, who could write it
-// anyway: the user made it read-only on purpose.
-func writable(path string, info fs.FileInfo) bool {
-	if info.Mode().Perm()&0o222 == 0 {
-		return false
-	}
-	return canWrite(path)
-}
-
-// tightenMode makes path readable by its owner alone if it is more open than 0600, and
-// reports what it did, for a warning. It works on the path only: opening and closing a
-// descriptor of a live SQLite file would drop SQLite's locks on it.
-func tightenMode(path string) (string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return "", nil
-		}
-		return "", err
-	}
-	mode := info.Mode().Perm()
-	if mode&0o077 == 0 {
-		return "", nil
-	}
-	if err := os.Chmod(path, mode&0o700); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s was readable by others (mode %04o); pstab set it to %04o, since it holds partner data", path, mode, mode&0o700), nil
 }

@@ -181,15 +181,17 @@ func TestMergeReviewBringsOnlyWhatIsNew(t *testing.T) {
 
 func TestReviewTablesArriveByMigration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pstab.db")
-	old, err := openWith(t, path, migrations()[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := old.CreateApp(ctxb(), App{Key: "com.example.old", Name: "Old"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := old.SaveAnswer(ctxb(), psRef("com.example.old"), "stores-eud", questionnaire.Bool(true), AnyVersion); err != nil {
-		t.Fatal(err)
+	// Made as the first pstab made it, with raw SQL: this pstab's statements need the
+	// newest schema.
+	old := v1DB(t, path)
+	for _, q := range []string{
+		`INSERT INTO apps (key, name, created_at, updated_at) VALUES ('com.example.old', 'Old', 1, 1)`,
+		`INSERT INTO drafts (id, subject, questionnaire, version, revision, created_at, updated_at) VALUES (1, 'com.example.old', 'privacy-security', 1, 0, 1, 1)`,
+		`INSERT INTO answers (draft_id, question, value, saved_at) VALUES (1, 'stores-eud', 'true', 1)`,
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 	old.Close()
 	s, err := openWith(t, path, migrations())

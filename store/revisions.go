@@ -37,10 +37,10 @@ func (s *Store) Discard(ctx context.Context, ref DraftRef, expect int64) (int64,
 		if err != nil {
 			return err
 		}
-		if snap.sameMeaning(dt.cat, raw, dt.row.extra, dt.row.envelope) {
+		if snap.sameMeaning(dt.cat, stateOf(raw, dt.row.extra, dt.row.envelope)) {
 			return nil
 		}
-		to, extra, envelope := snap.raw()
+		to, extra, envelope := snap.split()
 		n := changedCount(raw, to)
 		if err := dt.replace(to, extra, envelope); err != nil {
 			return err
@@ -69,7 +69,8 @@ func changedCount(a, b map[string]string) int {
 	return n
 }
 
-// Revisions lists a draft's save points, oldest first.
+// Revisions lists a draft's save points, oldest first. A save point whose stored form is
+// damaged is listed with Damaged set; reading it gives a *SavePointError.
 func (s *Store) Revisions(ctx context.Context, ref DraftRef) ([]Revision, error) {
 	if _, err := s.catalogue(ref); err != nil {
 		return nil, fmt.Errorf("list save points: %w", err)
@@ -80,21 +81,8 @@ func (s *Store) Revisions(ctx context.Context, ref DraftRef) ([]Revision, error)
 		if err != nil || row.id == 0 {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT number, at, kind, message FROM revisions WHERE draft_id = ? ORDER BY number", row.id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r Revision
-			var at int64
-			if err := rows.Scan(&r.Number, &at, &r.Kind, &r.Message); err != nil {
-				return err
-			}
-			r.At = time.Unix(0, at)
-			out = append(out, r)
-		}
-		return rows.Err()
+		out, err = listSavePoints(ctx, s.on(tx), ref, row.id)
+		return err
 	})
 	return out, s.check("list save points", err)
 }
@@ -115,11 +103,11 @@ func (s *Store) RevisionAnswers(ctx context.Context, ref DraftRef, number int) (
 		if number < 1 || number > row.revision {
 			return fmt.Errorf("save point %d of %s: %w", number, ref, ErrNotFound)
 		}
-		snap, err := readSnapshot(ctx, s.on(tx), row.id, number)
+		snap, _, err := readState(ctx, s.on(tx), ref, row.id, number)
 		if err != nil {
 			return err
 		}
-		raw, extra, envelope := snap.raw()
+		raw, extra, envelope := snap.split()
 		a = decodeAnswers(cat, raw, extra, envelope)
 		return nil
 	})
@@ -134,14 +122,14 @@ func (s *Store) Revert(ctx context.Context, ref DraftRef, number int, expect int
 		if number < 1 || number > dt.row.revision {
 			return fmt.Errorf("save point %d of %s: %w", number, ref, ErrNotFound)
 		}
-		snap, err := readSnapshot(ctx, dt.q, dt.row.id, number)
+		snap, _, err := readState(ctx, dt.q, ref, dt.row.id, number)
 		if err != nil {
 			return err
 		}
 		if err := dt.keepUnsaved(fmt.Sprintf("unsaved changes before reverting to save point %d", number)); err != nil {
 			return err
 		}
-		raw, extra, envelope := snap.raw()
+		raw, extra, envelope := snap.split()
 		if err := dt.replace(raw, extra, envelope); err != nil {
 			return err
 		}

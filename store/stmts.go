@@ -12,19 +12,39 @@ const (
 	qFindDraft = `SELECT (SELECT count(*) FROM apps WHERE key = ?1), d.id, d.version, d.revision, d.extra, d.envelope,
 		d.status, d.form_status, d.resume_section, d.resume_question, d.created_at, d.updated_at
 		FROM (SELECT 1) LEFT JOIN drafts d ON d.subject = ?1 AND d.questionnaire = ?2`
-	qAnswers      = "SELECT question, value FROM answers WHERE draft_id = ?"
-	qUpsertAnswer = `INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at
-		WHERE value IS NOT excluded.value`
+	qAnswers = "SELECT question, value FROM answers WHERE draft_id = ?"
+	// An upsert that writes only a different value, stamping it with the version the
+	// transaction will commit (changed) so that later saves can tell who changed what.
+	qUpsertAnswer = `INSERT INTO answers (draft_id, question, value, saved_at, changed) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (draft_id, question) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at,
+		changed = excluded.changed WHERE value IS NOT excluded.value`
 	qDeleteAnswer = "DELETE FROM answers WHERE draft_id = ? AND question = ?"
-	qBump         = "UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?"
-	qSnapshot     = "SELECT snapshot FROM revisions WHERE draft_id = ? AND number = ?"
-	qInsertEvent  = "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)"
-	qCreateDraft  = `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
+	qClear        = `INSERT INTO cleared (draft_id, question, changed) VALUES (?, ?, ?)
+		ON CONFLICT (draft_id, question) DO UPDATE SET changed = excluded.changed`
+	qUnclear = "DELETE FROM cleared WHERE draft_id = ? AND question = ?"
+	// The questions changed, set or removed, after a version: what a stale writer did not see.
+	qChangedSince = `SELECT question FROM answers WHERE draft_id = ?1 AND changed > ?2
+		UNION SELECT question FROM cleared WHERE draft_id = ?1 AND changed > ?2 ORDER BY 1`
+	qBump        = "UPDATE drafts SET version = ?, answered = ?, total = ?, updated_at = ? WHERE id = ?"
+	qInsertEvent = "INSERT INTO events (draft_id, at, kind, detail) VALUES (?, ?, ?, ?)"
+	qCreateDraft = `INSERT INTO drafts (subject, questionnaire, total, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`
+
+	// Save points (savepoints.go).
+	qSavePoint          = "SELECT base, damaged FROM revisions WHERE draft_id = ? AND number = ?"
+	qSavePointRows      = "SELECT question, value FROM revision_answers WHERE draft_id = ? AND number BETWEEN ? AND ? ORDER BY number"
+	qInsertSavePoint    = `INSERT INTO revisions (draft_id, number, at, kind, message, base) VALUES (?, ?, ?, ?, ?, ?)`
+	qInsertSavePointRow = "INSERT INTO revision_answers (draft_id, number, question, value) VALUES (?, ?, ?, ?)"
+	qListSavePoints     = `SELECT number, at, kind, message, base, damaged IS NOT NULL FROM revisions
+		WHERE draft_id = ? ORDER BY number`
+	qInvalidSavePointRows = `SELECT number, question FROM revision_answers
+		WHERE draft_id = ? AND value IS NOT NULL AND NOT json_valid(value) ORDER BY number`
+	qNextSavePointRow = "SELECT min(number) FROM revision_answers WHERE draft_id = ? AND question = ? AND number > ?"
 )
 
-var hotQueries = []string{qFindDraft, qAnswers, qUpsertAnswer, qDeleteAnswer, qBump, qSnapshot, qInsertEvent, qCreateDraft}
+var hotQueries = []string{qFindDraft, qAnswers, qUpsertAnswer, qDeleteAnswer, qClear, qUnclear, qChangedSince, qBump,
+	qInsertEvent, qCreateDraft, qSavePoint, qSavePointRows, qInsertSavePoint, qInsertSavePointRow, qListSavePoints,
+	qInvalidSavePointRows}
 
 // prepare prepares the hot queries on the store's connection. It runs in Open, before
 // any transaction: with one connection, preparing inside one would wait for itself.

@@ -79,9 +79,14 @@ func TestDefaultPath(t *testing.T) {
 	if want := filepath.Join(data, "pstab", "pstab.db"); p != want {
 		t.Errorf("DefaultPath() = %s, want %s", p, want)
 	}
+	// Finding the path makes nothing; opening it to write makes the folder, private.
+	if _, err := os.Stat(filepath.Dir(p)); !os.IsNotExist(err) {
+		t.Errorf("DefaultPath made %s (%v); only a write should", filepath.Dir(p), err)
+	}
+	openAt(t, p)
 	info, err := os.Stat(filepath.Dir(p))
 	if err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("folder %s: %v, mode %v; want 0700", filepath.Dir(p), err, info.Mode().Perm())
+		t.Errorf("folder %s after Open: %v, mode %v; want 0700", filepath.Dir(p), err, info.Mode().Perm())
 	}
 
 	// A relative XDG_DATA_HOME is ignored, as the spec says.

@@ -18,8 +18,20 @@ var errNoChange = errors.New("no change")
 
 // withTx runs fn in one immediate transaction (the DSN's _txlock) and commits it. It
 // returns only after COMMIT has returned, so a nil error means the change is on disk.
+//
+// The first write of a Store runs fullCheck first: nothing is written to a file before
+// it is known to be whole. A wait for another pstab's transaction is announced after a
+// second and ends with the busy timeout.
 func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	if err := s.fullCheck(ctx); err != nil {
+		return err
+	}
+	stop := s.announce()
 	tx, err := s.db.BeginTx(ctx, nil)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -127,13 +139,23 @@ type draftTx struct {
 
 // writeDraft runs fn on ref's draft in one immediate transaction. When expect is not
 // AnyVersion and the draft's version is not expect, nothing is written and the error is a
-// *ConflictError. It returns the draft's version after the transaction.
+// *ConflictError naming every question changed since expect. It returns the draft's
+// version after the transaction.
 func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect int64, fn func(*draftTx) error) (int64, error) {
+	v, _, err := s.writeDraftOn(ctx, op, ref, expect, "", fn)
+	return v, err
+}
+
+// writeDraftOn is writeDraft for a write of one question: on a stale version it conflicts
+// only when that question changed since expect, and otherwise goes ahead and returns the
+// questions changed meanwhile (merged). With question "" every change conflicts.
+func (s *Store) writeDraftOn(ctx context.Context, op string, ref DraftRef, expect int64, question string, fn func(*draftTx) error) (int64, []string, error) {
 	cat, err := s.catalogue(ref)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", op, err)
+		return 0, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	var version int64
+	var merged []string
 	var dt *draftTx
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		dt = &draftTx{ctx: ctx, tx: tx, q: s.on(tx), s: s, ref: ref, cat: cat, now: s.now().UnixNano()}
@@ -141,9 +163,21 @@ func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect 
 			return err
 		}
 		version = dt.row.version
+		merged = nil
 		if expect != AnyVersion && expect != dt.row.version {
-			return &ConflictError{Ref: ref, Expected: expect, Current: dt.row.version,
-				ChangedAt: time.Unix(0, dt.row.updatedAt)}
+			changed, err := dt.changedSince(expect)
+			if err != nil {
+				return err
+			}
+			if question == "" || expect > dt.row.version || slices.Contains(changed, question) {
+				ce := &ConflictError{Ref: ref, Expected: expect, Current: dt.row.version,
+					ChangedAt: time.Unix(0, dt.row.updatedAt), Questions: changed}
+				if question != "" && slices.Contains(changed, question) {
+					ce.Questions = []string{question}
+				}
+				return ce
+			}
+			merged = changed
 		}
 		if err := fn(dt); err != nil {
 			return err
@@ -158,12 +192,33 @@ func (s *Store) writeDraft(ctx context.Context, op string, ref DraftRef, expect 
 		return nil
 	})
 	if err != nil {
-		return 0, s.check(op, err)
+		return 0, nil, s.check(op, err)
 	}
 	if dt != nil && dt.progress != nil {
 		s.cache.put(dt.row.id, *dt.progress)
 	}
-	return version, nil
+	return version, merged, nil
+}
+
+// changedSince lists the questions set or removed after version v, in ID order.
+func (dt *draftTx) changedSince(v int64) ([]string, error) {
+	if dt.row.id == 0 {
+		return nil, nil
+	}
+	rows, err := dt.q.QueryContext(dt.ctx, qChangedSince, dt.row.id, v)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // ensure creates the draft's row if it does not exist yet.
@@ -234,10 +289,12 @@ func rawAnswers(ctx context.Context, q queryer, draftID int64) (map[string]strin
 }
 
 // setAnswer stores one answer (JSON), or removes it when raw is "". Writing the value
-// already stored changes nothing and leaves bump unset.
+// already stored changes nothing and leaves bump unset. The answer is stamped with the
+// version this transaction commits, and a removal is remembered in cleared.
 func (dt *draftTx) setAnswer(id, raw string) error {
 	var res sql.Result
 	var err error
+	next := dt.row.version + 1
 	if raw == "" {
 		if dt.row.id == 0 {
 			return nil
@@ -247,39 +304,66 @@ func (dt *draftTx) setAnswer(id, raw string) error {
 		if err := dt.ensure(); err != nil {
 			return err
 		}
-		res, err = dt.q.ExecContext(dt.ctx, qUpsertAnswer, dt.row.id, id, raw, dt.now)
+		res, err = dt.q.ExecContext(dt.ctx, qUpsertAnswer, dt.row.id, id, raw, dt.now, next)
 	}
 	if err != nil {
 		return err
 	}
 	n, err := res.RowsAffected()
-	if n > 0 {
-		dt.bump = true
-		if dt.changed == nil {
-			dt.changed = map[string]string{}
-		}
-		dt.changed[id] = raw
+	if err != nil || n == 0 {
+		return err
 	}
+	if raw == "" {
+		_, err = dt.q.ExecContext(dt.ctx, qClear, dt.row.id, id, next)
+	} else {
+		_, err = dt.q.ExecContext(dt.ctx, qUnclear, dt.row.id, id)
+	}
+	dt.bump = true
+	if dt.changed == nil {
+		dt.changed = map[string]string{}
+	}
+	dt.changed[id] = raw
 	return err
 }
 
-// replace makes the given answers, Extra and Envelope the working draft.
+// replace makes the given answers, Extra and Envelope the working draft. Only the answers
+// that differ are written, so that each keeps the version that really last changed it.
 func (dt *draftTx) replace(raw map[string]string, extra, envelope sql.NullString) error {
 	if err := dt.ensure(); err != nil {
 		return err
 	}
-	if _, err := dt.q.ExecContext(dt.ctx, "DELETE FROM answers WHERE draft_id = ?", dt.row.id); err != nil {
+	cur, err := dt.answers()
+	if err != nil {
 		return err
 	}
+	next := dt.row.version + 1
 	for _, id := range slices.Sorted(maps.Keys(raw)) {
-		if _, err := dt.q.ExecContext(dt.ctx, "INSERT INTO answers (draft_id, question, value, saved_at) VALUES (?, ?, ?, ?)",
-			dt.row.id, id, raw[id], dt.now); err != nil {
+		if old, ok := cur[id]; ok && sameJSON(old, raw[id]) {
+			continue
+		}
+		if _, err := dt.q.ExecContext(dt.ctx, qUpsertAnswer, dt.row.id, id, raw[id], dt.now, next); err != nil {
+			return err
+		}
+		if _, err := dt.q.ExecContext(dt.ctx, qUnclear, dt.row.id, id); err != nil {
 			return err
 		}
 	}
-	if _, err := dt.q.ExecContext(dt.ctx, "UPDATE drafts SET extra = ?, envelope = ? WHERE id = ?",
-		extra, envelope, dt.row.id); err != nil {
-		return err
+	for _, id := range slices.Sorted(maps.Keys(cur)) {
+		if _, ok := raw[id]; ok {
+			continue
+		}
+		if _, err := dt.q.ExecContext(dt.ctx, qDeleteAnswer, dt.row.id, id); err != nil {
+			return err
+		}
+		if _, err := dt.q.ExecContext(dt.ctx, qClear, dt.row.id, id, next); err != nil {
+			return err
+		}
+	}
+	if extra != dt.row.extra || envelope != dt.row.envelope {
+		if _, err := dt.q.ExecContext(dt.ctx, "UPDATE drafts SET extra = ?, envelope = ? WHERE id = ?",
+			extra, envelope, dt.row.id); err != nil {
+			return err
+		}
 	}
 	dt.row.extra, dt.row.envelope = extra, envelope
 	dt.bump, dt.replaced = true, true
@@ -296,22 +380,38 @@ func (dt *draftTx) event(kind, detail string) error {
 	return err
 }
 
-// latest returns the latest save point's snapshot, or an empty one when there is none.
-func (dt *draftTx) latest() (snapshot, error) {
-	return readSnapshot(dt.ctx, dt.q, dt.row.id, dt.row.revision)
+// latest returns the latest save point's content, or an empty one when there is none.
+func (dt *draftTx) latest() (state, error) {
+	st, _, err := readState(dt.ctx, dt.q, dt.ref, dt.row.id, dt.row.revision)
+	return st, err
 }
 
-// dirty reports whether the working answers differ from the latest save point.
-func (dt *draftTx) dirty() (bool, error) {
+// current returns the working draft's content.
+func (dt *draftTx) current() (state, error) {
 	raw, err := dt.answers()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	snap, err := dt.latest()
+	return stateOf(raw, dt.row.extra, dt.row.envelope), nil
+}
+
+// dirty reports whether the working answers differ from the latest save point. A latest
+// save point that cannot be read counts as different: keeping one more save point is
+// the safe side.
+func (dt *draftTx) dirty() (bool, error) {
+	cur, err := dt.current()
 	if err != nil {
 		return false, err
 	}
-	return !snap.sameMeaning(dt.cat, raw, dt.row.extra, dt.row.envelope), nil
+	st, err := dt.latest()
+	var spe *SavePointError
+	if errors.As(err, &spe) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !st.sameMeaning(dt.cat, cur), nil
 }
 
 // savePoint records the working answers as a new save point.
@@ -319,17 +419,12 @@ func (dt *draftTx) savePoint(kind, message string) (Revision, error) {
 	if err := dt.ensure(); err != nil {
 		return Revision{}, err
 	}
-	raw, err := dt.answers()
-	if err != nil {
-		return Revision{}, err
-	}
-	body, err := makeSnapshot(raw, dt.row.extra, dt.row.envelope)
+	cur, err := dt.current()
 	if err != nil {
 		return Revision{}, err
 	}
 	rev := Revision{Number: dt.row.revision + 1, At: time.Unix(0, dt.now), Kind: kind, Message: message}
-	if _, err := dt.q.ExecContext(dt.ctx, "INSERT INTO revisions (draft_id, number, at, kind, message, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
-		dt.row.id, rev.Number, dt.now, kind, message, body); err != nil {
+	if err := writeSavePoint(dt.ctx, dt.q, dt.ref, dt.row.id, dt.row.revision, rev.Number, dt.now, kind, message, cur); err != nil {
 		return Revision{}, err
 	}
 	if _, err := dt.q.ExecContext(dt.ctx, "UPDATE drafts SET revision = ? WHERE id = ?", rev.Number, dt.row.id); err != nil {
