@@ -292,7 +292,7 @@ For @partner, each self-assessment answer is judged against its passing criterio
 		Example: "  pstab check com.example.app\n  pstab check com.example.app --strict --json",
 		Args:    exactArgs(1, "check takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
+			return a.withSubjectRead(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				d, err := s.Load(ctx, ref)
 				if err != nil {
 					return storeErr(err)

@@ -26,10 +26,20 @@ func (a *App) appsCmd() *cobra.Command {
 		Example: "  pstab apps\n  pstab apps --json | jq -r '.[] | select(.percent < 100) | .key'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withStore(cmd, func(ctx context.Context, s *store.Store) error {
-				apps, err := s.Apps(ctx)
-				if err != nil {
-					return storeErr(err)
+			return a.withStoreRead(cmd, func(ctx context.Context, s *store.Store, openErr error) error {
+				var apps []store.AppSummary
+				path := ""
+				if openErr != nil {
+					// No drafts file yet: no apps, and nothing is made to say so.
+					var fe *store.FileError
+					errors.As(openErr, &fe)
+					path = fe.Path
+				} else {
+					var err error
+					if apps, err = s.Apps(ctx); err != nil {
+						return storeErr(err)
+					}
+					path = s.Path()
 				}
 				if asJSON {
 					type appJSON struct {
@@ -52,7 +62,7 @@ func (a *App) appsCmd() *cobra.Command {
 					return writeJSON(a.Out, out)
 				}
 				if len(apps) == 0 {
-					fmt.Fprintf(a.Err, "No apps in %s yet. Create one with pstab new KEY --name NAME, or run pstab.\n", s.Path())
+					fmt.Fprintf(a.Err, "No apps in %s yet. Create one with pstab new KEY --name NAME, or run pstab.\n", path)
 					return nil
 				}
 				var b strings.Builder
@@ -68,7 +78,7 @@ func (a *App) appsCmd() *cobra.Command {
 						ap.Answered, ap.Total, status, questionnaire.Ago(now, ap.ChangedAt))
 				}
 				tw.Flush()
-				_, err = io.WriteString(a.Out, termsafe.Filter(b.String()))
+				_, err := io.WriteString(a.Out, termsafe.Filter(b.String()))
 				return err
 			})
 		},

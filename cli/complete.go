@@ -18,7 +18,8 @@ func (a *App) completeKeys(n int) cobra.CompletionFunc {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2e9)
 		defer cancel()
-		s, err := a.openStore(ctx)
+		// Completing must never make the drafts file it completes from.
+		s, err := a.openStoreRead(ctx)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // logger returns the debug logger: a file under the user's cache directory when --debug
@@ -21,12 +24,9 @@ func (a *App) logger() *slog.Logger {
 		return a.log
 	}
 	path, err := a.debugLogPath()
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o700)
-	}
 	var f *os.File
 	if err == nil {
-		f, err = os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err = a.openDebugLog(path)
 	}
 	if err != nil {
 		fmt.Fprintf(a.Err, "pstab: note: cannot write the debug log (%v); going on without it.\n", unwrapPathError(err))
@@ -36,6 +36,54 @@ func (a *App) logger() *slog.Logger {
 	a.log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fmt.Fprintf(a.Err, "pstab: writing a debug log to %s\n", path)
 	return a.log
+}
+
+// openDebugLog opens the log for appending, private to the user. The log says what pstab
+// did with whose apps, so its folder is made 0700 and the file 0600, and an existing
+// folder or file more open than that (made by an older pstab, or by a umask) is narrowed,
+// saying so. It never follows a link at the file's name, and writes only to a regular
+// file.
+func (a *App) openDebugLog(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if a.env("PSTAB_DEBUG_LOG") == "" {
+		// The cache folder is pstab's own; a folder given with PSTAB_DEBUG_LOG is the user's.
+		if from, to, err := narrowMode(dir, 0o700, true); err == nil && from != to {
+			fmt.Fprintf(a.Err, "pstab: note: %s was open to others (mode %04o); pstab set it to %04o.\n", dir, from, to)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|oNoFollow|syscall.O_NONBLOCK, 0o600)
+	if isLoop(err) {
+		return nil, errors.New(path + " is a symbolic link")
+	}
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = errors.New(path + " is not a regular file")
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if from, to, err := narrowOpen(f, 0o600, false); err == nil && from != to {
+		fmt.Fprintf(a.Err, "pstab: note: %s was readable by others (mode %04o); pstab set it to %04o.\n", path, from, to)
+	}
+	return f, nil
+}
+
+// narrowMode keeps only the bits of keep in the mode of path (a folder when dir is set),
+// through a descriptor opened without following a link; see narrowOpen.
+func narrowMode(path string, keep fs.FileMode, dir bool) (from, to fs.FileMode, err error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|oNoFollow, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	return narrowOpen(f, keep, dir)
 }
 
 // debugLogPath is $PSTAB_DEBUG_LOG, else pstab/debug.log in the user's cache directory.

@@ -48,6 +48,37 @@ func (a *App) withStore(cmd *cobra.Command, fn func(ctx context.Context, s *stor
 	return fn(ctx, s)
 }
 
+// withStoreRead is withStore for a command that only reads: the drafts file is opened
+// for reading (see openStoreRead). A missing file is fn's to word: it gets a nil store
+// and the *FileError.
+func (a *App) withStoreRead(cmd *cobra.Command, fn func(ctx context.Context, s *store.Store, openErr error) error) error {
+	ctx := cmd.Context()
+	s, err := a.openStoreRead(ctx)
+	if missing(err) {
+		return fn(ctx, nil, err)
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	defer s.Close()
+	return fn(ctx, s, nil)
+}
+
+// withSubjectRead is withSubject for a command that only reads; with no drafts file, KEY
+// names no app.
+func (a *App) withSubjectRead(cmd *cobra.Command, key string, fn func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, app store.App) error) error {
+	return a.withStoreRead(cmd, func(ctx context.Context, s *store.Store, openErr error) error {
+		if openErr != nil {
+			return a.noApp(key, openErr)
+		}
+		sub, err := a.subject(ctx, s, key)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, s, sub.Ref, sub.Catalogue, sub.App)
+	})
+}
+
 // confirm asks a yes/no question on the terminal; without a terminal it asks for --yes.
 func (a *App) confirm(yes bool, question string) error {
 	if yes {

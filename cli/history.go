@@ -210,7 +210,7 @@ func (a *App) historyCmd() *cobra.Command {
 		Example: "  pstab history com.example.app",
 		Args:    exactArgs(1, "history takes one app KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
+			return a.withSubjectRead(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, _ *questionnaire.Catalogue, _ store.App) error {
 				revs, err := s.Revisions(ctx, ref)
 				if err != nil {
 					return storeErr(err)
@@ -230,6 +230,7 @@ func (a *App) historyCmd() *cobra.Command {
 						At      time.Time `json:"at"`
 						Kind    string    `json:"kind"`
 						Message string    `json:"message,omitempty"`
+						Damaged bool      `json:"damaged,omitempty"`
 					}
 					type evJSON struct {
 						At     time.Time `json:"at"`
@@ -246,7 +247,7 @@ func (a *App) historyCmd() *cobra.Command {
 						out.Marketplace = &pj
 					}
 					for _, r := range revs {
-						out.SavePoints = append(out.SavePoints, revJSON{r.Number, r.At.UTC(), r.Kind, r.Message})
+						out.SavePoints = append(out.SavePoints, revJSON{r.Number, r.At.UTC(), r.Kind, r.Message, r.Damaged})
 					}
 					for _, e := range events {
 						out.Events = append(out.Events, evJSON{e.At.UTC(), e.Kind, e.Detail})
@@ -267,6 +268,9 @@ func (a *App) historyCmd() *cobra.Command {
 						msg := r.Message
 						if msg != "" {
 							msg = "  " + oneLine(msg, 60)
+						}
+						if r.Damaged {
+							msg += "  (damaged: it cannot be read; the others can)"
 						}
 						fmt.Fprintf(&b, "  %3d  %s  %-10s%s\n", r.Number, r.At.Local().Format("2006-01-02 15:04"), r.Kind, msg)
 					}
@@ -322,7 +326,7 @@ concern, and the last line says whether the reviewer's decision still holds.`,
 			if cmd.Flags().Changed("remote") {
 				return a.remoteDiff(cmd, args, remote, f)
 			}
-			return a.withSubject(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
+			return a.withSubjectRead(cmd, args[0], func(ctx context.Context, s *store.Store, ref store.DraftRef, cat *questionnaire.Catalogue, _ store.App) error {
 				revs := make([]int, 0, 2)
 				for _, r := range args[1:] {
 					n, err := strconv.Atoi(r)

@@ -18,15 +18,32 @@ func (a *App) dbPath() (string, error) {
 	if p := a.env("PSTAB_DB"); p != "" {
 		return p, nil
 	}
-	p, err := store.DefaultPath()
+	p, err := store.DefaultPathFor(a.env)
 	if err != nil {
 		return "", usageErr("cannot find a place for the drafts file (%v); give one with --db or PSTAB_DB", err)
 	}
 	return p, nil
 }
 
-// openStore opens the drafts file with both catalogues (s.Catalogues()).
+// openStore opens the drafts file with both catalogues (s.Catalogues()), for a command
+// that changes it: it creates the data folder and the file if they are missing.
 func (a *App) openStore(ctx context.Context) (*store.Store, error) {
+	s, err := a.openStoreMode(ctx, false)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s, nil
+}
+
+// openStoreRead opens the drafts file for a command that only reads it: it creates no
+// folder and no file, works on a read-only medium, and a missing file is a *FileError with
+// store.ProblemMissing, which the caller turns into its own sentence ("No apps yet", "there
+// is no app KEY").
+func (a *App) openStoreRead(ctx context.Context) (*store.Store, error) {
+	return a.openStoreMode(ctx, true)
+}
+
+func (a *App) openStoreMode(ctx context.Context, readOnly bool) (*store.Store, error) {
 	cats, err := a.catalogues()
 	if err != nil {
 		return nil, err
@@ -35,14 +52,36 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := store.Open(ctx, path, store.Options{
+	return store.Open(ctx, path, store.Options{
 		Catalogues: cats,
+		ReadOnly:   readOnly,
 		Warn:       func(msg string) { fmt.Fprintln(a.Err, "pstab: note: "+msg) },
+		// Said on standard error, where a script's log shows it; the wizard replaces it
+		// once it owns the terminal (runTUI).
+		Waiting: func(msg string) { fmt.Fprintln(a.Err, "pstab: "+msg) },
 	})
-	if err != nil {
-		return nil, storeErr(err)
+}
+
+// missing reports whether err says there is no drafts file yet (a reading command found
+// none, and made none).
+func missing(err error) bool {
+	var fe *store.FileError
+	return errors.As(err, &fe) && fe.Problem == store.ProblemMissing
+}
+
+// readOnlyFile reports whether err says the drafts file cannot be written here (a
+// read-only medium, file or folder), for steps that only record what a reading command
+// did.
+func readOnlyFile(err error) bool {
+	var fe *store.FileError
+	if !errors.As(err, &fe) {
+		return false
 	}
-	return s, nil
+	switch fe.Problem {
+	case store.ProblemReadOnlyMedium, store.ProblemReadOnlyFile, store.ProblemReadOnlyDir:
+		return true
+	}
+	return false
 }
 
 // storeErr maps store errors to exit codes: a drafts file pstab cannot use is unreadable
@@ -51,9 +90,12 @@ func (a *App) openStore(ctx context.Context) (*store.Store, error) {
 func storeErr(err error) error {
 	var fe *store.FileError
 	var ce *store.ConflictError
+	var spe *store.SavePointError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &spe):
+		return &ExitError{Code: ExitProblems, Err: spe}
 	case errors.As(err, &fe):
 		code := ExitUsage
 		switch fe.Problem {
@@ -69,6 +111,13 @@ func storeErr(err error) error {
 	return err
 }
 
+// noApp is the sentence for a KEY when there is no drafts file at all.
+func (a *App) noApp(key string, err error) error {
+	var fe *store.FileError
+	errors.As(err, &fe)
+	return problemsErr("there is no app %s: %s holds no drafts yet; create it with pstab new %s --name NAME", key, fe.Path, key)
+}
+
 // subject resolves a KEY argument: an existing app, or @partner for the partner's Security
 // Self-Assessment. It returns the draft reference and the catalogue it answers.
 func (a *App) subject(ctx context.Context, s *store.Store, key string) (store.Subject, error) {
@@ -82,12 +131,17 @@ func (a *App) subject(ctx context.Context, s *store.Store, key string) (store.Su
 	return sub, nil
 }
 
-// draftDocument loads an app's draft as a document for preview and export.
+// draftDocument loads an app's draft as a document for preview and export. It only reads
+// the drafts file; an export then records itself in the history where the file can be
+// written (afterExport).
 func (a *App) draftDocument(_ *questionnaire.Catalogue, key string) (*document, error) {
 	ctx := context.Background()
-	s, err := a.openStore(ctx)
+	s, err := a.openStoreRead(ctx)
+	if missing(err) {
+		return nil, a.noApp(key, err)
+	}
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	defer s.Close()
 	sub, err := a.subject(ctx, s, key)
@@ -113,9 +167,14 @@ func (a *App) draftDocument(_ *questionnaire.Catalogue, key string) (*document, 
 	doc.bundle = &questionnaire.Bundle{AppKey: app.Key, AppName: app.Name, Revision: d.Revision,
 		SavedAt: d.UpdatedAt, Answers: d.Answers, Review: review}
 	doc.afterExport = func(format, path string) error {
-		s, err := a.openStore(ctx)
+		s, err := a.openStoreMode(ctx, false)
+		if readOnlyFile(err) {
+			// A drafts file on a read-only medium (a backup, a snapshot) still exports.
+			fmt.Fprintf(a.Err, "pstab: note: the export is not in %s's history: %s\n", key, questionnaire.LowerFirst(err.Error()))
+			return nil
+		}
 		if err != nil {
-			return err
+			return storeErr(err)
 		}
 		defer s.Close()
 		if err := s.Record(ctx, ref, store.EventExport, fmt.Sprintf("%s to %s", format, path)); err != nil {

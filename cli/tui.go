@@ -34,6 +34,10 @@ func (a *App) runTUI(cmd *cobra.Command, args []string) error {
 		vendor, _ = s.Setting(ctx, store.SettingVendorID)
 	}
 	author, _ := a.author("")
+	// Once the wizard owns the terminal nothing may print beside it: a wait on another
+	// pstab goes to the debug log (the wizard shows that it is saving meanwhile).
+	log := a.logger()
+	s.SetWaiting(func(msg string) { log.Info(msg) })
 	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor), Author: author})
 }
 

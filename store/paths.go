@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +15,13 @@ import (
 // It creates nothing: Open makes the folder (readable by the user alone) when it is opened
 // for writing, so that reading commands leave no trace.
 func DefaultPath() (string, error) {
-	base, err := dataHome()
+	return DefaultPathFor(os.Getenv)
+}
+
+// DefaultPathFor is DefaultPath with the environment read through getenv, for callers
+// that keep their own (the CLI's tests run with a made-up one).
+func DefaultPathFor(getenv func(string) string) (string, error) {
+	base, err := dataHome(getenv)
 	if err != nil {
 		return "", fmt.Errorf("find the user data folder: %w", err)
 	}
@@ -23,24 +30,27 @@ func DefaultPath() (string, error) {
 
 // dataHome is the user's data folder. The XDG variable is honoured on every platform, as
 // long as it is an absolute path (the XDG spec says to ignore a relative one).
-func dataHome() (string, error) {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+func dataHome(getenv func(string) string) (string, error) {
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return d, nil
 	}
 	switch runtime.GOOS {
 	case "windows":
 		// Local, not roaming: a SQLite file and its WAL must not be synced between machines.
-		if d := os.Getenv("LocalAppData"); d != "" {
+		if d := getenv("LocalAppData"); d != "" {
 			return d, nil
 		}
 		return os.UserConfigDir()
 	case "plan9":
-		home, err := os.UserHomeDir()
-		return filepath.Join(home, "lib"), err
+		home := getenv("home")
+		if home == "" {
+			return "", errors.New("$home is not defined")
+		}
+		return filepath.Join(home, "lib"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("$HOME is not defined")
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		return filepath.Join(home, "Library", "Application Support"), nil
