@@ -338,17 +338,144 @@ func BenchmarkLoad(b *testing.B) {
 	reportFixture(b)
 }
 
-// BenchmarkOpen opens that store: the inspection (quick_check over the whole file) is
-// the part that grows with the file.
+// BenchmarkOpen opens that store and closes it again, for writing (as the wizard does)
+// and for reading (as pstab apps does). Open checks what every command reads; the check of
+// the whole file, which grows with history, waits for the first write (BenchmarkFirstWrite).
 func BenchmarkOpen(b *testing.B) {
 	path := appsFixture(b)
 	ps, sa := catalogues(b)
-	b.ResetTimer()
-	for b.Loop() {
+	for _, ro := range []bool{false, true} {
+		name := "write"
+		if ro {
+			name = "read"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}, ReadOnly: ro})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkFirstWrite is what the first write of a process costs on that store: the check
+// of the whole file, then the write (SetResume, which changes nothing the list shows).
+func BenchmarkFirstWrite(b *testing.B) {
+	path := appsFixture(b)
+	ps, sa := catalogues(b)
+	ref := psRef(fmt.Sprintf("com.example.app%04d", fixtureApps/2))
+	for i := 0; b.Loop(); i++ {
 		s, err := Open(ctxb(), path, Options{Catalogues: questionnaire.Catalogues{PrivacySecurity: ps, SelfAssessment: sa}})
 		if err != nil {
 			b.Fatal(err)
 		}
+		if err := s.SetResume(ctxb(), ref, "security", fmt.Sprint(i)); err != nil {
+			b.Fatal(err)
+		}
 		s.Close()
+	}
+}
+
+// TestCloneFixture is a tool for .ci/perf, skipped unless PSTAB_CLONE_FROM is set: it
+// copies the store at PSTAB_CLONE_FROM to PSTAB_CLONE_TO with its apps repeated
+// PSTAB_CLONE_TIMES times under new keys (com.example.app1000 onwards), every row of every
+// draft with them. Building 10,000 apps through the store's code would take ten times the
+// 1,000-app fixture's minute; a copy of the same shape takes seconds. It reads the tables'
+// columns from the file, so it copies a file of any schema.
+func TestCloneFixture(t *testing.T) {
+	from, to := os.Getenv("PSTAB_CLONE_FROM"), os.Getenv("PSTAB_CLONE_TO")
+	if from == "" || to == "" {
+		t.Skip("a tool for .ci/perf: set PSTAB_CLONE_FROM, PSTAB_CLONE_TO and PSTAB_CLONE_TIMES")
+	}
+	times := envInt("PSTAB_CLONE_TIMES", 10)
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(to, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var apps, maxDraft, maxEvent int64
+	if err := db.QueryRow("SELECT count(*), (SELECT max(id) FROM drafts), (SELECT coalesce(max(id), 0) FROM events) FROM apps").Scan(&apps, &maxDraft, &maxEvent); err != nil {
+		t.Fatal(err)
+	}
+	tables, err := tableNames(ctxb(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	// The new key of an app: its number plus k times the number of apps.
+	newKey := func(col string, k int) string {
+		return fmt.Sprintf("printf('com.example.app%%04d', CAST(substr(%s, 16) AS INTEGER) + %d)", col, int64(k)*apps)
+	}
+	// Apps and drafts first: the other tables refer to them.
+	order := []string{"apps", "drafts"}
+	for _, name := range slices.Sorted(maps.Keys(tables)) {
+		if name != "apps" && name != "drafts" && name != versionTable {
+			order = append(order, name)
+		}
+	}
+	for k := 1; k < times; k++ {
+		for _, table := range order {
+			rows, err := tx.Query("SELECT name FROM pragma_table_info(?)", table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cols, exprs []string
+			for rows.Next() {
+				var c string
+				rows.Scan(&c)
+				cols = append(cols, c)
+				e := c
+				switch {
+				case table == "apps" && c == "key", table == "drafts" && c == "subject":
+					e = newKey(c, k)
+				case table == "apps" && c == "name":
+					e = "'App ' || " + newKey("key", k)
+				case table == "drafts" && c == "id", c == "draft_id":
+					e = fmt.Sprintf("%s + %d", c, int64(k)*maxDraft)
+				case table == "events" && c == "id":
+					e = fmt.Sprintf("id + %d", int64(k)*maxEvent)
+				}
+				exprs = append(exprs, e)
+			}
+			rows.Close()
+			where := ""
+			switch {
+			case table == "apps":
+				where = fmt.Sprintf(" WHERE CAST(substr(key, 16) AS INTEGER) < %d", apps)
+			case table == "drafts":
+				where = fmt.Sprintf(" WHERE id <= %d", maxDraft)
+			case slices.Contains(cols, "draft_id"):
+				where = fmt.Sprintf(" WHERE draft_id <= %d", maxDraft)
+			}
+			q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s%s", table, strings.Join(cols, ", "), strings.Join(exprs, ", "), table, where)
+			if _, err := tx.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM apps").Scan(&n); err != nil || n != apps*int64(times) {
+		t.Fatalf("%d apps after cloning, %v", n, err)
 	}
 }

@@ -177,8 +177,8 @@ func (s *Store) fullCheck(ctx context.Context) error {
 	if s.checked {
 		return s.damage
 	}
-	stop := s.announce()
-	defer stop()
+	// Not announced as a wait: a read transaction waits on no other pstab, and the check
+	// of a large file may simply take a while.
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return quickCheck(ctx, tx, s.path, "PRAGMA quick_check")
 	})

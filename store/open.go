@@ -79,6 +79,9 @@ type Store struct {
 	checked bool
 	damage  error
 
+	// release forgets this Store's connection in openStores (Close).
+	release func()
+
 	// beforeCommit, when set, runs inside each write transaction just before COMMIT; the
 	// crash test uses it to acknowledge too early on purpose and prove it gets caught.
 	beforeCommit func()
@@ -91,12 +94,25 @@ const busyTimeout = 5000
 // applicationID marks the file as pstab's in the SQLite header ("pstb").
 const applicationID = 0x70737462
 
-// dsn is the connection string of the drafts file. Pragmas go in the DSN so that every
-// connection of the pool gets them; the path is ours, never SQL from the user.
+// dsn is the connection string of the drafts file with every setting pstab runs, for
+// connections that need no inspection first (tests, the upgrade of a file already
+// accepted). Pragmas go in the DSN so that every connection of the pool gets them; the
+// path is ours, never SQL from the user.
 func dsn(path, txLock string) string {
 	return fileURI(path) +
 		"?_pragma=busy_timeout(" + fmt.Sprint(busyTimeout) + ")" +
 		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(FULL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_txlock=" + txLock
+}
+
+// storeDSN is the connection string of a Store opened for writing: dsn without the
+// journal mode, which ready sets once the file is known to be a pstab database (WAL mode
+// is kept in the file, so a connection made later finds it too).
+func storeDSN(path, txLock string) string {
+	return fileURI(path) +
+		"?_pragma=busy_timeout(" + fmt.Sprint(busyTimeout) + ")" +
 		"&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(1)" +
 		"&_txlock=" + txLock
@@ -169,7 +185,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.path = pl.path
-	if !pl.fresh {
+	// For reading, where SQLite has nothing to recover (no frames in a -wal, no rollback
+	// journal), the Store's own connection does the inspection: it writes nothing, and
+	// closing it on a refusal leaves no file behind. Otherwise, and for writing (the modes
+	// are tightened between the two, while no connection of this process holds a lock to
+	// lose), a read-only connection looks first.
+	single := opts.ReadOnly && !pl.fresh && pl.writable && !pl.walFrames && !exists(pl.path+"-journal")
+	if !pl.fresh && !single {
 		readDSN, err := inspectDSN(pl)
 		if err != nil {
 			return nil, err
@@ -191,18 +213,20 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	if !opts.ReadOnly && !pl.openHere {
+		tightenModes(pl.path, s.warn)
+	}
 	var conn string
 	if opts.ReadOnly {
 		if conn, err = readOnlyDSN(pl); err != nil {
 			return nil, err
 		}
 	} else {
-		tightenModes(pl.path, s.warn)
 		txLock := opts.txLock
 		if txLock == "" {
 			txLock = "immediate"
 		}
-		conn = dsn(pl.path, txLock)
+		conn = storeDSN(pl.path, txLock)
 	}
 	db, err := sql.Open("sqlite", conn)
 	if err != nil {
@@ -212,6 +236,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// from another process, and the busy timeout handles that.
 	db.SetMaxOpenConns(1)
 	s.db = db
+	s.release = holdOpen(pl.path)
+	if single {
+		stop := s.announce()
+		err := inspectDB(ctx, db, pl.path, len(ms))
+		stop()
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	// A file pstab has just made holds nothing to check.
 	s.checked = pl.fresh
 	if opts.ReadOnly {
@@ -220,7 +254,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		err = s.readyRetrying(ctx, ms)
 	}
 	if err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -317,7 +351,7 @@ func (s *Store) readyToRead(ctx context.Context, pl place, ms []migration) error
 // ready checks what the real connection runs and migrates the schema.
 func (s *Store) ready(ctx context.Context, ms []migration) error {
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return s.openErr(err)
 	}
 	if mode != "wal" {
@@ -348,7 +382,11 @@ func (s *Store) openErr(err error) error {
 
 // Close closes the drafts file. SQLite folds the WAL back into the file on the way out.
 func (s *Store) Close() error {
-	return s.db.Close()
+	err := s.db.Close()
+	if s.release != nil {
+		s.release()
+	}
+	return err
 }
 
 // Path returns the absolute path of the drafts file.

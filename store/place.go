@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // place is where a drafts file lies and what may be done there, as Open found it before
@@ -25,6 +26,40 @@ type place struct {
 	walFrames, shmUsable bool
 	// mayRecover: a hot -journal beside it may be rolled back (see locate).
 	mayRecover bool
+	// openHere: another Store of this process has the file open (see openHere).
+	openHere bool
+}
+
+// openStores counts, by path, the Stores of this process that have a file open. While one
+// has, nothing may open and close a descriptor of the file or its -shm: the kernel would
+// drop every POSIX lock the process holds on it, that Store's included, and other
+// processes could then checkpoint, or even delete the -wal, under it.
+var openStores = struct {
+	sync.Mutex
+	n map[string]int
+}{n: map[string]int{}}
+
+func openHere(path string) bool {
+	openStores.Lock()
+	defer openStores.Unlock()
+	return openStores.n[path] > 0
+}
+
+// holdOpen records a Store's connection to path and returns the function that forgets it.
+func holdOpen(path string) (release func()) {
+	openStores.Lock()
+	openStores.n[path]++
+	openStores.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			openStores.Lock()
+			defer openStores.Unlock()
+			if openStores.n[path]--; openStores.n[path] <= 0 {
+				delete(openStores.n, path)
+			}
+		})
+	}
 }
 
 // locate checks the file and its folder before SQLite sees them. In write mode it creates
@@ -118,6 +153,13 @@ func locate(path string, readOnly bool) (place, error) {
 		}
 	}
 	pl.fresh = info.Size() == 0
+	if pl.openHere = openHere(pl.path); pl.openHere {
+		// Another Store of this process has the file open, accepted: its files are read
+		// through SQLite only, since closing a descriptor of the file, or of its -shm, would
+		// drop the locks that Store's connection holds (POSIX locks belong to the process).
+		pl.shmUsable = true
+		return pl, nil
+	}
 	if !pl.fresh {
 		// A file that does not start as an SQLite database does is refused before SQLite
 		// sees it: SQLite would first open the -wal and -shm files beside it, and may
@@ -192,8 +234,8 @@ func createPrivate(path string) (bool, error) {
 
 // tightenModes makes the file, -wal and -shm readable by their owner alone where they are
 // more open than 0600, warning about what it changed or could not change. It runs only
-// once the file has been accepted, and before the Store's connection opens it: its
-// descriptors are closed again before any SQLite lock of this process exists to lose.
+// once the file has been accepted, and while no connection of this process has it open:
+// its descriptors are closed again before any SQLite lock of this process exists to lose.
 // SQLite gives -wal and -shm the mode of the file when it makes them (the inspection may
 // have just now), so one warning about the file covers them.
 func tightenModes(path string, warn func(string)) {
