@@ -4,6 +4,7 @@
 //
 //	perf firstframe -pstab BIN -gum BIN -db FILE -marker TEXT [-runs 30] [-latency 0]
 //	perf memory -pstab BIN -db FILE -app KEY
+//	perf apps -pstab BIN -db FILE [-runs 20]
 //
 // Results are printed one per line as "RESULT name value" for the script to read, with a
 // few lines of detail around them.
@@ -37,7 +38,7 @@ var debug = os.Getenv("PERF_DEBUG") != ""
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: perf firstframe|memory [flags]")
+		fmt.Fprintln(os.Stderr, "usage: perf firstframe|memory|apps [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -46,6 +47,8 @@ func main() {
 		err = firstFrame(os.Args[2:])
 	case "memory":
 		err = memory(os.Args[2:])
+	case "apps":
+		err = apps(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown measure %q", os.Args[1])
 	}
@@ -362,6 +365,69 @@ func memory(args []string) error {
 	}
 	fmt.Printf("pstab wizard, home then one app opened: max RSS %.1f MB (exit %d)\n", maxRSS(st), st.ExitCode())
 	fmt.Printf("RESULT memory.open %.1f\n", maxRSS(st))
+	return nil
+}
+
+// apps times `pstab apps` as a whole process, output to a pipe as in a script, against
+// `pstab --version`, the same binary doing nothing: interleaved, runs of each, after one
+// of each not counted. It reports the medians and the peak memory of the slowest apps run.
+func apps(args []string) error {
+	fs := flag.NewFlagSet("apps", flag.ExitOnError)
+	pstabBin := fs.String("pstab", "", "pstab binary")
+	db := fs.String("db", "", "drafts file")
+	runs := fs.Int("runs", 20, "runs of each")
+	fs.Parse(args)
+	if *pstabBin == "" || *db == "" {
+		return errors.New("apps needs -pstab and -db")
+	}
+	env, home, err := cleanEnv(*db)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(home)
+	run := func(arg string) (time.Duration, float64, int, error) {
+		cmd := exec.Command(*pstabBin, arg)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, 0, 0, fmt.Errorf("pstab %s: %w", arg, err)
+		}
+		return time.Since(start), maxRSS(cmd.ProcessState), bytes.Count(out.Bytes(), []byte("\n")), nil
+	}
+	for _, a := range []string{"apps", "--version"} {
+		if _, _, _, err := run(a); err != nil {
+			return err
+		}
+	}
+	var appsT, versionT []time.Duration
+	var rss float64
+	lines := 0
+	for i := range *runs {
+		order := []string{"apps", "--version"}
+		if i%2 == 1 {
+			order = []string{"--version", "apps"}
+		}
+		for _, a := range order {
+			d, r, n, err := run(a)
+			if err != nil {
+				return err
+			}
+			if a == "apps" {
+				appsT, rss, lines = append(appsT, d), max(rss, r), n
+			} else {
+				versionT = append(versionT, d)
+			}
+		}
+	}
+	slices.Sort(appsT)
+	slices.Sort(versionT)
+	fmt.Printf("pstab apps (%d lines) over %d runs: median %s, p90 %s; pstab --version: median %s, p90 %s; apps max RSS %.1f MB\n",
+		lines, len(appsT), ms(quantile(appsT, 0.5)), ms(quantile(appsT, 0.9)), ms(quantile(versionT, 0.5)), ms(quantile(versionT, 0.9)), rss)
+	fmt.Printf("RESULT apps.median %.2f\n", msf(quantile(appsT, 0.5)))
+	fmt.Printf("RESULT version.median %.2f\n", msf(quantile(versionT, 0.5)))
+	fmt.Printf("RESULT apps.rss %.1f\n", rss)
 	return nil
 }
 
