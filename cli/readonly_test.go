@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/pstab/pstab/cli"
+
+	_ "modernc.org/sqlite"
 )
 
 // envRun runs pstab in-process with exactly the environment given.
@@ -128,4 +131,38 @@ func TestReadingCommandsLeaveTheFileAsItWas(t *testing.T) {
 			t.Fatalf("pstab %s changed the folder", strings.Join(args, " "))
 		}
 	}
+}
+
+// TestDamagedSavePointIsNamed: a save point whose stored answer is scribbled leaves the
+// app usable: history marks that save point, diff names it, and the draft, its other save
+// points and new save points work.
+func TestDamagedSavePointIsNamed(t *testing.T) {
+	e := newDB(t)
+	e.must("new", "com.example.app", "--name", "Example")
+	e.must("set", "com.example.app", "stores-eud", "yes")
+	e.must("savepoint", "com.example.app", "-m", "first")
+	e.must("set", "com.example.app", "security-contact", "security@example.com")
+	e.must("savepoint", "com.example.app", "-m", "second")
+	db, err := sql.Open("sqlite", e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE revision_answers SET value = '{"scribbled' WHERE number = 2 AND question = 'security-contact'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("scribbling save point 2: %v, %d rows", err, n)
+	}
+	db.Close()
+
+	if r := e.must("history", "com.example.app"); !strings.Contains(r.out, "second  (damaged: it cannot be read; the others can)") {
+		t.Errorf("history does not mark save point 2:\n%s", r.out)
+	}
+	r := e.run("", "diff", "com.example.app", "2")
+	if r.code != 1 || !strings.Contains(r.err, "Save point 2 of com.example.app privacy-security is damaged") || strings.Count(strings.TrimSpace(r.err), "\n") != 0 {
+		t.Errorf("diff with the damaged save point: exit %d %q", r.code, r.err)
+	}
+	e.must("diff", "com.example.app", "1")
+	e.must("preview", "com.example.app", "--plain")
+	e.must("set", "com.example.app", "stores-eud", "no")
+	e.must("savepoint", "com.example.app", "-m", "third")
+	e.must("diff", "com.example.app", "1", "3")
 }

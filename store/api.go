@@ -3,8 +3,10 @@
 // save points (revisions), and a history of events.
 //
 // Several pstab processes may use one file at once. Every write is an immediate
-// transaction; a draft carries a version number, and a writer that saw an older version
-// gets a *ConflictError instead of overwriting someone else's change.
+// transaction; a draft carries a version number, and every answer the version that last
+// changed it: a writer that saw an older version gets a *ConflictError instead of
+// overwriting someone else's change (MergeAnswer only when that change was to the same
+// question). Save points keep what changed since the one before.
 package store
 
 import (
@@ -170,9 +172,10 @@ const AnyVersion int64 = -1
 // The Store's methods. Every method takes a context; every write is one immediate
 // transaction that either lands whole or not at all, and returns only after the commit.
 //
-//	Open(ctx, path string, opts Options) (*Store, error)
+//	Open(ctx, path string, opts Options) (*Store, error) // Options.ReadOnly for reading commands
 //	(*Store).Close() error
 //	(*Store).Path() string
+//	(*Store).SetWaiting(func(msg string))               // who hears of a wait on another pstab
 //
 // Apps:
 //
@@ -188,6 +191,8 @@ const AnyVersion int64 = -1
 //	Load(ctx, DraftRef) (Draft, error)
 //	SaveAnswer(ctx, ref, questionID string, v questionnaire.Value, expect int64) (int64, error)
 //	ClearAnswer(ctx, ref, questionID string, expect int64) (int64, error)
+//	MergeAnswer(ctx, ref, questionID string, v questionnaire.Value, expect int64) (Saved, error)
+//	        // conflicts only on a change to the same question; Saved.Merged names the rest
 //	SetResume(ctx, ref, section, question string) error
 //	SetStatus(ctx, ref, status, formStatus string) error
 //
@@ -195,8 +200,8 @@ const AnyVersion int64 = -1
 //
 //	SavePoint(ctx, ref, message string, expect int64) (Revision, int64, error)
 //	Discard(ctx, ref, expect int64) (int64, error)   // back to the latest save point
-//	Revisions(ctx, ref) ([]Revision, error)          // oldest first
-//	RevisionAnswers(ctx, ref, number int) (questionnaire.Answers, error)
+//	Revisions(ctx, ref) ([]Revision, error)          // oldest first; Damaged marks unreadable ones
+//	RevisionAnswers(ctx, ref, number int) (questionnaire.Answers, error) // *SavePointError if damaged
 //	Revert(ctx, ref, number int, expect int64) (Revision, int64, error) // as a new save point
 //	Replace(ctx, ref, answers questionnaire.Answers, kind, message string, expect int64) (Revision, int64, error)
 //	        // import and pull: the answers (with Extra) become the draft and a save point
