@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pstab/pstab/questionnaire"
 	"github.com/pstab/pstab/store"
@@ -44,22 +45,46 @@ func (a *App) openStoreRead(ctx context.Context) (*store.Store, error) {
 }
 
 func (a *App) openStoreMode(ctx context.Context, readOnly bool) (*store.Store, error) {
-	cats, err := a.catalogues()
-	if err != nil {
-		return nil, err
-	}
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, path, store.Options{
-		Catalogues: cats,
-		ReadOnly:   readOnly,
-		Warn:       func(msg string) { fmt.Fprintln(a.Err, "pstab: note: "+msg) },
+	// The catalogues are parsed while the store opens the file, on the other core: the two
+	// are most of a short command's time.
+	type parsed struct {
+		cats questionnaire.Catalogues
+		err  error
+	}
+	done := make(chan parsed, 1)
+	go func() {
+		cats, err := a.catalogues()
+		done <- parsed{cats, err}
+	}()
+	load := sync.OnceValues(func() (questionnaire.Catalogues, error) {
+		p := <-done
+		return p.cats, p.err
+	})
+	s, err := store.Open(ctx, path, store.Options{
+		LoadCatalogues: load,
+		ReadOnly:       readOnly,
+		Warn:           func(msg string) { fmt.Fprintln(a.Err, "pstab: note: "+msg) },
 		// Said on standard error, where a script's log shows it; the wizard replaces it
 		// once it owns the terminal (runTUI).
 		Waiting: func(msg string) { fmt.Fprintln(a.Err, "pstab: "+msg) },
 	})
+	if err != nil {
+		// A refused file is said before a broken catalogue; either way the parsing ends.
+		if _, cerr := load(); cerr != nil && !isFileError(err) {
+			return nil, cerr
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+func isFileError(err error) bool {
+	var fe *store.FileError
+	return errors.As(err, &fe)
 }
 
 // missing reports whether err says there is no drafts file yet (a reading command found

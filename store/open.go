@@ -31,6 +31,10 @@ type Options struct {
 	// ends within the busy timeout (5 s), with ProblemBusy if the other pstab has not let go.
 	// It is called from another goroutine. SetWaiting changes it on an open Store.
 	Waiting func(msg string)
+	// LoadCatalogues, when set, gives the catalogues instead of Catalogues. Open calls it
+	// once the file is open, so that a caller can parse them (the larger part of a short
+	// command's start) while Open reads the file.
+	LoadCatalogues func() (questionnaire.Catalogues, error)
 	// ReadOnly opens the file for reading only, for commands that do not change it: nothing
 	// is created (no folder, no file, none of SQLite's files left behind), a missing file
 	// is a *FileError with ProblemMissing, and no statement can write to the file. It also
@@ -162,19 +166,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
 	}
 	s := &Store{path: abs, now: opts.Now, warn: opts.Warn, waiting: opts.Waiting, readOnly: opts.ReadOnly,
-		cats: map[string]*questionnaire.Catalogue{}, catalogues: opts.Catalogues, appCat: opts.Catalogues.PrivacySecurity}
+		cats: map[string]*questionnaire.Catalogue{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.warn == nil {
 		s.warn = func(string) {}
 	}
-	for _, c := range opts.Catalogues.All() {
-		s.cats[c.ID] = c
-	}
-	if s.appCat != nil {
-		s.emptyTotal = s.appCat.Progress(questionnaire.NewAnswers()).Total
-	}
+	s.setCatalogues(opts.Catalogues)
 	ms := opts.migrations
 	if ms == nil {
 		ms = migrations()
@@ -253,11 +252,28 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	} else {
 		err = s.readyRetrying(ctx, ms)
 	}
+	if err == nil && opts.LoadCatalogues != nil {
+		var cats questionnaire.Catalogues
+		if cats, err = opts.LoadCatalogues(); err == nil {
+			s.setCatalogues(cats)
+		}
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// setCatalogues records the questionnaires drafts may answer.
+func (s *Store) setCatalogues(cats questionnaire.Catalogues) {
+	s.catalogues, s.appCat = cats, cats.PrivacySecurity
+	for _, c := range cats.All() {
+		s.cats[c.ID] = c
+	}
+	if s.appCat != nil {
+		s.emptyTotal = s.appCat.Progress(questionnaire.NewAnswers()).Total
+	}
 }
 
 // rollBack lets SQLite roll back the hot journal beside a file: a connection that may
