@@ -150,14 +150,24 @@ func TestCrashImports(t *testing.T) {
 
 // maxOpenAfterKill is the longest an open right after a kill may take. A healthy one takes
 // milliseconds; an open that cannot rebuild the WAL index a kill left half-written sleeps
-// in SQLite's retry loop for about ten seconds a try.
+// in SQLite's retry loop for about ten seconds a try, and pstab used to try three times.
 const maxOpenAfterKill = time.Second
+
+// maxOpenAfterKillRace is the bound under the race detector, where the same opens took
+// 0.8 to 1.4 s with the two cores shared six ways, and once 10.7 s at a load average of
+// 16: the aim cannot be judged there. It still catches the freeze, which is sleeping, not
+// working, and does not shrink with load: 30 s on the old open (three tries of ten).
+const maxOpenAfterKillRace = 20 * time.Second
 
 // promptOpens fails the test if any open after a kill was slow.
 func promptOpens(t *testing.T, st crashStats) {
 	t.Helper()
-	if st.slowestOpen >= maxOpenAfterKill {
-		t.Errorf("an open right after a kill took %v (aim: under %v over %d cycles)", st.slowestOpen, maxOpenAfterKill, st.cycles)
+	limit := maxOpenAfterKill
+	if raceEnabled {
+		limit = maxOpenAfterKillRace
+	}
+	if st.slowestOpen >= limit {
+		t.Errorf("an open right after a kill took %v (aim: under %v over %d cycles; bound here %v)", st.slowestOpen, maxOpenAfterKill, st.cycles, limit)
 	}
 }
 
