@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/pstab/pstab/questionnaire"
 )
@@ -54,6 +55,11 @@ func sameJSON(a, b string) bool {
 func encodeAnswers(c *questionnaire.Catalogue, a questionnaire.Answers) (map[string]string, error) {
 	out := make(map[string]string, len(a.Values)+len(a.Unknown))
 	for id, raw := range a.Unknown {
+		if strings.HasPrefix(id, "@") {
+			// Save points keep Extra and Envelope under @extra and @envelope, which no
+			// question ID can take; an answer kept under such a name would come back as them.
+			return nil, fmt.Errorf("answers.%s cannot be kept: names starting with @ are pstab's own, and no question's ID starts with one", questionnaire.PathKey(id))
+		}
 		if c.Question(id) == nil && len(raw) > 0 {
 			out[id] = string(raw)
 		}

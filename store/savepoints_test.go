@@ -385,3 +385,25 @@ func withRawTx(db *sql.DB, fn func(*sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// TestReservedNamesAreNotAnswers: an answer to an unknown question named @extra or
+// @envelope (a bundle may carry one) would come back from a save point as the payload's
+// Extra or Envelope, so it is refused, and nothing is written.
+func TestReservedNamesAreNotAnswers(t *testing.T) {
+	s, _ := openTest(t)
+	ref := psRef("com.example.app")
+	if err := s.CreateApp(ctxb(), App{Key: ref.Subject, Name: "App"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{keyExtra, keyEnvelope, "@other"} {
+		a := questionnaire.NewAnswers()
+		a.Unknown = map[string]json.RawMessage{name: json.RawMessage(`{"futureField":1}`)}
+		_, _, err := s.Replace(ctxb(), ref, a, EventImport, "", AnyVersion)
+		if err == nil || !strings.Contains(err.Error(), "answers."+name+" cannot be kept") {
+			t.Errorf("an answer named %s: %v", name, err)
+		}
+	}
+	if d := load(t, s, ref); d.Version != 0 || len(d.Answers.Unknown) != 0 || d.Answers.Extra != nil {
+		t.Errorf("a refused import wrote: version %d, unknown %v, extra %v", d.Version, d.Answers.Unknown, d.Answers.Extra)
+	}
+}
