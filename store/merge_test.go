@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,10 +179,12 @@ func TestWaitIsAnnouncedAndBounded(t *testing.T) {
 		t.Fatalf("save after the other let go: %v", err)
 	}
 	took := time.Since(start)
+	// The lock is not held past this check: the wait below is announced through it too.
 	mu.Lock()
-	defer mu.Unlock()
-	if len(heard) != 1 || !strings.Contains(heard[0], "waiting for another pstab to finish with "+path) {
-		t.Errorf("heard %q, want one notice naming the file", heard)
+	got := slices.Clone(heard)
+	mu.Unlock()
+	if len(got) != 1 || !strings.Contains(got[0], "waiting for another pstab to finish with "+path) {
+		t.Errorf("heard %q, want one notice naming the file", got)
 	}
 	if took < time.Second || took > busyTimeout*time.Millisecond {
 		t.Errorf("the save took %v, want it to wait for the other (1.5 s), within the busy timeout", took)
@@ -202,5 +205,25 @@ func TestWaitIsAnnouncedAndBounded(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.Problem != ProblemBusy {
 		t.Errorf("save while another holds the file for good: %v, want ProblemBusy", err)
+	}
+}
+
+// TestNoticeIsGivenBeforeTheWaitEnds: a notice already on its way when the wait ends is
+// given in full before the wait's end returns, so that it is never written beside what
+// the caller writes next (the CLI writes both to stderr).
+func TestNoticeIsGivenBeforeTheWaitEnds(t *testing.T) {
+	s, _ := openTest(t)
+	started := make(chan struct{})
+	var given atomic.Bool
+	s.SetWaiting(func(string) {
+		close(started)
+		time.Sleep(200 * time.Millisecond)
+		given.Store(true)
+	})
+	stop := s.announce()
+	<-started
+	stop()
+	if !given.Load() {
+		t.Error("the wait ended while its notice was still being given")
 	}
 }

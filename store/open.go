@@ -29,7 +29,8 @@ type Options struct {
 	// Waiting is told, once per wait, when the store has waited a second for another pstab
 	// (holding the file, or recovering it after a crash); nil drops it. Every such wait
 	// ends within the busy timeout (5 s), with ProblemBusy if the other pstab has not let go.
-	// It is called from another goroutine. SetWaiting changes it on an open Store.
+	// It is called from another goroutine, and must not wait on the Store's caller: the
+	// wait ends only once it has returned. SetWaiting changes it on an open Store.
 	Waiting func(msg string)
 	// LoadCatalogues, when set, gives the catalogues instead of Catalogues. Open calls it
 	// once the file is open, so that a caller can parse them (the larger part of a short
@@ -293,7 +294,8 @@ func rollBack(ctx context.Context, path string) error {
 }
 
 // SetWaiting changes the function told about waits on another pstab (Options.Waiting),
-// say once a full-screen program owns the terminal; nil drops them.
+// say once a full-screen program owns the terminal; nil drops them. The function must not
+// wait on the Store's caller: the wait it is told of ends only once it has returned.
 func (s *Store) SetWaiting(fn func(msg string)) {
 	s.waitMu.Lock()
 	defer s.waitMu.Unlock()
@@ -301,9 +303,13 @@ func (s *Store) SetWaiting(fn func(msg string)) {
 }
 
 // announce arranges for Waiting to hear of a wait that lasts waitNotice, and returns the
-// function that ends the wait.
+// function that ends the wait. That function returns only once a message already on its
+// way has been given, so that nothing is written beside what the caller writes next (the
+// error that ended the wait, say, on the same stream).
 func (s *Store) announce() (stop func()) {
+	given := make(chan struct{})
 	t := time.AfterFunc(waitNotice, func() {
+		defer close(given)
 		s.waitMu.Lock()
 		fn := s.waiting
 		s.waitMu.Unlock()
@@ -311,7 +317,11 @@ func (s *Store) announce() (stop func()) {
 			fn(fmt.Sprintf("waiting for another pstab to finish with %s…", s.path))
 		}
 	})
-	return func() { t.Stop() }
+	return func() {
+		if !t.Stop() {
+			<-given
+		}
+	}
 }
 
 // readyRetrying runs ready, trying again while another pstab holds the file, for as long
