@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -35,10 +36,19 @@ func (a *App) runTUI(cmd *cobra.Command, args []string) error {
 	}
 	author, _ := a.author("")
 	// Once the wizard owns the terminal nothing may print beside it: a wait on another
-	// pstab goes to the debug log (the wizard shows that it is saving meanwhile).
+	// pstab goes to the debug log and to the wizard's status line.
 	log := a.logger()
 	s.SetWaiting(func(msg string) { log.Info(msg) })
-	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor), Author: author})
+	setWaiting := func(show func(string)) {
+		s.SetWaiting(func(msg string) {
+			log.Info(msg)
+			if show != nil {
+				show(msg)
+			}
+		})
+	}
+	return a.startTUI(ctx, ui.Config{Drafts: s, Catalogues: s.Catalogues(), Marketplace: a.tuiMarketplace(vendor),
+		Author: author, KeepDir: filepath.Dir(s.Path()), SetWaiting: setWaiting})
 }
 
 // tuiMarketplace lets the wizard submit: credentials from the environment or the keyring

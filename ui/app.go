@@ -48,6 +48,13 @@ type Config struct {
 	Now         func() time.Time
 	// Author signs the comments typed in the TUI, and a reviewer's decisions.
 	Author string
+	// KeepDir is where answers that could not be saved on exit are kept, in a file of
+	// their own (the drafts file's folder); the system's temporary folder when empty.
+	KeepDir string
+	// SetWaiting, when set, is called with a function that shows a wait on another pstab
+	// (the drafts file busy) in the wizard's status line; the store calls it from its own
+	// goroutine once a wait has lasted a second.
+	SetWaiting func(show func(msg string))
 }
 
 // ReviewDoc is a draft a reviewer reads: from a bundle or payload file.
@@ -105,6 +112,15 @@ type quitMsg struct{}
 
 func quitCmd() tea.Msg { return quitMsg{} }
 
+// waitingMsg carries a wait on another pstab, as the store words it; waitingDoneMsg ends
+// its display when no save has ended it sooner.
+type waitingMsg struct{ text string }
+type waitingDoneMsg struct{ seq int }
+
+// waitingShown is how long a wait stays in the header at most: the store gives up after
+// five seconds of waiting, and the save then reports its error.
+const waitingShown = 6 * time.Second
+
 // Model is the root model: it owns the screens, the open draft's session, the size, the
 // global keys and the frame.
 type Model struct {
@@ -117,6 +133,10 @@ type Model struct {
 	// their saves run on, and Run saves whatever they still hold.
 	session *session
 	closed  []*session
+	// waiting is a wait on another pstab the store announced, shown in the header until
+	// the next save ends or waitingSeq's tick clears it.
+	waiting    string
+	waitingSeq int
 
 	home      *home
 	newApp    *newAppForm
@@ -237,7 +257,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openDraftMsg:
 		return m, m.openDraft(msg)
 	case sessionMsg:
+		if _, saved := msg.(savedMsg); saved {
+			m.waiting = "" // the save that waited has ended
+		}
 		return m, m.toSession(msg)
+	case waitingMsg:
+		m.waitingSeq++
+		m.waiting = msg.text
+		seq := m.waitingSeq
+		return m, tea.Tick(waitingShown, func(time.Time) tea.Msg { return waitingDoneMsg{seq: seq} })
+	case waitingDoneMsg:
+		if msg.seq == m.waitingSeq {
+			m.waiting = ""
+		}
+		return m, nil
 	case pasteCutMsg:
 		// The paste arrives right after this message, for the wizard to say it was cut.
 		if m.wizard != nil {

@@ -49,6 +49,15 @@ func (m *Model) header() string {
 		status = m.session.status(!sidebarFits(m.bodyWidth()))
 	}
 	width := m.bodyWidth()
+	if m.waiting != "" {
+		// A wait on another pstab replaces the save status: in full when it leaves the
+		// crumbs room, else in short.
+		text := m.waiting
+		if lipgloss.Width(text) > width/2 {
+			text = "waiting for another pstab…"
+		}
+		status = st.Warn.Render(text)
+	}
 	room := width
 	if status != "" {
 		room -= lipgloss.Width(status) + 1

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pstab/pstab/questionnaire"
 )
 
 // Run runs the TUI until the partner quits, then saves whatever is still pending,
@@ -30,6 +33,11 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	// way a quit does (the answer being typed saved, an empty last frame), with its own
 	// exit code.
 	p = tea.NewProgram(m, tea.WithAltScreen(), tea.WithOutput(cfg.Out), tea.WithInput(in), tea.WithoutSignalHandler())
+	if cfg.SetWaiting != nil {
+		cfg.SetWaiting(func(msg string) { p.Send(waitingMsg{text: msg}) })
+		// Once Run returns, the store reports to no one here (finish prints meanwhile).
+		defer cfg.SetWaiting(nil)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
@@ -55,12 +63,29 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if errors.Is(err, tea.ErrInterrupted) {
 		code, err = 130, nil
 	}
-	// The program may have ended before its last autosave ran: save now, on this goroutine,
-	// with a context of our own (the caller's may be cancelled by the same ctrl+c).
+	return finish(fm, cfg, code, err)
+}
+
+// finish is the end of every way out of the wizard (q, ctrl+c, SIGHUP, SIGTERM): the
+// program may have ended before its last autosave ran, so it saves now, on this goroutine,
+// with a context of its own (the caller's may be cancelled by the same ctrl+c). What
+// cannot be saved is kept in a file (keepUnsaved) and the error says where.
+func finish(fm *Model, cfg Config, code int, err error) (int, error) {
 	saveCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if cfg.SetWaiting != nil {
+		cfg.SetWaiting(func(msg string) { fmt.Fprintln(cfg.Out, "pstab: "+questionnaire.Sentence(msg)) })
+	}
 	if serr := fm.saveAll(saveCtx); serr != nil {
-		return 1, fmt.Errorf("your last answers could not be saved: %w", serr)
+		now := time.Now()
+		if cfg.Now != nil {
+			now = cfg.Now()
+		}
+		kept := fm.keepUnsaved(cfg.KeepDir, now, serr)
+		if len(kept) == 0 {
+			return 1, fmt.Errorf("your last answers could not be saved: %w", serr)
+		}
+		return 1, errors.New(strings.Join(kept, ". "))
 	}
 	if err != nil {
 		return 1, err

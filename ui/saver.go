@@ -17,8 +17,9 @@ type Drafts interface {
 	CreateApp(ctx context.Context, app store.App) error
 	DeleteApp(ctx context.Context, key string) error
 	Load(ctx context.Context, ref store.DraftRef) (store.Draft, error)
-	SaveAnswer(ctx context.Context, ref store.DraftRef, questionID string, v questionnaire.Value, expect int64) (int64, error)
-	ClearAnswer(ctx context.Context, ref store.DraftRef, questionID string, expect int64) (int64, error)
+	// MergeAnswer saves one answer (an empty value clears it) on top of other pstabs'
+	// changes to other questions; only a change to the same question conflicts.
+	MergeAnswer(ctx context.Context, ref store.DraftRef, questionID string, v questionnaire.Value, expect int64) (store.Saved, error)
 	SetResume(ctx context.Context, ref store.DraftRef, section, question string) error
 	SavePoint(ctx context.Context, ref store.DraftRef, message string, expect int64) (store.Revision, int64, error)
 	Discard(ctx context.Context, ref store.DraftRef, expect int64) (int64, error)
@@ -43,6 +44,29 @@ type saver struct {
 
 	mu      sync.Mutex
 	version int64
+	// seenAt holds, for a question another pstab changed that this one has not shown
+	// since, the version at which the partner last saw it: its save must expect that
+	// version, not the draft's, so that it collides with the change instead of quietly
+	// overwriting it. The partner reloading clears it.
+	seenAt map[string]int64
+}
+
+// expectFor is the version a save of question id must expect.
+func (s *saver) expectFor(id string) int64 {
+	if v, ok := s.seenAt[id]; ok {
+		return v
+	}
+	return s.version
+}
+
+// markUnseen records that question id changed elsewhere after version seen.
+func (s *saver) markUnseen(id string, seen int64) {
+	if s.seenAt == nil {
+		s.seenAt = map[string]int64{}
+	}
+	if _, ok := s.seenAt[id]; !ok {
+		s.seenAt[id] = seen
+	}
 }
 
 // pendingAnswer is an answer waiting to be saved; an empty value clears the answer.
@@ -58,25 +82,56 @@ type saveResult struct {
 	err     error
 	// unsaved are the answers of the batch that did not reach the database.
 	unsaved []pendingAnswer
+	// merged are the questions another pstab changed meanwhile, which the saves left as
+	// it made them; merge is the draft read again after them, to show those answers as
+	// they are now (nil when nothing merged, or the draft could not be read).
+	merged []string
+	merge  *store.Draft
+	base   int64 // the version the session was in step with before the batch
 }
 
-// save writes a batch of answers, each in its own transaction, in order. It stops at the
-// first failure and hands back what was not saved.
+// save writes a batch of answers, each in its own transaction, in order, merging them with
+// what other pstabs changed meanwhile: only another change to the same question stops it.
+// It stops at the first failure and hands back what was not saved. When other questions
+// changed, it reads the draft again, so that the session shows (and later saves on top of)
+// those answers as they are now, not as this pstab last saw them.
 func (s *saver) save(ctx context.Context, batch []pendingAnswer, resume [2]string) saveResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	base := s.version // the version the session's answers were last in step with
+	var merged []string
+	var unsaved []pendingAnswer
+	var firstErr error
+	inBatch := make(map[string]bool, len(batch))
+	for _, p := range batch {
+		inBatch[p.id] = true
+	}
 	for i, p := range batch {
-		var v int64
-		var err error
-		if p.value.IsEmpty() {
-			v, err = s.drafts.ClearAnswer(ctx, s.ref, p.id, s.version)
-		} else {
-			v, err = s.drafts.SaveAnswer(ctx, s.ref, p.id, p.value, s.version)
+		saved, err := s.drafts.MergeAnswer(ctx, s.ref, p.id, p.value, s.expectFor(p.id))
+		if _, ok := isConflict(err); ok {
+			// This question changed elsewhere too: keep it, and go on with the others,
+			// which merge. Later saves of it keep colliding until the partner reloads.
+			s.markUnseen(p.id, s.expectFor(p.id))
+			unsaved = append(unsaved, p)
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
 		}
 		if err != nil {
-			return saveResult{version: s.version, err: err, unsaved: batch[i:]}
+			return saveResult{version: s.version, err: err, unsaved: append(unsaved, batch[i:]...), merged: merged}
 		}
-		s.version = v
+		delete(s.seenAt, p.id)
+		s.version = max(s.version, saved.Version)
+		for _, id := range saved.Merged {
+			if id != p.id && inBatch[id] {
+				s.markUnseen(id, base) // changed elsewhere before this pstab's save of it
+			}
+		}
+		merged = append(merged, saved.Merged...)
+	}
+	if firstErr != nil {
+		return saveResult{version: s.version, err: firstErr, unsaved: unsaved, merged: merged}
 	}
 	if resume[0] != "" && s.version > 0 {
 		// Where to resume is a convenience: failing to record it loses no answer. A draft
@@ -84,7 +139,23 @@ func (s *saver) save(ctx context.Context, batch []pendingAnswer, resume [2]strin
 		// without answering must not mark it changed.
 		_ = s.drafts.SetResume(ctx, s.ref, resume[0], resume[1])
 	}
-	return saveResult{version: s.version, at: s.now()}
+	res := saveResult{version: s.version, at: s.now(), merged: merged, base: base}
+	if len(merged) > 0 {
+		if d, err := s.loadLocked(ctx); err == nil {
+			res.merge = &d
+		}
+	}
+	return res
+}
+
+// unseen marks questions another pstab changed after version base, which the session
+// still holds unsaved answers to: their saves collide instead of overwriting the change.
+func (s *saver) unseen(ids []string, base int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		s.markUnseen(id, base)
+	}
 }
 
 // savePoint makes a save point of the draft as saved.
@@ -105,14 +176,20 @@ func (s *saver) discard(ctx context.Context) (store.Draft, error) {
 	if _, err := s.drafts.Discard(ctx, s.ref, s.version); err != nil {
 		return store.Draft{}, err
 	}
+	s.seenAt = nil
 	return s.loadLocked(ctx)
 }
 
-// reload reads the draft again, as another process left it.
+// reload reads the draft again, as another process left it: the partner sees every
+// answer as it is now, so none is unseen any more.
 func (s *saver) reload(ctx context.Context) (store.Draft, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.loadLocked(ctx)
+	d, err := s.loadLocked(ctx)
+	if err == nil {
+		s.seenAt = nil
+	}
+	return d, err
 }
 
 func (s *saver) loadLocked(ctx context.Context) (store.Draft, error) {

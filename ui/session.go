@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -326,6 +327,9 @@ func (s *session) onSaved(res saveResult) tea.Cmd {
 	}
 	s.saveErr = nil
 	s.savedAt = res.at
+	if len(res.merged) > 0 {
+		s.merge(res)
+	}
 	if len(s.pending) > 0 {
 		return s.flush()
 	}
@@ -333,6 +337,39 @@ func (s *session) onSaved(res saveResult) tea.Cmd {
 		return quitCmd
 	}
 	return nil
+}
+
+// merge shows what another pstab changed in other questions while this one saved: the
+// draft as it is now, with the partner's answers not yet saved on top, and a notice that
+// names the questions. The answer being typed is handed over first, so that it is kept.
+// An unsaved answer to a question the other pstab changed too is a conflict: it stays on
+// screen, and its save collides (the banner says so) rather than overwriting the change.
+func (s *session) merge(res saveResult) {
+	s.collect()
+	var both []string
+	for _, id := range res.merged {
+		if _, ok := s.pending[id]; ok {
+			both = append(both, id)
+		}
+	}
+	if len(both) > 0 {
+		s.save.unseen(both, res.base)
+	}
+	names := strings.Join(res.merged, ", ")
+	if res.merge == nil {
+		s.changed(draftChange{notice: "Another pstab changed " + names + "; your answers were saved beside its changes. Press ctrl+r to show its answers."})
+		return
+	}
+	mine := make(map[string]questionnaire.Value, len(s.pending))
+	for id, v := range s.pending {
+		mine[id] = v
+	}
+	s.setDraft(*res.merge)
+	for id, v := range mine {
+		s.answers.Set(id, v)
+	}
+	s.refresh()
+	s.changed(draftChange{reloaded: true, notice: "Another pstab changed " + names + "; merged: your answers were saved beside its changes, and its answers are shown."})
 }
 
 func (s *session) onReloaded(msg reloadedMsg) tea.Cmd {
