@@ -73,9 +73,13 @@ type submitScreen struct {
 	// tries are left; notices is where the running command reports retries.
 	waiting string
 	notices chan marketplace.Retry
-	scroll  int
-	width   int
-	height  int
+	// said holds what the submission told the partner on the way (a product id found
+	// again, a response that held the credentials and was cleaned), as pstab push
+	// prints them as notes; shown until the screen closes.
+	said   []string
+	scroll int
+	width  int
+	height int
 }
 
 type credsMsg struct {
@@ -86,12 +90,14 @@ type credsMsg struct {
 type preparedMsg struct {
 	target *submit.Target
 	plan   submit.Plan
+	notes  []string
 	err    error
 }
 
 type sentMsg struct {
 	props     marketplace.Properties
 	published bool
+	notes     []string
 	err       error
 }
 
@@ -196,8 +202,10 @@ func (s *submitScreen) prepare() tea.Cmd {
 			return preparedMsg{err: err}
 		}
 		t := &submit.Target{Client: client, Store: ui.drafts, Cat: cat, App: app, Ref: ref, API: "v2", VendorID: mp.VendorID}
+		var notes []string
+		t.Notify = func(msg string) { notes = append(notes, msg) }
 		plan, err := t.Prepare(ctx, answers)
-		return preparedMsg{target: t, plan: plan, err: err}
+		return preparedMsg{target: t, plan: plan, notes: notes, err: err}
 	}, watch)
 }
 
@@ -209,14 +217,18 @@ func (s *submitScreen) send() tea.Cmd {
 	t, plan, publish := s.target, s.plan, s.publish
 	return tea.Batch(s.spin.Tick, func() tea.Msg {
 		defer close(notices)
+		// The target is this command's alone while it runs, so its notices are collected
+		// here and handed to the screen with the result, never shared with View.
+		var notes []string
+		t.Notify = func(msg string) { notes = append(notes, msg) }
 		if err := t.Send(ctx, plan); err != nil {
-			return sentMsg{err: err}
+			return sentMsg{notes: notes, err: err}
 		}
 		if !publish {
-			return sentMsg{}
+			return sentMsg{notes: notes}
 		}
 		props, err := t.Publish(ctx)
-		return sentMsg{props: props, published: err == nil, err: err}
+		return sentMsg{props: props, published: err == nil, notes: notes, err: err}
 	}, watch)
 }
 
@@ -249,6 +261,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 		return s.prepare(), nil
 	case preparedMsg:
 		s.cancel, s.notices, s.waiting = nil, nil, ""
+		s.said = append(s.said, msg.notes...)
 		if msg.err != nil {
 			return s.fail(msg.err), nil
 		}
@@ -260,6 +273,7 @@ func (s *submitScreen) Update(msg tea.Msg) (tea.Cmd, intent) {
 		return nil, nil
 	case sentMsg:
 		s.cancel, s.notices, s.waiting = nil, nil, ""
+		s.said = append(s.said, msg.notes...)
 		if msg.err != nil {
 			return s.fail(msg.err), nil
 		}
@@ -383,12 +397,15 @@ func (s *submitScreen) View() string {
 		b.WriteString(s.spin.View() + st.Muted.Render(" "+verb+"…"))
 		b.WriteString(s.waitingView(width))
 	case submitConfirm:
+		b.WriteString(s.saidView(width))
 		b.WriteString(s.confirmView(width))
 	case submitDone:
 		for _, line := range s.result {
 			b.WriteString(st.OK.Render(wrapText("✓ "+line, width)) + "\n")
 		}
+		b.WriteString(s.saidView(width))
 	case submitFailed:
+		b.WriteString(s.saidView(width))
 		if len(s.refusals) > 0 {
 			b.WriteString(s.refusalsView(width))
 			break
@@ -435,6 +452,18 @@ func (s *submitScreen) refusalsView(width int) string {
 }
 
 // waitingView says, under the spinner, what the Marketplace did that is being retried.
+// saidView lists the submission's notices, each a warning line of its own.
+func (s *submitScreen) saidView(width int) string {
+	var b strings.Builder
+	for _, note := range s.said {
+		b.WriteString(s.ui.styles.Warn.Render(wrapText("! "+note, width)) + "\n")
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func (s *submitScreen) waitingView(width int) string {
 	if s.waiting == "" {
 		return ""
@@ -479,7 +508,7 @@ func (s *submitScreen) confirmView(width int) string {
 	for _, w := range s.warnings {
 		warn.WriteString(st.Warn.Render(wrapText("⚠ "+w, width)) + "\n")
 	}
-	room := max(3, s.height-10-strings.Count(warn.String(), "\n"))
+	room := max(3, s.height-10-strings.Count(warn.String(), "\n")-strings.Count(s.saidView(width), "\n"))
 	s.scroll = min(s.scroll, max(0, len(lines)-room))
 	if len(lines) > 0 {
 		b.WriteString(strings.Join(lines[s.scroll:min(len(lines), s.scroll+room)], "\n") + "\n")

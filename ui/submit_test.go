@@ -195,3 +195,23 @@ func batchCmds(cmd tea.Cmd) []tea.Cmd {
 	}
 	return []tea.Cmd{cmd}
 }
+
+// A live version that holds the partner's token (a server that echoes credentials) is
+// cleaned by the client, and the submit screen says so, as pstab push does with a note;
+// before, the wizard's submission dropped every notice the flow gave.
+func TestSubmitSaysWhenTheMarketplaceEchoedTheToken(t *testing.T) {
+	fake := fakemarket.New()
+	defer fake.Close()
+	d := submitDriver(t, fake)
+	fake.AddApp(fakemarket.App{Key: appKey, Live: map[string]any{
+		"security":   map[string]any{"securityContact": "security@example.com"},
+		"properties": map[string]any{"formStatus": "SAVED", "updatedBy": "tok-ui"},
+	}})
+	d.openApp()
+	d.press("r")
+	d.press("s")
+	d.wantScreen("Send these answers", "held your API token", "properties.updatedBy")
+	if strings.Contains(d.screen(), "tok-ui") {
+		t.Errorf("the submit screen shows the token:\n%s", d.screen())
+	}
+}
