@@ -111,7 +111,7 @@ func (c *Catalogue) DecodeBundle(data []byte) (Bundle, []string, error) {
 	}
 	if !utf8.Valid(data) {
 		return Bundle{}, nil, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d)", invalidUTF8Offset(data))}
+			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d)", InvalidUTF8(data))}
 	}
 	if de := CheckJSON(data); de != nil {
 		return Bundle{}, nil, de

@@ -94,7 +94,7 @@ func (c *Catalogue) DecodePayload(data []byte) (Answers, Shape, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return Answers{}, 0, &DecodeError{Unreadable: true,
-			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d); save it as UTF-8", invalidUTF8Offset(data))}
+			Msg: fmt.Sprintf("the file is not valid UTF-8 (first bad byte at offset %d); save it as UTF-8", InvalidUTF8(data))}
 	}
 	if de := CheckJSON(data); de != nil {
 		return Answers{}, 0, de

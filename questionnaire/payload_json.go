@@ -60,7 +60,9 @@ func lineCol(data []byte, offset int64) (int, int) {
 	return line, col
 }
 
-func invalidUTF8Offset(data []byte) int {
+// InvalidUTF8 returns the offset of the first byte that is not valid UTF-8, or -1 when
+// every byte is: what a refusal of a file that is not text names.
+func InvalidUTF8(data []byte) int {
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
@@ -68,7 +70,7 @@ func invalidUTF8Offset(data []byte) int {
 		}
 		i += size
 	}
-	return len(data)
+	return -1
 }
 
 func describeAny(v any) string {

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pstab/pstab/questionnaire"
 	"gopkg.in/yaml.v3"
@@ -155,7 +154,7 @@ func checkBytes(file string, data []byte) error {
 	case len(bytes.TrimSpace(data)) == 0:
 		return errAt(file, 0, "the file is empty")
 	}
-	if i := invalidUTF8(data); i >= 0 {
+	if i := questionnaire.InvalidUTF8(data); i >= 0 {
 		return errAt(file, lineAt(data, i), "the file holds bytes that are not UTF-8 text; save it as UTF-8")
 	}
 	// Neither YAML nor JSON allows control characters in the text itself; saying which
@@ -170,17 +169,6 @@ func checkBytes(file string, data []byte) error {
 		}
 	}
 	return nil
-}
-
-func invalidUTF8(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }
 
 // lineAt returns the 1-based line of a byte offset.
