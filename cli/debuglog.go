@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/pstab/pstab/store"
 )
 
 // logger returns the debug logger: a file under the user's cache directory when --debug
@@ -69,21 +71,21 @@ func (a *App) openDebugLog(path string) (*os.File, error) {
 		f.Close()
 		return nil, err
 	}
-	if from, to, err := narrowOpen(f, 0o600, false); err == nil && from != to {
+	if from, to, err := store.NarrowMode(f, 0o600, false); err == nil && from != to {
 		fmt.Fprintf(a.Err, "pstab: note: %s was readable by others (mode %04o); pstab set it to %04o.\n", path, from, to)
 	}
 	return f, nil
 }
 
 // narrowMode keeps only the bits of keep in the mode of path (a folder when dir is set),
-// through a descriptor opened without following a link; see narrowOpen.
+// through a descriptor opened without following a link; see store.NarrowMode.
 func narrowMode(path string, keep fs.FileMode, dir bool) (from, to fs.FileMode, err error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|oNoFollow, 0)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer f.Close()
-	return narrowOpen(f, keep, dir)
+	return store.NarrowMode(f, keep, dir)
 }
 
 // debugLogPath is $PSTAB_DEBUG_LOG, else pstab/debug.log in the user's cache directory.

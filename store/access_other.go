@@ -2,7 +2,10 @@
 
 package store
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
 
 // oNoFollow has no equivalent off Unix.
 const oNoFollow = 0
@@ -21,3 +24,6 @@ func othersMayWrite(fs.FileInfo) bool { return false }
 
 // chmodPrivate does nothing off Unix, where modes do not govern who reads a file.
 func chmodPrivate(string, fs.FileMode, bool) (from, to fs.FileMode, err error) { return 0, 0, nil }
+
+// NarrowMode does nothing off Unix, where modes do not govern who reads a file.
+func NarrowMode(*os.File, fs.FileMode, bool) (from, to fs.FileMode, err error) { return 0, 0, nil }

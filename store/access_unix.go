@@ -50,9 +50,18 @@ func chmodPrivate(path string, keep fs.FileMode, dir bool) (from, to fs.FileMode
 		return 0, 0, unwrapPath(err)
 	}
 	defer f.Close()
+	from, to, err = NarrowMode(f, keep, dir)
+	return from, to, unwrapPath(err)
+}
+
+// NarrowMode keeps only the bits of keep in the mode of the open file f, if it is a
+// regular file (or, with dir, a folder) owned by this user, and returns the mode before and
+// after (equal when nothing changed). Changing what is open, not a path, is what makes it
+// safe against a link swapped in; pstab's debug log uses it too.
+func NarrowMode(f *os.File, keep fs.FileMode, dir bool) (from, to fs.FileMode, err error) {
 	info, err := f.Stat()
 	if err != nil {
-		return 0, 0, unwrapPath(err)
+		return 0, 0, err
 	}
 	from = info.Mode().Perm()
 	if info.IsDir() != dir || !info.Mode().IsDir() && !info.Mode().IsRegular() {
@@ -65,7 +74,7 @@ func chmodPrivate(path string, keep fs.FileMode, dir bool) (from, to fs.FileMode
 		return from, to, nil
 	}
 	if err := f.Chmod(to); err != nil {
-		return from, from, unwrapPath(err)
+		return from, from, err
 	}
 	return from, to, nil
 }
