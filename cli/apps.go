@@ -32,7 +32,7 @@ func (a *App) appsCmd() *cobra.Command {
 			// four times and took an eighth of the command's CPU time. A larger target
 			// costs a few MB.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
-			return a.withStoreRead(cmd, func(ctx context.Context, s *store.Store, openErr error) error {
+			return a.withRead(cmd, a.openStoreList, func(ctx context.Context, s *store.Store, openErr error) error {
 				var apps []store.AppSummary
 				path := ""
 				if openErr != nil {
@@ -71,18 +71,7 @@ func (a *App) appsCmd() *cobra.Command {
 					fmt.Fprintf(a.Err, "No apps in %s yet. Create one with pstab new KEY --name NAME, or run pstab.\n", path)
 					return nil
 				}
-				rows := [][]string{{"KEY", "NAME", "COMPLETE", "STATUS", "CHANGED"}}
-				now := time.Now()
-				for _, ap := range apps {
-					status := ap.Status
-					if ap.FormStatus != "" {
-						status += " (" + ap.FormStatus + ")"
-					}
-					rows = append(rows, []string{ap.Key, oneLine(ap.Name, 40),
-						strconv.Itoa(ap.Percent()) + "% (" + strconv.Itoa(ap.Answered) + "/" + strconv.Itoa(ap.Total) + ")",
-						status, questionnaire.Ago(now, ap.ChangedAt)})
-				}
-				_, err := io.WriteString(a.Out, termsafe.Filter(columns(rows)))
+				_, err := io.WriteString(a.Out, appTable(apps, time.Now()))
 				return err
 			})
 		},
@@ -91,33 +80,88 @@ func (a *App) appsCmd() *cobra.Command {
 	return cmd
 }
 
-// columns lays rows out as text/tabwriter would with padding 2 (every column but the last
-// as wide as its widest cell plus two spaces), without its per-byte work: the app list is
-// the one table that runs to thousands of lines.
-func columns(rows [][]string) string {
-	var widths []int
+// appTable is the app list as pstab apps prints it: the one table that runs to thousands
+// of lines, so it is laid out in one pass over cells made once, as text/tabwriter would
+// with padding 2 (every column but the last as wide as its widest cell plus two spaces).
+// What it holds from the drafts file reaches the terminal through the App's filter.
+func appTable(apps []store.AppSummary, now time.Time) string {
+	rows := make([][5]string, 0, len(apps)+1)
+	rows = append(rows, [5]string{"KEY", "NAME", "COMPLETE", "STATUS", "CHANGED"})
+	var num []byte
+	for _, ap := range apps {
+		status := ap.Status
+		if ap.FormStatus != "" {
+			status += " (" + ap.FormStatus + ")"
+		}
+		num = strconv.AppendInt(num[:0], int64(ap.Percent()), 10)
+		num = append(num, "% ("...)
+		num = strconv.AppendInt(num, int64(ap.Answered), 10)
+		num = append(num, '/')
+		num = strconv.AppendInt(num, int64(ap.Total), 10)
+		num = append(num, ')')
+		rows = append(rows, [5]string{ap.Key, listName(ap.Name), string(num), status, questionnaire.Ago(now, ap.ChangedAt)})
+	}
+	var widths [5]int
 	size := 0
-	for _, r := range rows {
-		for i, c := range r {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-			size += len(c) + 2
+	for i := range rows {
+		for c, cell := range rows[i] {
+			widths[c] = max(widths[c], width(cell))
+			size += len(cell)
 		}
 	}
+	size += len(rows) * (widths[0] + widths[1] + widths[2] + widths[3] + 9)
 	var b strings.Builder
-	b.Grow(size + len(rows)*16)
-	for _, r := range rows {
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+	b.Grow(size)
+	for i := range rows {
+		for c, cell := range rows[i] {
+			b.WriteString(cell)
+			if c < len(rows[i])-1 {
+				pad(&b, widths[c]-width(cell)+2)
 			}
 		}
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// listName is an app's name on one line of at most 40 characters.
+func listName(name string) string {
+	if len(name) <= 40 && plainLine(name) {
+		return name
+	}
+	return oneLine(name, 40)
+}
+
+// plainLine reports printable ASCII with single spaces between words, which oneLine
+// leaves as it is.
+func plainLine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// width is the number of characters of a cell.
+func width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.RuneCountInString(s)
+		}
+	}
+	return len(s)
+}
+
+const spaces = "                                                                "
+
+// pad writes n spaces.
+func pad(b *strings.Builder, n int) {
+	for ; n > len(spaces); n -= len(spaces) {
+		b.WriteString(spaces)
+	}
+	b.WriteString(spaces[:n])
 }
 
 func (a *App) newCmd() *cobra.Command {

@@ -19,7 +19,7 @@ func (a *App) completeKeys(n int) cobra.CompletionFunc {
 		ctx, cancel := context.WithTimeout(context.Background(), 2e9)
 		defer cancel()
 		// Completing must never make the drafts file it completes from.
-		s, err := a.openStoreRead(ctx)
+		s, err := a.openStoreList(ctx)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

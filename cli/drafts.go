@@ -52,8 +52,14 @@ func (a *App) withStore(cmd *cobra.Command, fn func(ctx context.Context, s *stor
 // for reading (see openStoreRead). A missing file is fn's to word: it gets a nil store
 // and the *FileError.
 func (a *App) withStoreRead(cmd *cobra.Command, fn func(ctx context.Context, s *store.Store, openErr error) error) error {
+	return a.withRead(cmd, a.openStoreRead, fn)
+}
+
+// withRead is withStoreRead with the drafts file opened by open.
+func (a *App) withRead(cmd *cobra.Command, open func(context.Context) (*store.Store, error),
+	fn func(ctx context.Context, s *store.Store, openErr error) error) error {
 	ctx := cmd.Context()
-	s, err := a.openStoreRead(ctx)
+	s, err := open(ctx)
 	if missing(err) {
 		return fn(ctx, nil, err)
 	}

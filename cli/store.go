@@ -44,7 +44,20 @@ func (a *App) openStoreRead(ctx context.Context) (*store.Store, error) {
 	return a.openStoreMode(ctx, true)
 }
 
+// openStoreList is openStoreRead for a command whose first read is the app list: the
+// catalogues are still being parsed when it returns, and the list, whose query does not
+// need them, waits for them (and returns their error) after it has read the file.
+func (a *App) openStoreList(ctx context.Context) (*store.Store, error) {
+	return a.openStoreWith(ctx, true, false)
+}
+
+// openStoreMode opens the drafts file once the catalogues are parsed: a broken catalogue
+// is said here, before the command starts.
 func (a *App) openStoreMode(ctx context.Context, readOnly bool) (*store.Store, error) {
+	return a.openStoreWith(ctx, readOnly, true)
+}
+
+func (a *App) openStoreWith(ctx context.Context, readOnly, wait bool) (*store.Store, error) {
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
@@ -73,11 +86,18 @@ func (a *App) openStoreMode(ctx context.Context, readOnly bool) (*store.Store, e
 		Waiting: func(msg string) { fmt.Fprintln(a.Err, "pstab: "+msg) },
 	})
 	if err != nil {
-		// A refused file is said before a broken catalogue; either way the parsing ends.
+		// A refused file is said before a broken catalogue; either way the parsing ends
+		// before the command does.
 		if _, cerr := load(); cerr != nil && !isFileError(err) {
 			return nil, cerr
 		}
 		return nil, err
+	}
+	if wait {
+		if _, err := s.Questionnaires(); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -79,13 +79,17 @@ func Ago(now, t time.Time) string {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
 	case d < 24*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
+		return strconv.Itoa(int(d.Hours())) + " h ago"
 	case d < 14*24*time.Hour:
-		return Plural(int(d.Hours()/24), "day") + " ago"
+		n := int(d.Hours() / 24)
+		return strconv.Itoa(n) + " " + PluralWord(n, "day", "days") + " ago"
 	}
-	return t.Local().Format("2 Jan 2006")
+	// t.Format("2 Jan 2006") without its parsing of the layout, once per line of the app
+	// list.
+	y, m, day := t.Local().Date()
+	return strconv.Itoa(day) + " " + m.String()[:3] + " " + strconv.Itoa(y)
 }
 
 // OneLine cleans text and puts it on one line, with single spaces.

@@ -28,6 +28,9 @@ func TestWords(t *testing.T) {
 		{Ago(now, now.Add(-5*time.Hour)), "5 h ago"},
 		{Ago(now, now.Add(-24*time.Hour)), "1 day ago"},
 		{Ago(now, now.Add(-72*time.Hour)), "3 days ago"},
+		{Ago(now, now.Add(-13*24*time.Hour)), "13 days ago"},
+		{Ago(now, now.Add(-40*24*time.Hour)), now.Add(-40 * 24 * time.Hour).Local().Format("2 Jan 2006")},
+		{Ago(now, time.Date(2025, 3, 9, 12, 0, 0, 0, time.Local)), "9 Mar 2025"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

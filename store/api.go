@@ -59,7 +59,8 @@ type App struct {
 	UpdatedAt time.Time
 }
 
-// AppSummary is one line of the app list: the app and its Privacy & Security draft.
+// AppSummary is one line of the app list: the app and its Privacy & Security draft. Its
+// App's CreatedAt and UpdatedAt are zero (Store.App has them); ChangedAt says when.
 type AppSummary struct {
 	App
 	Answered   int // required shown questions answered, as of the last save

@@ -32,9 +32,11 @@ type Options struct {
 	// It is called from another goroutine, and must not wait on the Store's caller: the
 	// wait ends only once it has returned. SetWaiting changes it on an open Store.
 	Waiting func(msg string)
-	// LoadCatalogues, when set, gives the catalogues instead of Catalogues. Open calls it
-	// once the file is open, so that a caller can parse them (the larger part of a short
-	// command's start) while Open reads the file.
+	// LoadCatalogues, when set, gives the catalogues instead of Catalogues, so that a
+	// caller can parse them (the larger part of a short command's start) while the file is
+	// read. Open does not wait for it: Questionnaires does, and so does the first method
+	// that needs a questionnaire, which then returns its error. pstab apps reads the list
+	// while they are parsed.
 	LoadCatalogues func() (questionnaire.Catalogues, error)
 	// ReadOnly opens the file for reading only, for commands that do not change it: nothing
 	// is created (no folder, no file, none of SQLite's files left behind), a missing file
@@ -61,6 +63,13 @@ type Store struct {
 	now      func() time.Time
 	warn     func(string)
 	readOnly bool
+
+	// load gives the catalogues (Options.LoadCatalogues); loadOnce runs it and records
+	// loadErr. Every read of cats, catalogues, appCat and emptyTotal comes after
+	// questionnaires, which waits for it.
+	load     func() (questionnaire.Catalogues, error)
+	loadOnce sync.Once
+	loadErr  error
 	cats     map[string]*questionnaire.Catalogue
 	// catalogues are the questionnaires as given; appCat is the app-level one, whose
 	// progress the app list reports.
@@ -167,7 +176,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, &FileError{Path: path, Problem: ProblemUnreachable, Err: err}
 	}
 	s := &Store{path: abs, now: opts.Now, warn: opts.Warn, waiting: opts.Waiting, readOnly: opts.ReadOnly,
-		cats: map[string]*questionnaire.Catalogue{}}
+		load: opts.LoadCatalogues, cats: map[string]*questionnaire.Catalogue{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -253,17 +262,37 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	} else {
 		err = s.readyRetrying(ctx, ms)
 	}
-	if err == nil && opts.LoadCatalogues != nil {
-		var cats questionnaire.Catalogues
-		if cats, err = opts.LoadCatalogues(); err == nil {
-			s.setCatalogues(cats)
-		}
-	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Questionnaires waits for the catalogues Options.LoadCatalogues gives, once, and returns
+// them, or the error it gave.
+func (s *Store) Questionnaires() (questionnaire.Catalogues, error) {
+	if err := s.questionnaires(); err != nil {
+		return questionnaire.Catalogues{}, err
+	}
+	return s.catalogues, nil
+}
+
+// questionnaires waits for Options.LoadCatalogues, once; every later call returns its
+// error at once.
+func (s *Store) questionnaires() error {
+	s.loadOnce.Do(func() {
+		if s.load == nil {
+			return
+		}
+		cats, err := s.load()
+		if err != nil {
+			s.loadErr = err
+			return
+		}
+		s.setCatalogues(cats)
+	})
+	return s.loadErr
 }
 
 // setCatalogues records the questionnaires drafts may answer.
@@ -408,6 +437,9 @@ func (s *Store) openErr(err error) error {
 
 // Close closes the drafts file. SQLite folds the WAL back into the file on the way out.
 func (s *Store) Close() error {
+	// Options.LoadCatalogues has ended when Close returns, so that nothing the caller gave
+	// Open still runs after it (the parsing of pstab apps, say, when its query failed).
+	s.questionnaires()
 	err := s.db.Close()
 	if s.release != nil {
 		s.release()

@@ -189,6 +189,9 @@ func (s *Store) MergeReview(ctx context.Context, ref DraftRef, in questionnaire.
 // decision stays behind: it was given for the other app's listing. It returns how many
 // comments were copied.
 func (s *Store) CopyReview(ctx context.Context, fromKey, toKey string) (int, error) {
+	if err := s.questionnaires(); err != nil {
+		return 0, err
+	}
 	if s.appCat == nil {
 		return 0, errors.New("copy review: no app questionnaire loaded")
 	}
@@ -287,6 +290,9 @@ type ReviewSummary struct {
 // ReviewSummaries returns the review of every app's Privacy & Security draft that has
 // one, by app key, in one query per table.
 func (s *Store) ReviewSummaries(ctx context.Context) (map[string]ReviewSummary, error) {
+	if err := s.questionnaires(); err != nil {
+		return nil, err
+	}
 	if s.appCat == nil {
 		return map[string]ReviewSummary{}, nil
 	}

@@ -183,6 +183,9 @@ func (s *Store) Replace(ctx context.Context, ref DraftRef, answers questionnaire
 // and Envelope: those are server fields of its own listing. Both apps must exist. It
 // returns the save point made in toKey's Privacy & Security draft.
 func (s *Store) Copy(ctx context.Context, fromKey, toKey string) (Revision, error) {
+	if err := s.questionnaires(); err != nil {
+		return Revision{}, err
+	}
 	if s.appCat == nil {
 		return Revision{}, errors.New("copy answers: no app questionnaire loaded")
 	}

@@ -44,6 +44,9 @@ func (s *Store) Subject(ctx context.Context, key string) (Subject, error) {
 // CatalogueFor returns the questionnaire a key answers, whether or not the app exists yet
 // (an import that creates it needs the catalogue first).
 func (s *Store) CatalogueFor(key string) (*questionnaire.Catalogue, error) {
+	if err := s.questionnaires(); err != nil {
+		return nil, err
+	}
 	if key == PartnerKey {
 		if s.catalogues.SelfAssessment == nil {
 			return nil, fmt.Errorf("the Security Self-Assessment is not loaded")
@@ -56,5 +59,9 @@ func (s *Store) CatalogueFor(key string) (*questionnaire.Catalogue, error) {
 	return s.catalogues.PrivacySecurity, nil
 }
 
-// Catalogues returns the questionnaires the store was opened with.
-func (s *Store) Catalogues() questionnaire.Catalogues { return s.catalogues }
+// Catalogues returns the questionnaires the store was opened with, waiting for
+// Options.LoadCatalogues (none, if it failed: Questionnaires says why).
+func (s *Store) Catalogues() questionnaire.Catalogues {
+	cats, _ := s.Questionnaires()
+	return cats
+}

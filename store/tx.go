@@ -61,6 +61,9 @@ func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // catalogue returns the questionnaire a draft answers, checking that the subject fits it.
 func (s *Store) catalogue(ref DraftRef) (*questionnaire.Catalogue, error) {
+	if err := s.questionnaires(); err != nil {
+		return nil, err
+	}
 	c := s.cats[ref.Questionnaire]
 	if c == nil {
 		return nil, fmt.Errorf("unknown questionnaire %q", ref.Questionnaire)
