@@ -148,11 +148,14 @@ type Model struct {
 
 	help     help.Model
 	fullHelp bool
-	width    int
-	height   int
-	exitCode int
-	fatal    error
-	done     bool // the program is ending: the frame is empty
+	// footKey and footOut keep the short help line and what it was drawn from: the keys
+	// change with the focused widget, not with every keystroke (footer).
+	footKey, footOut string
+	width            int
+	height           int
+	exitCode         int
+	fatal            error
+	done             bool // the program is ending: the frame is empty
 }
 
 // New builds the root model.

@@ -31,7 +31,7 @@ func largestSection(tb testing.TB) *questionnaire.Section {
 
 // benchWizard opens, at 120×40, a draft that shows every question of the largest section
 // (each follow-up revealed, lists filled), with the focus on the question focus.
-func benchWizard(b *testing.B, focus string) *driver {
+func benchWizard(b testing.TB, focus string) *driver {
 	b.Helper()
 	s := openStore(b, "")
 	createApp(b, s, appKey, "Benchmark Cloud")

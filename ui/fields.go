@@ -95,6 +95,14 @@ type block struct {
 	// from. Every unfocused choice is drawn on every keystroke, yet changes only with its
 	// answer or width; styling them anew was a fifth of a keystroke in colour.
 	compactKey, compactOut string
+	// drawnKey and drawn do the same for view of any other block not focused (an input, a
+	// list, a set of records). gen moves with every change such a block can see: the
+	// wizard focusing it or giving its widgets a message (toWidget), and load, build,
+	// setWidth and check; the values it shows are in the key as well. A focused drawing
+	// drops the kept one. Drawing them anew was a fifth of a keystroke in colour in the
+	// longest section.
+	gen             int
+	drawnKey, drawn string
 }
 
 // yes/no answers as select values.
@@ -163,6 +171,7 @@ func (b *block) load(v questionnaire.Value) {
 
 // build creates the widgets from the current values.
 func (b *block) build() {
+	b.gen++
 	q, th, km := b.q, b.ui.styles.Huh, b.ui.huhKeys
 	title := q.Prompt
 	if !q.Required {
@@ -323,6 +332,7 @@ func (b *block) value() questionnaire.Value {
 // check runs the engine's checks on the block's answer and keeps the first problem, in the
 // engine's words; a day range also says when a day count is not a number.
 func (b *block) check() {
+	b.gen++
 	b.problem = ""
 	if b.q.Kind == questionnaire.KindDayRange && b.mode == "days" {
 		for _, s := range []struct{ label, v string }{{"minimum", b.minS}, {"maximum", b.maxS}} {
@@ -370,6 +380,7 @@ func cursorLine(lines []string) int {
 }
 
 func (b *block) setWidth(w int) {
+	b.gen++
 	b.width = w
 	if b.choice != nil {
 		b.choice.SetWidth(w)
@@ -390,10 +401,19 @@ func (b *block) setWidth(w int) {
 // its title and the answer picked (huh's blurred select would list every option without
 // saying which one is chosen). Once left, the block also shows its problem.
 func (b *block) view(focused bool) string {
-	var out string
-	if compact := b.compactView(focused); compact != "" {
-		out = compact
-	} else {
+	compact := b.compactView(focused)
+	key := ""
+	switch {
+	case focused:
+		b.drawnKey, b.drawn = "", ""
+	case compact == "":
+		key = b.drawKey()
+		if key == b.drawnKey {
+			return b.drawn
+		}
+	}
+	out := compact
+	if compact == "" {
 		ws := b.widgets()
 		parts := make([]string, 0, len(ws)+1)
 		for _, w := range ws {
@@ -405,7 +425,16 @@ func (b *block) view(focused bool) string {
 	if b.problem != "" && !(focused && b.entities != nil) {
 		out += "\n" + b.ui.styles.Bad.Render(indent(wrapText("✗ "+b.problem, b.width-2), "  "))
 	}
+	if key != "" {
+		b.drawnKey, b.drawn = key, out
+	}
 	return out
+}
+
+// drawKey is what an unfocused block's drawing is made from.
+func (b *block) drawKey() string {
+	return strconv.Itoa(b.gen) + "\x00" + strconv.Itoa(b.width) + "\x00" + b.problem + "\x00" + b.str + "\x00" +
+		b.mode + "\x00" + b.minS + "\x00" + b.maxS + "\x00" + strings.Join(b.strs, "\x00")
 }
 
 // compactView renders an unfocused choice question as its title and answer, or returns ""

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -87,6 +88,32 @@ func (m *Model) footer(keys helpKeys) string {
 		closeHelp := key.NewBinding(key.WithKeys(more.Keys()...), key.WithHelp(more.Help().Key, "close this list"))
 		return fullHelpView(m.ui.styles, append(keys.FullHelp(), []key.Binding{closeHelp, m.ui.keys.Quit}), width)
 	}
+	cache := footerKey(width, more, keys)
+	if cache == m.footKey {
+		return m.footOut
+	}
+	m.footKey, m.footOut = cache, m.shortFooter(width, more, keys)
+	return m.footOut
+}
+
+// footerKey is what the short help line is drawn from: the width and every key's words,
+// whether it is on, and its rank.
+func footerKey(width int, more key.Binding, keys helpKeys) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(width))
+	for _, k := range append([]key.Binding{more}, keys.short...) {
+		h := k.Help()
+		b.WriteString("\x00" + h.Key + "\x01" + h.Desc + "\x01" + strconv.FormatBool(k.Enabled()))
+	}
+	for _, r := range keys.rank {
+		b.WriteString("\x00" + strconv.Itoa(r))
+	}
+	return b.String()
+}
+
+// shortFooter draws the short help line: the keys that fit, then the one that shows them
+// all.
+func (m *Model) shortFooter(width int, more key.Binding, keys helpKeys) string {
 	tail := m.help.ShortHelpView([]key.Binding{more})
 	room := width - lipgloss.Width(tail) - 3
 	m.help.Width = 0 // measured here: keys give way whole, by rank, rather than be cut

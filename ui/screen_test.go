@@ -54,4 +54,14 @@ func TestScreenShowsWhatLipglossDrew(t *testing.T) {
 	st := d.m.ui.styles
 	body := w.View() + "\n\ta tab\n"
 	sameButTrailingSpaces(t, "the screen's padding", padScreen(st.App, body), st.App.Render(body))
+
+	// The section list's border, byte for byte: as drawn, with lines of every width, a tab,
+	// and fewer lines than the height.
+	for _, text := range []string{w.sideText, st.Bold.Render("Title") + "\nab\n\tx\n" + st.OK.Render("✓ done") + " 3/3", ""} {
+		for _, height := range []int{1, 5, 40} {
+			if got, want := boxRight(st.Sidebar, text, height), st.Sidebar.Height(height).Render(text); got != want {
+				t.Errorf("section list of %q at height %d:\n%q\nlipgloss:\n%q", text, height, got, want)
+			}
+		}
+	}
 }

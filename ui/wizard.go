@@ -185,6 +185,15 @@ func (w *wizard) current() *block {
 	return w.blocks[w.focus]
 }
 
+// toWidget gives the focused widget a message. The kept drawing of its block is dropped:
+// the block may change with it.
+func (w *wizard) toWidget(wd widget, msg tea.Msg) tea.Cmd {
+	if b := w.current(); b != nil {
+		b.gen++
+	}
+	return wd.Update(msg)
+}
+
 func (w *wizard) currentWidget() widget {
 	b := w.current()
 	if b == nil || w.readOnly() {
@@ -210,6 +219,7 @@ func (w *wizard) focusBlock(i, sub int) tea.Cmd {
 		w.sub = sub
 	}
 	if wd := w.currentWidget(); wd != nil {
+		w.blocks[i].gen++
 		cmd = tea.Batch(cmd, wd.Focus())
 	}
 	return cmd
@@ -222,6 +232,7 @@ func (w *wizard) focusWidget(sub int) tea.Cmd {
 	}
 	w.sub = sub
 	if wd := w.currentWidget(); wd != nil {
+		w.current().gen++
 		cmds = append(cmds, wd.Focus())
 	}
 	return tea.Batch(cmds...)

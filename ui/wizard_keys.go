@@ -30,7 +30,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Cmd, intent) {
 	}
 	// Anything else (cursor blinks, spinner ticks) goes to the focused widget.
 	if wd := w.currentWidget(); wd != nil {
-		return wd.Update(msg), nil
+		return w.toWidget(wd, msg), nil
 	}
 	return nil, nil
 }
@@ -118,7 +118,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		return w.session.reload()
 	}
 	if capturing {
-		cmd := wd.Update(msg)
+		cmd := w.toWidget(wd, msg)
 		return tea.Batch(cmd, w.noteChange(w.current()), w.takeNotice(wd))
 	}
 	if w.sidebar {
@@ -175,7 +175,7 @@ func (w *wizard) editKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	before := utf8.RuneCountInString(b.str)
-	cmd := wd.Update(msg)
+	cmd := w.toWidget(wd, msg)
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && wd.Typing() && b.choice == wd {
 		if limit := b.q.TextLimit(); before+len(msg.Runes) > limit && utf8.RuneCountInString(b.str) >= limit {
 			w.notice = fmt.Sprintf("The pasted text was cut: this answer takes at most %d characters.", limit)

@@ -54,9 +54,40 @@ func (w *wizard) View() string {
 	}
 	main := w.mainView()
 	if text := fitLines(w.sidebarView(sidebarWidth), w.height); text != w.sideText {
-		w.sideText, w.sideOut = text, w.ui.styles.Sidebar.Height(w.height).Render(text)
+		w.sideText, w.sideOut = text, boxRight(w.ui.styles.Sidebar, text, w.height)
 	}
 	return sideBySide(w.sideOut, main)
+}
+
+// boxRight draws text as style.Height(height).Render(text) does for a style with only a
+// right border and padding, as the section list's: every line padded to the widest, the
+// padding, then the border. lipgloss measured and restyled each line of the list, which
+// changes with every answer (a twelfth of a keystroke in colour).
+func boxRight(style lipgloss.Style, text string, height int) string {
+	bar := lipgloss.NewStyle().Foreground(style.GetBorderRightForeground()).
+		Render(style.GetBorderStyle().Right)
+	lines := strings.Split(strings.ReplaceAll(text, "\t", "    "), "\n")
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	widths := make([]int, len(lines))
+	widest := 0
+	for i, l := range lines {
+		widths[i] = lipgloss.Width(l)
+		widest = max(widest, widths[i])
+	}
+	pad := style.GetPaddingRight()
+	var b strings.Builder
+	b.Grow(len(text) + len(lines)*(widest+len(bar)+pad+1))
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		b.WriteString(strings.Repeat(" ", widest-widths[i]+pad))
+		b.WriteString(bar)
+	}
+	return b.String()
 }
 
 // sideBySide sets the section list left of the questions, line by line. It does what
