@@ -20,7 +20,7 @@ func uncachedView(m *Model) string {
 		for _, b := range w.blocks {
 			b.drawnKey, b.compactKey = "", ""
 		}
-		w.sideText = ""
+		w.sideKey, w.sideText, w.helpKey, w.sideLines = "", "", "", nil
 	}
 	m.footKey = ""
 	return m.View()

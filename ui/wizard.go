@@ -47,9 +47,15 @@ type wizard struct {
 	width, height int
 	scroll        int
 
-	// sideText and sideOut keep the section list's last text and its bordered drawing: it
-	// changes only with progress or the cursor, not on every keystroke.
-	sideText, sideOut string
+	// sideKey, sideText and sideOut keep what the section list was drawn from
+	// (sidebarFrom), its text and its bordered drawing: it changes only with progress or
+	// the cursor, not on every keystroke.
+	sideKey, sideText, sideOut string
+	// sideLines keeps the section list's lines as drawn, by style and text (sideLine).
+	sideLines map[string]string
+	// helpKey and helpOut keep the help panel's text and drawing: it changes with the
+	// focused question, not with every keystroke.
+	helpKey, helpOut string
 }
 
 // newWizard opens a session's draft at the place the partner left off (a section and a

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -235,25 +236,43 @@ func (w *wizard) Help() helpKeys {
 
 // sidebarView draws the section list, width columns wide: each section's state and how
 // many of its questions are answered; ✗ marks a section holding an answer with a problem.
+// sidebarFrom is everything the section list is drawn from at a height: the progress of
+// each section, its review marks, the open section and the list's cursor. View draws the
+// list again only when it changes.
+func (w *wizard) sidebarFrom(height int) string {
+	var b strings.Builder
+	b.WriteString(w.cat.Title)
+	for _, n := range []int{height, w.progress.Percent(), w.section, w.sideCursor} {
+		b.WriteString("\x00" + strconv.Itoa(n))
+	}
+	b.WriteString("\x00" + strconv.FormatBool(w.sidebar))
+	for _, sp := range w.progress.Sections {
+		icon, _, prefix := w.sidebarMarks(sp.Section)
+		b.WriteString("\x00" + sp.Section.ID + "\x01" + strconv.FormatBool(sp.Shown) + "\x01" + strconv.Itoa(sp.Answered) +
+			"\x01" + strconv.Itoa(sp.Total) + "\x01" + strconv.Itoa(sp.Withheld) + "\x01" + icon + "\x01" + prefix)
+	}
+	return b.String()
+}
+
 func (w *wizard) sidebarView(width int) string {
 	st := w.ui.styles
 	var b strings.Builder
 	pct := w.progress.Percent()
-	b.WriteString(st.Bold.Render(truncate(w.cat.Title, width)) + "\n")
-	b.WriteString(bar(st, pct, width-6) + fmt.Sprintf(" %3d%%", pct) + "\n\n")
+	b.WriteString(w.sideLine("bold", st.Bold, truncate(w.cat.Title, width)) + "\n")
+	b.WriteString(w.sideLine("bar", st.Bold, strconv.Itoa(pct)+"/"+strconv.Itoa(width-6)) + fmt.Sprintf(" %3d%%", pct) + "\n\n")
 	for i, sp := range w.progress.Sections {
 		s := sp.Section
-		icon, style := "○", st.Muted
+		icon, style, styleName := "○", st.Muted, "muted"
 		switch sp.State() {
 		case "done":
-			icon, style = "✓", st.OK
+			icon, style, styleName = "✓", st.OK, "ok"
 		case "in progress":
-			icon, style = "◐", st.Warn
+			icon, style, styleName = "◐", st.Warn, "warn"
 		case "skipped":
-			icon, style = "–", st.Faint
+			icon, style, styleName = "–", st.Faint, "faint"
 		}
 		if sp.Withheld > 0 {
-			icon, style = "✗", st.Bad
+			icon, style, styleName = "✗", st.Bad, "bad"
 		}
 		count := fmt.Sprintf("%d/%d", sp.Answered, sp.Total)
 		if !sp.Shown {
@@ -262,7 +281,7 @@ func (w *wizard) sidebarView(width int) string {
 		// The review's marks: ✗ for a blocking problem, open comments before the count.
 		if mark, markStyle, prefix := w.sidebarMarks(s); sp.Shown {
 			if mark != "" {
-				icon, style = mark, markStyle
+				icon, style, styleName = mark, markStyle, "mark"
 			}
 			count = prefix + count
 		}
@@ -271,14 +290,35 @@ func (w *wizard) sidebarView(width int) string {
 		line := fmt.Sprintf("%s %-*s %s", icon, width-4-countW, name, count)
 		switch {
 		case w.sidebar && i == w.sideCursor:
-			b.WriteString(st.Selected.Render("›"+line) + "\n")
+			b.WriteString(w.sideLine("selected", st.Selected, "›"+line) + "\n")
 		case i == w.section:
-			b.WriteString(st.Bold.Render(" "+line) + "\n")
+			b.WriteString(w.sideLine("bold", st.Bold, " "+line) + "\n")
 		default:
-			b.WriteString(style.Render(" "+line) + "\n")
+			b.WriteString(w.sideLine(styleName, style, " "+line) + "\n")
 		}
 	}
 	return b.String()
+}
+
+// sideLine is one line of the section list in a style, named by name; "bar" draws the
+// progress bar for text's "percent/width". Lines are kept once drawn: an answer changes one
+// section's line, and the bar, and styling all of them again was a tenth of a keystroke.
+func (w *wizard) sideLine(name string, style lipgloss.Style, text string) string {
+	key := name + "\x00" + text
+	if out, ok := w.sideLines[key]; ok {
+		return out
+	}
+	if w.sideLines == nil || len(w.sideLines) > 200 {
+		w.sideLines = map[string]string{}
+	}
+	out := style.Render(text)
+	if pct, width, ok := strings.Cut(text, "/"); ok && name == "bar" {
+		p, _ := strconv.Atoi(pct)
+		n, _ := strconv.Atoi(width)
+		out = bar(w.ui.styles, p, n)
+	}
+	w.sideLines[key] = out
+	return out
 }
 
 // sectionsOverlay is the section list in place of the questions, for a window too narrow

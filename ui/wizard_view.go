@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -53,8 +54,11 @@ func (w *wizard) View() string {
 		return w.mainView()
 	}
 	main := w.mainView()
-	if text := fitLines(w.sidebarView(sidebarWidth), w.height); text != w.sideText {
-		w.sideText, w.sideOut = text, boxRight(w.ui.styles.Sidebar, text, w.height)
+	if key := w.sidebarFrom(w.height); key != w.sideKey || w.sideText == "" {
+		w.sideKey = key
+		if text := fitLines(w.sidebarView(sidebarWidth), w.height); text != w.sideText {
+			w.sideText, w.sideOut = text, boxRight(w.ui.styles.Sidebar, text, w.height)
+		}
 	}
 	return sideBySide(w.sideOut, main)
 }
@@ -173,7 +177,10 @@ func (w *wizard) mainView() string {
 	fieldsHeight := max(1, room-introRoom-panelLines(helpRoom))
 	b.WriteString(w.window(lines, start, end, cursor, fieldsHeight))
 	if helpRoom > 0 {
-		b.WriteString("\n" + st.HelpPanel.Width(width).Render(w.helpLines(help, helpRoom)))
+		if text := strconv.Itoa(width) + "\x00" + w.helpLines(help, helpRoom); text != w.helpKey {
+			w.helpKey, w.helpOut = text, st.HelpPanel.Width(width).Render(w.helpLines(help, helpRoom))
+		}
+		b.WriteString("\n" + w.helpOut)
 	}
 	if status != "" {
 		b.WriteString("\n" + status)
