@@ -83,6 +83,13 @@ func (w *wizard) answerLetter(b *block, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	b.str = value
+	if sel, ok := b.choice.f.(*huh.Select[string]); ok {
+		// Value moves the select's cursor to the answer, as building it anew did, and keeps
+		// the select with the drawings it keeps.
+		sel.Value(&b.str)
+		b.gen++
+		return w.noteChange(b), true
+	}
 	b.build()
 	return tea.Batch(b.choice.Focus(), w.noteChange(b)), true
 }

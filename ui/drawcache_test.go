@@ -19,6 +19,11 @@ func uncachedView(m *Model) string {
 	if w := m.wizard; w != nil {
 		for _, b := range w.blocks {
 			b.drawnKey, b.compactKey = "", ""
+			for _, wd := range []*huhWidget{b.choice, b.minW, b.maxW} {
+				if wd != nil {
+					wd.views = nil
+				}
+			}
 		}
 		w.sideKey, w.sideText, w.helpKey, w.sideLines = "", "", "", nil
 	}

@@ -37,20 +37,52 @@ type huhWidget struct {
 	// opts are a select's answer values in order, so that the wizard can keep its cursor
 	// from wrapping round at either end (selectEdge); nil for other fields.
 	opts []string
+
+	// A select keeps its drawings (views) by what they are drawn from (selectKey): where
+	// its cursor is, whether it is focused, its width and whether it holds an error. huh
+	// lays out and styles every option on every View, a sixth of a keystroke, and the
+	// focused select is drawn on every one. Its filter, the one other thing a drawing
+	// shows, is turned off (New).
+	focused bool
+	width   int
+	views   map[string]string
 }
 
-func (w *huhWidget) Focus() tea.Cmd { return w.f.Focus() }
-func (w *huhWidget) Blur() tea.Cmd  { return w.f.Blur() }
+func (w *huhWidget) Focus() tea.Cmd { w.focused = true; return w.f.Focus() }
+func (w *huhWidget) Blur() tea.Cmd  { w.focused = false; return w.f.Blur() }
 func (w *huhWidget) Update(msg tea.Msg) tea.Cmd {
 	m, cmd := w.f.Update(msg)
 	w.f = m.(huh.Field)
 	return cmd
 }
-func (w *huhWidget) View() string        { return w.f.View() }
+func (w *huhWidget) View() string {
+	sel, ok := w.f.(*huh.Select[string])
+	if !ok {
+		return w.f.View()
+	}
+	key := w.selectKey(sel)
+	if v, ok := w.views[key]; ok {
+		return v
+	}
+	if w.views == nil || len(w.views) > 64 {
+		w.views = map[string]string{}
+	}
+	v := sel.View()
+	w.views[key] = v
+	return v
+}
+
+// selectKey is what a select's drawing is made from; its options and title are fixed
+// when it is built.
+func (w *huhWidget) selectKey(sel *huh.Select[string]) string {
+	hovered, _ := sel.Hovered()
+	return strconv.FormatBool(w.focused) + "\x00" + strconv.Itoa(w.width) + "\x00" +
+		strconv.FormatBool(sel.Error() != nil) + "\x00" + hovered
+}
 func (w *huhWidget) Typing() bool        { return w.typing }
 func (w *huhWidget) Capturing() bool     { return false }
 func (w *huhWidget) Keys() []key.Binding { return w.f.KeyBinds() }
-func (w *huhWidget) SetWidth(n int)      { w.f = w.f.WithWidth(n); w.fit() }
+func (w *huhWidget) SetWidth(n int)      { w.width = n; w.f = w.f.WithWidth(n); w.fit() }
 
 // fit sizes a select's list of options to its width. huh measures the options only in
 // Update (a form sends its fields a message at start); until then a select sized before its
@@ -188,7 +220,7 @@ func (b *block) build() {
 		for i, o := range opts {
 			vals[i] = o.Value
 		}
-		return (&huhWidget{f: s.WithKeyMap(km).WithWidth(b.width), opts: vals}).fit()
+		return (&huhWidget{f: s.WithKeyMap(km).WithWidth(b.width), opts: vals, width: b.width}).fit()
 	}
 	unanswered := huh.NewOption("Not answered", "")
 	switch q.Kind {
