@@ -17,6 +17,14 @@ import (
 
 // Helpers of the end-to-end tests under tmux, beside tmuxTerm (e2e_test.go).
 
+// openFirstApp starts pstab and opens the first app on home.
+func (tt *tmuxTerm) openFirstApp() {
+	tt.t.Helper()
+	tt.start()
+	tt.waitFor("Your apps")
+	tt.keys("Enter")
+}
+
 // waitSaved waits until the header says every answer is saved. Wait first for what was
 // typed to show: keys are on their way until then, and the header said saved before them.
 func (tt *tmuxTerm) waitSaved() {

@@ -29,17 +29,21 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.width, tt.height = 80, 24
 		return tt
 	}
+	// timesheets is a terminal whose drafts file holds the app most of these use.
+	timesheets := func(t *testing.T) *tmuxTerm {
+		t.Helper()
+		tt := term(t)
+		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		return tt
+	}
 
 	// 1. A list item and a sub-processor entry half typed come back after ctrl+c and
 	// after kill -9 (once the typing pause has passed).
 	t.Run("1 nothing typed is lost", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
 		tt.cli("set", "com.acme.t", "shares-eud", "yes")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("┃ Which types of End-User Data does your app store")
 		tt.text("Email addresses")
 		tt.waitFor("› Email addresses") // typed, and then saved after the pause
@@ -52,9 +56,7 @@ func TestTrustUnderTmux(t *testing.T) {
 			t.Fatalf("after ctrl+c the half-typed item is %v, want it kept", got)
 		}
 
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("1. Email addresses")
 		tt.keys("PgDn")
 		tt.waitFor("2. Logging")
@@ -91,13 +93,10 @@ func TestTrustUnderTmux(t *testing.T) {
 	// 2. A sub-processor entry is checked field by field in the wizard: the wrong link and
 	// the missing purpose are marked, the section is not done, and pstab check agrees.
 	t.Run("2 entries are checked", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
 		tt.cli("set", "com.acme.t", "shares-eud", "yes")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.keys("PgDn")
 		tt.waitFor("2. Logging")
@@ -129,13 +128,10 @@ func TestTrustUnderTmux(t *testing.T) {
 	// 3. An http:// link kept as typed still shows its ✗ after a restart, and does not
 	// count as answered.
 	t.Run("3 wrong values look wrong after a restart", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "bug-bounty", "no")
 		tt.cli("set", "com.acme.t", "security-contact", "security@acme.example")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.sectionList("Security")
 		tt.keys("Tab", "Tab")
@@ -147,9 +143,7 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.keys("C-c")
 		tt.exitCode()
 
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("7. Security", "2 of 7 answered")
 		tt.keys("BTab")
 		tt.waitFor("┃ Please provide your security policy", "http://acme.example/security", "✗ The link uses http://")
@@ -158,12 +152,9 @@ func TestTrustUnderTmux(t *testing.T) {
 	// 4. y, n and a answer the GDPR and CCPA questions (yes/no/not applicable), and a key
 	// that does nothing says so.
 	t.Run("4 y n a answer every such choice", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "uses-pets", "no")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.sectionList("Privacy")
 		tt.keys("Tab")
@@ -188,11 +179,8 @@ func TestTrustUnderTmux(t *testing.T) {
 	// 5. In a text field letters are text, and every hint there says the key that works:
 	// alt+r, not r.
 	t.Run("5 letters are text in a text field", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt := timesheets(t)
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.sectionList("Privacy policy")
 		tt.waitFor("┃ Please provide your privacy policy")
@@ -275,8 +263,7 @@ func TestTrustUnderTmux(t *testing.T) {
 	// 7. Accessible mode for scripts: piped input names its app; a refused line ends the
 	// run with exit 1, naming the line and the question, and nothing after it is saved.
 	t.Run("7 accessible mode can be scripted", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("new", "com.acme.other", "--name", "Other")
 		script := filepath.Join(tt.dir, "answers.txt")
 		if err := os.WriteFile(script, []byte("y\nEmail addresses\n.\nmaybe\nno\n"), 0o600); err != nil {
@@ -306,9 +293,7 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.env = append(tt.env, "NO_COLOR=1")
 		tt.cli("new", "com.acme.t", "--name", "Timesheets")
 		tt.cli("set", "com.acme.t", "bug-bounty", "no")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.sectionList("Security")
 		tt.keys("Tab")
@@ -347,16 +332,13 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.exitCode()
 	})
 	t.Run("8c pasted lines become sub-processors", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
 		tt.cli("set", "com.acme.t", "stored-data-types", "Email addresses")
 		tt.cli("set", "com.acme.t", "processes-eud", "no")
 		tt.cli("set", "com.acme.t", "logs-eud", "no")
 		tt.cli("set", "com.acme.t", "shares-eud", "yes")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("┃ Which third parties")
 		tt.paste("AWS\thttps://aws.amazon.com\tHosting\tUnited States, Ireland\nPostmark | https://postmarkapp.com | Email\n")
 		tt.waitFor("1. AWS", "2. Postmark", "Added 2 entries")
@@ -373,12 +355,9 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.exitCode()
 	})
 	t.Run("8d full help and esc", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("┃ Which types of End-User Data does your app store")
 		tt.keys("F1") // ? is text in a list item being typed
 		tt.waitFor("alt+↑/↓", "paste lines", "ctrl+c")
@@ -406,11 +385,8 @@ func TestTrustUnderTmux(t *testing.T) {
 		}
 	})
 	t.Run("8e no stale frame after a resize", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt := timesheets(t)
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		for _, size := range [][2]int{{120, 40}, {100, 30}, {130, 40}, {110, 35}} {
 			tt.resize(size[0], size[1])
@@ -425,8 +401,7 @@ func TestTrustUnderTmux(t *testing.T) {
 		}
 	})
 	t.Run("8f the checklist jumps to the entry", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
 		tt.cli("set", "com.acme.t", "shares-eud", "yes")
 		tt.saveInvalid("com.acme.t", "sub-processors", questionnaire.Value{Entities: []questionnaire.Entity{
@@ -434,9 +409,7 @@ func TestTrustUnderTmux(t *testing.T) {
 			{Fields: map[string]questionnaire.Value{"name": questionnaire.Text("Postmark"), "purpose": questionnaire.Text("Email")}},
 			{Fields: map[string]questionnaire.Value{"purpose": questionnaire.Text("Analytics")}},
 		}})
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("┃ Which types of End-User Data does your app store")
 		tt.keys("M-r") // an item is being typed: r would be text
 		tt.waitFor("Review before submitting", "› ✗ Third parties", "Entry 3 has no name")
@@ -446,13 +419,10 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.exitCode()
 	})
 	t.Run("8g x says how to undo", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.cli("set", "com.acme.t", "stores-eud", "yes")
 		tt.cli("set", "com.acme.t", "stored-data-types", "Email addresses", "Account IDs")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt.openFirstApp()
 		tt.waitFor("┃ Does your app process End-User Data")
 		tt.keys("BTab")
 		tt.waitFor("› 1. Email addresses")
@@ -464,11 +434,8 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.exitCode()
 	})
 	t.Run("8h a change elsewhere is said at once", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
-		tt.start()
-		tt.waitFor("Your apps")
-		tt.keys("Enter")
+		tt := timesheets(t)
+		tt.openFirstApp()
 		tt.waitFor("1. Data access and storage")
 		tt.cli("set", "com.acme.t", "security-contact", "security@acme.example")
 		tt.waitFor("Another pstab changed this draft", "ctrl+r")
@@ -478,8 +445,7 @@ func TestTrustUnderTmux(t *testing.T) {
 		tt.exitCode()
 	})
 	t.Run("8i opening the self-assessment changes nothing", func(t *testing.T) {
-		tt := term(t)
-		tt.cli("new", "com.acme.t", "--name", "Timesheets")
+		tt := timesheets(t)
 		tt.start()
 		tt.waitFor("Your apps", "(partner)")
 		tt.keys("Down")
