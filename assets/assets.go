@@ -1,12 +1,16 @@
-// Package assets holds pstab's embedded data: the questionnaire catalogues.
+// Package assets holds pstab's embedded data: the questionnaire catalogues, and each one's
+// encoding (its YAML already parsed, made by go generate; see questionnaire.EncodeCatalogue).
 package assets
 
 import (
 	"embed"
 	"io/fs"
+	"strings"
 )
 
-//go:embed *.yaml
+//go:generate go run ./encode
+
+//go:embed *.yaml *.nodes
 var files embed.FS
 
 // FS returns the embedded files.
@@ -18,5 +22,17 @@ const (
 	SelfAssessment  = "self-assessment.yaml"
 )
 
+// Catalogues are the catalogue files, each with an encoding.
+var Catalogues = []string{PrivacySecurity, SelfAssessment}
+
 // Read returns one embedded file.
 func Read(name string) ([]byte, error) { return files.ReadFile(name) }
+
+// EncodingName is the file holding the encoding of catalogue name.
+func EncodingName(name string) string { return strings.TrimSuffix(name, ".yaml") + ".nodes" }
+
+// Encoded returns the encoding of catalogue name, or nil if it has none.
+func Encoded(name string) []byte {
+	b, _ := files.ReadFile(EncodingName(name))
+	return b
+}

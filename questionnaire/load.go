@@ -60,13 +60,18 @@ func LoadFile(path string) (*Catalogue, error) {
 // question of the first problem found.
 func Load(name string, data []byte) (*Catalogue, error) {
 	l := &loader{file: name}
-	c, err := l.load(data)
+	return l.result(l.load(data))
+}
+
+// result is what Load returns for what the loader read: the catalogue, or a
+// *CatalogueError.
+func (l *loader) result(c *Catalogue, err error) (*Catalogue, error) {
 	if err != nil {
 		var ce *CatalogueError
 		if errors.As(err, &ce) {
 			return nil, ce
 		}
-		return nil, &CatalogueError{File: name, Msg: err.Error()}
+		return nil, &CatalogueError{File: l.file, Msg: err.Error()}
 	}
 	return c, nil
 }
@@ -85,6 +90,15 @@ func (l *loader) errf(n *yaml.Node, format string, args ...any) error {
 }
 
 func (l *loader) load(data []byte) (*Catalogue, error) {
+	doc, err := l.parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return l.fromDoc(doc)
+}
+
+// parse reads the YAML of a catalogue into its document node.
+func (l *loader) parse(data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		// yaml.v3 messages start with "yaml: line N: ..."; keep the line, drop the prefix.
@@ -98,8 +112,14 @@ func (l *loader) load(data []byte) (*Catalogue, error) {
 		}
 		return nil, &CatalogueError{File: l.file, Line: line, Msg: "not valid YAML: " + msg}
 	}
+	return &doc, nil
+}
+
+// fromDoc reads and checks a catalogue from its document node, parsed from YAML or decoded
+// from its encoding (see nodes.go).
+func (l *loader) fromDoc(doc *yaml.Node) (*Catalogue, error) {
 	if len(doc.Content) == 0 {
-		return nil, l.errf(&doc, "the file is empty")
+		return nil, l.errf(doc, "the file is empty")
 	}
 	root := doc.Content[0]
 	c := &Catalogue{Source: l.file, byID: map[string]*Question{}}
