@@ -16,7 +16,7 @@ import (
 func builtinSources(t *testing.T) map[string][2][]byte {
 	t.Helper()
 	out := map[string][2][]byte{}
-	for _, name := range assets.Catalogues {
+	for _, name := range assets.Catalogues() {
 		data, err := assets.Read(name)
 		if err != nil {
 			t.Fatal(err)

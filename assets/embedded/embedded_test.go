@@ -11,7 +11,7 @@ import (
 // Each built-in catalogue's encoding is the one its YAML makes now, so that pstab reads it
 // instead of parsing the YAML.
 func TestEncodingsAreCurrent(t *testing.T) {
-	for _, name := range assets.Catalogues {
+	for _, name := range assets.Catalogues() {
 		data, err := assets.Read(name)
 		if err != nil {
 			t.Fatal(err)
@@ -30,7 +30,7 @@ func TestEncodingsAreCurrent(t *testing.T) {
 func BenchmarkCatalogues(b *testing.B) {
 	load := func(b *testing.B, fn func(name string, data, enc []byte) error) {
 		for b.Loop() {
-			for _, name := range assets.Catalogues {
+			for _, name := range assets.Catalogues() {
 				data, _ := assets.Read(name)
 				if err := fn(name, data, assets.Encoded(name)); err != nil {
 					b.Fatal(err)

@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	for _, name := range assets.Catalogues {
+	for _, name := range assets.Catalogues() {
 		// go generate runs this in the assets folder: the files on disk, not the embedded
 		// copies, which are the ones from before the edit.
 		data, err := os.ReadFile(name)
