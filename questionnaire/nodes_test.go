@@ -108,10 +108,16 @@ func TestDamagedEncodingIsNotUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Reading the YAML instead is checked for one in a hundred; for the rest, that the
+	// encoding is refused (reading the YAML each time took 18 s under the race detector).
+	loads := 0
 	check := func(what string, damaged []byte) {
 		t.Helper()
 		if _, ok := decodeNodes(damaged, data); ok {
 			t.Fatalf("%s: decoded", what)
+		}
+		if loads++; loads%100 != 1 {
+			return
 		}
 		got, err := LoadEncoded("x.yaml", data, damaged)
 		if err != nil || !reflect.DeepEqual(got, want) {
