@@ -12,12 +12,21 @@ import (
 // an argument is an unknown command, as before.
 func (a *App) accessibleArgs(root *cobra.Command) {
 	root.Flags().StringVar(&a.flags.from, "from", "", "with --accessible: the ID of the question to start at (pstab questions lists them)")
-	root.Args = func(_ *cobra.Command, args []string) error {
+	// cobra sets its default distance only on the path it suggests from itself.
+	root.SuggestionsMinimumDistance = 2
+	root.Args = func(cmd *cobra.Command, args []string) error {
 		switch {
+		case len(args) > 0 && !a.accessible():
+			// A misspelt command: say so, with cobra's suggestion (pstab hsitory KEY).
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				return usageErr("unknown command %q; perhaps pstab %s (see pstab --help)", args[0], s[0])
+			}
+			if len(args) > 1 {
+				return usageErr("unknown command %q; see pstab --help", args[0])
+			}
+			return usageErr("unknown command %q; see pstab --help (to answer an app's questions line by line: pstab --accessible %s)", args[0], args[0])
 		case len(args) > 1:
 			return usageErr("pstab --accessible takes one app KEY, not %d arguments", len(args))
-		case len(args) == 1 && !a.accessible():
-			return usageErr("unknown command %q; see pstab --help (to answer an app's questions line by line: pstab --accessible %s)", args[0], args[0])
 		case a.flags.from != "" && !a.accessible():
 			return usageErr("--from goes with --accessible: pstab --accessible KEY --from QUESTION")
 		}
