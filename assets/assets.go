@@ -4,7 +4,6 @@ package assets
 
 import (
 	"embed"
-	"io/fs"
 	"strings"
 )
 
@@ -12,9 +11,6 @@ import (
 
 //go:embed *.yaml *.nodes
 var files embed.FS
-
-// FS returns the embedded files.
-func FS() fs.FS { return files }
 
 // Catalogue file names.
 const (
